@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make            build kmod/kseal.ko, userspace/ksealctl and the selftests
+# make deps       install Debian packages, cache the matching kernel image
+# make check      every test: lint, host unit tests, fuzzing, VM suites
+# make demo       the main job, end to end in the VM
+# make vm SUITES="basic ..."   some VM suites;  make vm-shell   a guest shell
+# make C=1 W=1    sparse and extra warnings (passed to kbuild)
+
+KSEAL_CACHE ?= /var/cache/kseal
+export KSEAL_CACHE
+KSELFTEST_INC ?= $(KSEAL_CACHE)/kselftest
+
+# The running kernel's build tree if it has one, else the newest installed
+# Debian amd64 headers (the test VM boots the image that matches them).
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64))))
+
+all: module helper selftests
+
+module: kdir-ok
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+helper:
+	$(MAKE) -C userspace
+
+selftests:
+	$(MAKE) -C tests/kselftest KSELFTEST_INC=$(KSELFTEST_INC)
+
+kdir-ok:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || \
+		{ echo "no kernel headers (KDIR): run 'make deps' or set KDIR=" >&2; exit 1; }
+
+print-kdir:
+	@echo $(KDIR)
+
+deps:
+	scripts/deps.sh
+
+# Installs only when something is missing; a second run costs a second.
+deps-if-needed:
+	@scripts/deps.sh --check 2>/dev/null || scripts/deps.sh
+
+check: deps-if-needed
+	$(MAKE) all
+	tests/check.sh
+
+vm: deps-if-needed all
+	tests/vm/run $(SUITES)
+
+vm-shell: deps-if-needed all
+	tests/vm/run --shell
+
+demo: deps-if-needed
+	$(MAKE) all
+	tests/vm/run demo
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C userspace clean
+	-$(MAKE) -C tests/kselftest clean
+	-[ -f tests/unit/Makefile ] && $(MAKE) -C tests/unit clean
+	-[ -f tests/fuzz/Makefile ] && $(MAKE) -C tests/fuzz clean
+
+.PHONY: all module helper selftests kdir-ok print-kdir deps deps-if-needed \
+	check vm vm-shell demo clean

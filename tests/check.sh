@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Everything `make check` runs, in order: the module build with W=1 and
+# sparse, checkpatch on the module sources, host unit tests, helper tests,
+# short fuzzing runs, then the VM suites. Each part's TAP is printed as it
+# comes and counted; the last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+cache=${KSEAL_CACHE:-/var/cache/kseal}
+pass=0 fail=0 skip=0 failed=()
+
+# tally LABEL LOGFILE RC: count a part's TAP lines; a part that failed
+# without printing a failing case still counts as one failure.
+tally() {
+	local label=$1 log=$2 rc=$3 p f s
+	p=$(grep -cE '^ok ' "$log" | head -n1)
+	s=$(grep -ciE '^ok .*# skip' "$log" | head -n1)
+	f=$(grep -cE '^not ok ' "$log" | head -n1)
+	p=$((p - s))
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		failed+=("$label: exited $rc")
+	fi
+	while IFS= read -r l; do failed+=("$label: ${l#not ok }"); done < <(grep -E '^not ok ' "$log")
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+}
+
+# part LABEL COMMAND...: run one part with its output shown and counted.
+part() {
+	local label=$1 log
+	shift
+	log=$(mktemp)
+	echo "# ==== $label"
+	"$@" 2>&1 | tee "$log"
+	tally "$label" "$log" "${PIPESTATUS[0]}"
+	rm -f "$log"
+}
+
+# case LABEL COMMAND...: one TAP line for a command that must succeed
+# silently (its output is shown only when it fails).
+case_silent() {
+	local label=$1 out
+	shift
+	if out=$("$@" 2>&1) && [ -z "$out" ]; then
+		echo "ok - $label"
+	else
+		echo "not ok - $label"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	fi
+}
+
+build_warnings() {
+	# A clean rebuild, so that every file is compiled and checked.
+	make -s -C "$KDIR_RESOLVED" M="$PWD" clean >/dev/null
+	make -s -C "$KDIR_RESOLVED" M="$PWD" W=1 C=1 modules 2>&1 |
+		grep -vE 'Skipping BTF generation|^make\[[0-9]+\]: (Entering|Leaving)' |
+		grep -E 'warning|error' || true
+}
+
+lint() {
+	local f
+	case_silent "module builds with W=1 C=1 (sparse) without warnings" build_warnings
+	for f in kmod/*.[ch]; do
+		case $f in *.mod.c) continue ;; esac
+		case_silent "checkpatch --strict $f" perl "$cache/checkpatch/checkpatch.pl" \
+			--no-tree --strict --quiet --no-summary -f "$f"
+	done
+}
+
+KDIR_RESOLVED=$(make -s --no-print-directory print-kdir)
+part "lint" lint
+[ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
+[ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
+[ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check
+part "vm" tests/vm/run ${SUITES:-}
+
+echo "# ==== summary"
+if [ $fail -gt 0 ]; then
+	echo "# failed:"
+	printf '#   %s\n' "${failed[@]}"
+fi
+summary="$pass passed, $fail failed"
+[ $skip -gt 0 ] && summary+=", $skip skipped"
+echo "$summary"
+[ $fail = 0 ]

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Host side of the VM harness, sourced by tests/vm/run and by the suites.
+#
+# A suite is a bash file in tests/vm/suites/ that calls vm_boot one or more
+# times. Each TPM (a swtpm state directory) and each disk (an ext4 image)
+# has a name and lives for the whole suite, so several boots can share one
+# machine's TPM and disk, and a second TPM makes a second machine.
+
+VM_TIMEOUT=${VM_TIMEOUT:-240}
+VM_MEM=${VM_MEM:-1024}
+VM_SMP=${VM_SMP:-1}
+VM_TPM_IF=${VM_TPM_IF:-tpm-tis}
+# Lines that mean the guest kernel went wrong, whatever the tests say.
+VM_BAD_LOG='BUG:|WARNING:|Oops|general protection|Call Trace|refcount_t'
+
+vm_pass=0
+vm_fail=0
+vm_skip=0
+vm_failed_names=()
+
+vm_note_fail() {
+	vm_fail=$((vm_fail + 1))
+	vm_failed_names+=("$1")
+	echo "not ok - $1"
+}
+
+# Console logs carry carriage returns and the firmware's terminal escapes.
+vm_clean_log() {
+	sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\r//g'
+}
+
+vm_note_pass() {
+	vm_pass=$((vm_pass + 1))
+	echo "ok - $1"
+}
+
+# vm_tpm_new NAME: a fresh TPM ("a new machine").
+vm_tpm_new() {
+	rm -rf "$VM_DIR/tpm-$1"
+	mkdir -p "$VM_DIR/tpm-$1"
+}
+
+# vm_disk_new NAME [SIZE_MB]: a fresh ext4 disk.
+vm_disk_new() {
+	local img="$VM_DIR/disk-$1.img"
+	rm -f "$img"
+	truncate -s "${2:-64}M" "$img"
+	mkfs.ext4 -q -F -L "kseal-$1" "$img"
+}
+
+# vm_disk_get NAME GUEST_PATH HOST_FILE and vm_disk_put NAME HOST_FILE
+# GUEST_PATH: move files between boots (the guest mounts the disk at /data;
+# paths here are relative to the disk's root).
+vm_disk_get() {
+	debugfs -R "dump -p /$2 $3" "$VM_DIR/disk-$1.img" >/dev/null 2>&1 && [ -f "$3" ]
+}
+
+vm_disk_put() {
+	debugfs -w -R "rm /$3" "$VM_DIR/disk-$1.img" >/dev/null 2>&1
+	debugfs -w -R "write $2 /$3" "$VM_DIR/disk-$1.img" >/dev/null 2>&1
+}
+
+vm_swtpm_stop() {
+	local pidf="$VM_DIR/tpm-$1.pid" pid
+	[ -f "$pidf" ] || return 0
+	pid=$(cat "$pidf")
+	kill "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$pid" 2>/dev/null
+	rm -f "$pidf" "$VM_DIR/tpm-$1.sock"
+}
+
+vm_swtpm_start() {
+	local name=$1 sock="$VM_DIR/tpm-$1.sock"
+	[ -d "$VM_DIR/tpm-$name" ] || vm_tpm_new "$name"
+	vm_swtpm_stop "$name"
+	swtpm socket --tpm2 --tpmstate "dir=$VM_DIR/tpm-$name" \
+		--ctrl "type=unixio,path=$sock" \
+		--log "file=$VM_DIR/tpm-$name.log,level=1" \
+		--pid "file=$VM_DIR/tpm-$name.pid" --daemon ||
+		return 1
+	for _ in $(seq 50); do [ -S "$sock" ] && return 0; sleep 0.1; done
+	echo "# swtpm $name: no control socket" >&2
+	return 1
+}
+
+# vm_boot [--tpm NAME|--no-tpm] [--disk NAME] [--timeout S] LABEL < SCRIPT
+# Boots the VM once, running the guest script read from stdin. TAP from the
+# guest is printed as it arrives and counted. The boot itself fails on a
+# hang, a crash, a non-zero script or suite exit, or a bad kernel log line.
+vm_boot() {
+	local tpm=default disk="" timeout=$VM_TIMEOUT label
+	while [ $# -gt 1 ]; do
+		case $1 in
+		--tpm) tpm=$2; shift 2 ;;
+		--no-tpm) tpm=""; shift ;;
+		--disk) disk=$2; shift 2 ;;
+		--timeout) timeout=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	label=$1
+	local n=$((${vm_boots:-0} + 1))
+	vm_boots=$n
+	local bdir="$VM_DIR/boot-$n"
+	mkdir -p "$bdir/root/boot"
+	cat > "$bdir/root/boot/script.sh"
+	(cd "$bdir/root" && find boot | cpio -o -H newc --quiet) > "$bdir/script.cpio"
+	cat "$VM_INITRD" "$bdir/script.cpio" > "$bdir/initrd"
+
+	local args=(-nographic -no-reboot -monitor none -m "$VM_MEM" -smp "$VM_SMP"
+		-kernel "$VM_KERNEL" -initrd "$bdir/initrd"
+		-append "console=ttyS0 loglevel=7 panic=-1 rdinit=/init ${VM_APPEND:-}"
+		-serial "file:$bdir/console.log" -serial stdio)
+	if [ -n "$tpm" ]; then
+		vm_swtpm_start "$tpm" || { vm_note_fail "$label: swtpm did not start"; return 1; }
+		args+=(-chardev "socket,id=chrtpm,path=$VM_DIR/tpm-$tpm.sock"
+			-tpmdev emulator,id=tpm0,chardev=chrtpm
+			-device "$VM_TPM_IF,tpmdev=tpm0")
+	fi
+	[ -n "$disk" ] && args+=(-drive "file=$VM_DIR/disk-$disk.img,format=raw,if=virtio")
+
+	echo "# boot $n: $label${tpm:+ (tpm $tpm)}${disk:+ (disk $disk)}"
+	local before_fail=$vm_fail
+	local line rc done_seen=0 script_rc="" t0=$SECONDS
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"ok "*"# SKIP"*|"ok "*"# skip"*)
+			vm_skip=$((vm_skip + 1)); echo "$line" ;;
+		"ok "*) vm_pass=$((vm_pass + 1)); echo "$line" ;;
+		"not ok "*)
+			vm_fail=$((vm_fail + 1))
+			vm_failed_names+=("$label: ${line#not ok }")
+			echo "$line" ;;
+		KSEAL-SUITE-EXIT*)
+			set -- $line
+			if [ "$3" != 0 ]; then
+				vm_note_fail "$label: suite $2 exited $3"
+			fi ;;
+		KSEAL-SCRIPT-EXIT*) script_rc=${line#KSEAL-SCRIPT-EXIT } ;;
+		KSEAL-DONE) done_seen=1 ;;
+		KSEAL-BOOT*) echo "# $line" ;;
+		*) echo "$line" ;;
+		esac
+	done < <(timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" </dev/null 2>"$bdir/qemu.err"; echo "KSEAL-QEMU-EXIT $?" > "$bdir/qemu.rc")
+	rc=$(sed -n 's/KSEAL-QEMU-EXIT //p' "$bdir/qemu.rc")
+	[ -n "$tpm" ] && vm_swtpm_stop "$tpm"
+
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		vm_note_fail "$label: guest hung (no power-off within ${timeout}s)"
+	elif [ "$done_seen" != 1 ]; then
+		vm_note_fail "$label: guest stopped before finishing (qemu exit $rc): $(head -c 300 "$bdir/qemu.err")"
+	elif [ "$script_rc" != 0 ]; then
+		vm_note_fail "$label: guest script exited $script_rc"
+	fi
+	local bad
+	bad=$(grep -aE "$VM_BAD_LOG" "$bdir/console.log" | head -n 5)
+	if [ -n "$bad" ]; then
+		vm_note_fail "$label: guest kernel log: $(echo "$bad" | head -n 1)"
+	else
+		vm_note_pass "$label: guest kernel log clean"
+	fi
+	echo "# boot $n took $((SECONDS - t0))s"
+	if [ "$vm_fail" != "$before_fail" ]; then
+		echo "# ---- guest kernel log (boot $n: $label) ----"
+		vm_clean_log < "$bdir/console.log" | sed 's/^/# /'
+		echo "# ---- end of guest kernel log ----"
+		return 1
+	fi
+	return 0
+}

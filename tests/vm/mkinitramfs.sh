@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Build the guest's initramfs: busybox, the Debian kernel modules the tests
+# need, kseal.ko, ksealctl, the kselftest binaries, keyctl, tpm2-tools and
+# dmsetup with exactly the shared libraries they load.
+#
+# Usage: mkinitramfs.sh OUT.cpio IMAGE_DIR ABI REPO
+set -euo pipefail
+
+out=$1 img=$2 abi=$3 repo=$4
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{bin,sbin,lib,lib64,usr/bin,usr/sbin,usr/lib,etc,proc,sys,dev,tmp,run,data,tests,root}
+ln -s lib "$stage/usr/lib64" 2>/dev/null || true
+
+cp /bin/busybox "$stage/bin/busybox"
+
+# Host binaries the guest runs; their libraries are resolved with ldd.
+bins=(/usr/bin/keyctl /usr/bin/tpm2 /usr/sbin/dmsetup)
+# Loaded with dlopen by tpm2-tss, invisible to ldd of the tools.
+dlopened=(/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0)
+
+copy_with_libs() {
+	local f lib
+	for f in "$@"; do
+		mkdir -p "$stage$(dirname "$f")"
+		cp -L "$f" "$stage$f"
+		ldd "$f" 2>/dev/null | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }' |
+		while read -r lib; do
+			[ -n "$lib" ] && [ -e "$lib" ] || continue
+			mkdir -p "$stage$(dirname "$lib")"
+			[ -e "$stage$lib" ] || cp -L "$lib" "$stage$lib"
+		done
+	done
+}
+
+copy_with_libs "${bins[@]}" "${dlopened[@]}"
+# tpm2-tools is one binary dispatching on its name.
+for t in $(cd /usr/bin && ls tpm2_*); do
+	ln -sf tpm2 "$stage/usr/bin/$t"
+done
+
+# Our own programs: the module, the helper, the test binaries and scripts.
+install -m 0644 "$repo/kmod/kseal.ko" "$stage/lib/kseal.ko"
+if [ -x "$repo/userspace/ksealctl" ]; then
+	copy_with_libs "$repo/userspace/ksealctl"
+	mkdir -p "$stage/usr/sbin"
+	mv "$stage$repo/userspace/ksealctl" "$stage/usr/sbin/ksealctl"
+fi
+for t in "$repo"/tests/kselftest/*_test; do
+	[ -x "$t" ] || continue
+	copy_with_libs "$t"
+	mv "$stage$t" "$stage/tests/"
+done
+rm -rf "${stage:?}$repo"
+cp "$repo"/tests/vm/guest/*.sh "$stage/tests/" 2>/dev/null || true
+
+# Debian kernel modules the tests load, with their dependencies.
+mods=(virtio_pci virtio_blk ext4 dm_crypt dm_mod tpm_vtpm_proxy gcm ghash_generic
+      ctr xts aes_generic crc32c_generic cryptd)
+mkdir -p "$stage/lib/modules/$abi"
+for m in "${mods[@]}"; do
+	modprobe -d "$img" -S "$abi" --show-depends "$m" 2>/dev/null |
+		awk '$1 == "insmod" { print $2 }'
+done | sort -u | while read -r ko; do
+	rel=${ko#"$img"}
+	mkdir -p "$stage$(dirname "$rel")"
+	cp "$ko" "$stage$rel"
+done
+cp "$img/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} "$stage/lib/modules/$abi/"
+depmod -b "$stage" "$abi"
+
+install -m 0755 "$repo/tests/vm/guest/init" "$stage/init"
+
+(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet) > "$out"

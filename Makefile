@@ -5,6 +5,7 @@
 # make check      every test: lint, host unit tests, fuzzing, VM suites
 # make demo       the main job, end to end in the VM
 # make vm SUITES="basic ..."   some VM suites;  make vm-shell   a guest shell
+# make check-debug  the VM suites on the debug kernel (KASAN, kmemleak, lockdep)
 # make C=1 W=1    sparse and extra warnings (passed to kbuild)
 
 KSEAL_CACHE ?= /var/cache/kseal
@@ -48,6 +49,13 @@ check: deps-if-needed
 vm: deps-if-needed all
 	tests/vm/run $(SUITES)
 
+debug-kernel: deps-if-needed
+	scripts/debug-kernel.sh
+
+check-debug: debug-kernel
+	$(MAKE) all
+	tests/vm/run --kernel debug $(SUITES)
+
 vm-shell: deps-if-needed all
 	tests/vm/run --shell
 
@@ -63,4 +71,4 @@ clean:
 	-[ -f tests/fuzz/Makefile ] && $(MAKE) -C tests/fuzz clean
 
 .PHONY: all module helper selftests kdir-ok print-kdir deps deps-if-needed \
-	check vm vm-shell demo clean
+	check vm vm-shell demo clean debug-kernel check-debug

@@ -5,10 +5,12 @@
 # need, kseal.ko, ksealctl, the kselftest binaries, keyctl, tpm2-tools and
 # dmsetup with exactly the shared libraries they load.
 #
-# Usage: mkinitramfs.sh OUT.cpio IMAGE_DIR ABI REPO
+# Usage: mkinitramfs.sh OUT.cpio IMAGE_DIR ABI REPO KSEAL_KO
+# With IMAGE_DIR "-" no kernel modules are copied (the debug kernel has
+# everything built in).
 set -euo pipefail
 
-out=$1 img=$2 abi=$3 repo=$4
+out=$1 img=$2 abi=$3 repo=$4 ko=$5
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
@@ -43,7 +45,7 @@ for t in $(cd /usr/bin && ls tpm2_*); do
 done
 
 # Our own programs: the module, the helper, the test binaries and scripts.
-install -m 0644 "$repo/kmod/kseal.ko" "$stage/lib/kseal.ko"
+install -m 0644 "$ko" "$stage/lib/kseal.ko"
 if [ -x "$repo/userspace/ksealctl" ]; then
 	copy_with_libs "$repo/userspace/ksealctl"
 	mkdir -p "$stage/usr/sbin"
@@ -60,17 +62,19 @@ cp "$repo"/tests/vm/guest/*.sh "$stage/tests/" 2>/dev/null || true
 # Debian kernel modules the tests load, with their dependencies.
 mods=(virtio_pci virtio_blk ext4 dm_crypt dm_mod tpm_vtpm_proxy gcm ghash_generic
       ctr xts aes_generic crc32c_generic cryptd)
-mkdir -p "$stage/lib/modules/$abi"
-for m in "${mods[@]}"; do
-	modprobe -d "$img" -S "$abi" --show-depends "$m" 2>/dev/null |
-		awk '$1 == "insmod" { print $2 }'
-done | sort -u | while read -r ko; do
-	rel=${ko#"$img"}
-	mkdir -p "$stage$(dirname "$rel")"
-	cp "$ko" "$stage$rel"
-done
-cp "$img/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} "$stage/lib/modules/$abi/"
-depmod -b "$stage" "$abi"
+if [ "$img" != - ]; then
+	mkdir -p "$stage/lib/modules/$abi"
+	for m in "${mods[@]}"; do
+		modprobe -d "$img" -S "$abi" --show-depends "$m" 2>/dev/null |
+			awk '$1 == "insmod" { print $2 }'
+	done | sort -u | while read -r ko; do
+		rel=${ko#"$img"}
+		mkdir -p "$stage$(dirname "$rel")"
+		cp "$ko" "$stage$rel"
+	done
+	cp "$img/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} "$stage/lib/modules/$abi/"
+	depmod -b "$stage" "$abi"
+fi
 
 install -m 0755 "$repo/tests/vm/guest/init" "$stage/init"
 

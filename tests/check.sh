@@ -76,12 +76,23 @@ part "lint" lint
 [ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
 [ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
 [ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check
-part "vm" tests/vm/run ${SUITES:-}
 if [ "${KSEAL_SKIP_DEBUG:-0}" = 1 ]; then
 	echo "# debug-kernel suites left out (KSEAL_SKIP_DEBUG=1)"
+	part "vm" tests/vm/run ${SUITES:-}
 else
 	part "debug-kernel build" scripts/debug-kernel.sh
-	part "vm-debug" tests/vm/run --kernel debug ${SUITES:-}
+	# Each QEMU (TCG) keeps about one core busy: the debug-kernel suites run
+	# beside the release ones, and their output is shown when both are done.
+	dbg_log=$(mktemp)
+	tests/vm/run --kernel debug ${SUITES:-} >"$dbg_log" 2>&1 &
+	dbg_pid=$!
+	part "vm" tests/vm/run ${SUITES:-}
+	wait $dbg_pid
+	dbg_rc=$?
+	echo "# ==== vm-debug"
+	cat "$dbg_log"
+	tally "vm-debug" "$dbg_log" $dbg_rc
+	rm -f "$dbg_log"
 fi
 
 echo "# ==== summary"

@@ -20,7 +20,7 @@ ln -s lib "$stage/usr/lib64" 2>/dev/null || true
 cp /bin/busybox "$stage/bin/busybox"
 
 # Host binaries the guest runs; their libraries are resolved with ldd.
-bins=(/usr/bin/keyctl /usr/bin/tpm2 /usr/sbin/dmsetup)
+bins=(/usr/bin/keyctl /usr/bin/tpm2 /usr/sbin/dmsetup /usr/bin/swtpm)
 # Loaded with dlopen by tpm2-tss, invisible to ldd of the tools.
 dlopened=(/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0)
 
@@ -51,7 +51,7 @@ if [ -x "$repo/userspace/ksealctl" ]; then
 	mkdir -p "$stage/usr/sbin"
 	mv "$stage$repo/userspace/ksealctl" "$stage/usr/sbin/ksealctl"
 fi
-for t in "$repo"/tests/kselftest/*_test; do
+for t in "$repo"/tests/kselftest/*_test "$repo"/tests/kselftest/kseal_tpm_proxy; do
 	[ -x "$t" ] || continue
 	copy_with_libs "$t"
 	mv "$stage$t" "$stage/tests/"

@@ -62,3 +62,30 @@ tpm_make_parent() {
 		tpm2 flushcontext -t
 	) >/tmp/parent.log 2>&1 || { cat /tmp/parent.log; return 1; }
 }
+
+# proxy_tpm_start: boot with --no-tpm, then this makes /dev/tpm0 a vTPM
+# whose commands go to a swtpm inside the guest through kseal_tpm_proxy,
+# which damages responses as /run/tpm-proxy.fault says (see its source).
+# Every command is logged in /run/tpm-proxy.log.
+proxy_tpm_start() {
+	modprobe -q tpm_vtpm_proxy 2>/dev/null
+	mkdir -p /run/swtpm
+	swtpm socket --tpm2 --tpmstate dir=/run/swtpm \
+		--server type=unixio,path=/run/swtpm.sock \
+		--flags not-need-init,startup-clear \
+		--pid file=/run/swtpm.pid --daemon || return 1
+	for _ in $(seq 50); do [ -S /run/swtpm.sock ] && break; sleep 0.1; done
+	: > /run/tpm-proxy.fault
+	: > /run/tpm-proxy.log
+	/tests/kseal_tpm_proxy /run/swtpm.sock /run/tpm-proxy.fault \
+		/run/tpm-proxy.log > /run/tpm-proxy.dev &
+	for _ in $(seq 100); do [ -c /dev/tpmrm0 ] && return 0; sleep 0.1; done
+	echo "# proxy_tpm_start: no /dev/tpmrm0"
+	return 1
+}
+
+# proxy_fault "COMMAND ACTION [ARG] [always]": the next matching response
+# is damaged; proxy_fault "" clears it.
+proxy_fault() {
+	echo "$1" > /run/tpm-proxy.fault
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A TPM that lies on request, for the malicious-TPM and fault tests.
+ *
+ * Creates a vTPM proxy device (/dev/vtpmx) and forwards every command the
+ * kernel sends it to a real TPM 2.0 simulator (swtpm's raw socket in the
+ * guest), then hands back the response, or a response damaged as the
+ * fault file says. The kernel sees the proxy as an ordinary TPM chip, so
+ * kseal's response parsing meets exactly the bytes a hostile or broken TPM
+ * could send.
+ *
+ * Usage: kseal_tpm_proxy BACKEND_SOCKET FAULT_FILE LOG_FILE
+ *   Prints "tpmN" on stdout once the device exists, then serves until the
+ *   kernel closes the device or the backend goes away.
+ *
+ * FAULT_FILE, read before every command, holds one line
+ *   COMMAND ACTION [ARG] [always]
+ * COMMAND is a name below or "any"; without "always" the fault fires once
+ * and the file is emptied. Actions:
+ *   rc VALUE        answer with a bare error response carrying VALUE
+ *   size VALUE      set the response header's size field to VALUE
+ *   tag VALUE       set the response header's tag
+ *   truncate N      send only the first N bytes, header size set to N
+ *   cut N           send only the first N bytes, header size left as it was
+ *   flip OFFSET     flip every bit of the response byte at OFFSET
+ *   set OFFSET BYTE store BYTE at OFFSET (to forge lengths and handles)
+ *   grow N          append N bytes of 0xa5 and fix the header size
+ *   die             exit without answering (the TPM disappears mid-command)
+ * LOG_FILE gets one line per command: "<name> <rc hex> [fault]".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <linux/vtpm_proxy.h>
+
+#define BUF_MAX 8192
+#define HDR_LEN 10
+
+static const struct {
+	const char *name;
+	uint32_t cc;
+} commands[] = {
+	{ "create", 0x153 },	{ "load", 0x157 },
+	{ "unseal", 0x15e },	{ "flushcontext", 0x165 },
+	{ "policyauthvalue", 0x16b },	{ "policyor", 0x171 },
+	{ "readpublic", 0x173 },	{ "startauthsession", 0x176 },
+	{ "getcapability", 0x17a },	{ "getrandom", 0x17b },
+	{ "pcrread", 0x17e },	{ "policypcr", 0x17f },
+	{ "pcrextend", 0x182 },	{ "policygetdigest", 0x189 },
+	{ "createprimary", 0x131 },	{ "evictcontrol", 0x120 },
+	{ "selftest", 0x143 },	{ "startup", 0x144 },
+	{ "contextsave", 0x162 },	{ "contextload", 0x161 },
+};
+
+struct fault {
+	char cmd[32];
+	char action[16];
+	unsigned long arg;
+	unsigned long arg2;
+	bool always;
+};
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static const char *cc_name(uint32_t cc, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].cc == cc)
+			return commands[i].name;
+	snprintf(buf, len, "cc-0x%x", cc);
+	return buf;
+}
+
+static int read_full(int fd, uint8_t *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Reads and, unless it is sticky, consumes the fault for this command. */
+static bool take_fault(const char *path, const char *name, struct fault *f)
+{
+	char line[256], always[16] = "";
+	FILE *fp = fopen(path, "re");
+	int n;
+
+	if (!fp)
+		return false;
+	memset(f, 0, sizeof(*f));
+	if (!fgets(line, sizeof(line), fp)) {
+		fclose(fp);
+		return false;
+	}
+	fclose(fp);
+	n = sscanf(line, "%31s %15s %li %15s", f->cmd, f->action,
+		   (long *)&f->arg, always);
+	if (n < 2)
+		return false;
+	if (strcmp(f->cmd, "any") && strcmp(f->cmd, name))
+		return false;
+	if (!strcmp(f->action, "set")) {
+		/* "set OFFSET BYTE [always]" has one more number. */
+		char extra[16] = "";
+
+		always[0] = '\0';
+		sscanf(line, "%*s %*s %li %li %15s %15s", (long *)&f->arg,
+		       (long *)&f->arg2, always, extra);
+	}
+	f->always = !strcmp(always, "always");
+	if (!f->always) {
+		fp = fopen(path, "we");
+		if (fp)
+			fclose(fp);
+	}
+	return true;
+}
+
+/* Returns the length to send, or -1 to exit without answering. */
+static long apply_fault(const struct fault *f, uint8_t *rsp, size_t len)
+{
+	if (!strcmp(f->action, "rc")) {
+		rsp[0] = 0x80;
+		rsp[1] = 0x01;
+		put_be32(rsp + 2, HDR_LEN);
+		put_be32(rsp + 6, f->arg);
+		return HDR_LEN;
+	}
+	if (!strcmp(f->action, "size")) {
+		put_be32(rsp + 2, f->arg);
+		return len;
+	}
+	if (!strcmp(f->action, "tag")) {
+		rsp[0] = f->arg >> 8;
+		rsp[1] = f->arg;
+		return len;
+	}
+	if (!strcmp(f->action, "truncate")) {
+		if (f->arg < len)
+			len = f->arg;
+		if (len >= 6)
+			put_be32(rsp + 2, len);
+		return len;
+	}
+	if (!strcmp(f->action, "cut"))
+		return f->arg < len ? (long)f->arg : (long)len;
+	if (!strcmp(f->action, "flip")) {
+		if (f->arg < len)
+			rsp[f->arg] ^= 0xff;
+		return len;
+	}
+	if (!strcmp(f->action, "set")) {
+		if (f->arg < len)
+			rsp[f->arg] = f->arg2;
+		return len;
+	}
+	if (!strcmp(f->action, "grow")) {
+		size_t add = f->arg;
+
+		if (len + add > BUF_MAX)
+			add = BUF_MAX - len;
+		memset(rsp + len, 0xa5, add);
+		len += add;
+		put_be32(rsp + 2, len);
+		return len;
+	}
+	if (!strcmp(f->action, "die"))
+		return -1;
+	return len;
+}
+
+static int connect_backend(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	struct vtpm_proxy_new_dev dev = { .flags = VTPM_PROXY_FLAG_TPM2 };
+	static uint8_t cmd[BUF_MAX], rsp[BUF_MAX];
+	int vtpmx, backend;
+	FILE *log;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s BACKEND_SOCKET FAULT_FILE LOG_FILE\n", argv[0]);
+		return 2;
+	}
+	backend = connect_backend(argv[1]);
+	if (backend < 0) {
+		fprintf(stderr, "tpm-proxy: cannot connect to %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	log = fopen(argv[3], "ae");
+	if (!log) {
+		fprintf(stderr, "tpm-proxy: cannot open %s: %s\n", argv[3], strerror(errno));
+		return 1;
+	}
+	setvbuf(log, NULL, _IOLBF, 0);
+	vtpmx = open("/dev/vtpmx", O_RDWR | O_CLOEXEC);
+	if (vtpmx < 0 || ioctl(vtpmx, VTPM_PROXY_IOC_NEW_DEV, &dev)) {
+		fprintf(stderr, "tpm-proxy: cannot create a vTPM: %s (is tpm_vtpm_proxy loaded?)\n",
+			strerror(errno));
+		return 1;
+	}
+	close(vtpmx);
+	printf("tpm%u\n", dev.tpm_num);
+	fflush(stdout);
+
+	for (;;) {
+		char namebuf[32];
+		const char *name;
+		struct fault f;
+		bool faulted;
+		ssize_t n;
+		long out;
+		uint32_t cc, size;
+
+		n = read(dev.fd, cmd, sizeof(cmd));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;		/* the kernel removed the device */
+		if (n < HDR_LEN)
+			break;
+		cc = be32(cmd + 6);
+		name = cc_name(cc, namebuf, sizeof(namebuf));
+
+		if (cc == TPM2_CC_SET_LOCALITY) {
+			/* The proxy's own command: there is one locality here. */
+			static const uint8_t ok[HDR_LEN] = { 0x80, 0x01, 0, 0, 0, HDR_LEN };
+
+			if (write_full(dev.fd, ok, HDR_LEN))
+				break;
+			continue;
+		}
+
+		if (write_full(backend, cmd, n) || read_full(backend, rsp, HDR_LEN))
+			break;
+		size = be32(rsp + 2);
+		if (size < HDR_LEN || size > BUF_MAX ||
+		    read_full(backend, rsp + HDR_LEN, size - HDR_LEN))
+			break;
+
+		faulted = take_fault(argv[2], name, &f);
+		out = faulted ? apply_fault(&f, rsp, size) : (long)size;
+		fprintf(log, "%s 0x%x%s%s\n", name,
+			out >= HDR_LEN ? be32(rsp + 6) : 0,
+			faulted ? " fault=" : "", faulted ? f.action : "");
+		if (out < 0)
+			return 0;	/* "die": vanish mid-command */
+		if (write_full(dev.fd, rsp, out))
+			break;
+	}
+	return 0;
+}

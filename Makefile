@@ -7,6 +7,7 @@
 # make vm SUITES="basic ..."   some VM suites;  make vm-shell   a guest shell
 # make check-debug  the VM suites on the debug kernel (KASAN, kmemleak, lockdep)
 # make C=1 W=1    sparse and extra warnings (passed to kbuild)
+# make dkms-install   install the module with DKMS
 
 KSEAL_CACHE ?= /var/cache/kseal
 export KSEAL_CACHE
@@ -59,6 +60,10 @@ check-debug: debug-kernel
 vm-shell: deps-if-needed all
 	tests/vm/run --shell
 
+# Install the module with DKMS so it is rebuilt for new kernels.
+dkms-install:
+	scripts/dkms.sh install
+
 demo: deps-if-needed
 	$(MAKE) all
 	tests/vm/run demo
@@ -71,4 +76,4 @@ clean:
 	-[ -f tests/fuzz/Makefile ] && $(MAKE) -C tests/fuzz clean
 
 .PHONY: all module helper selftests kdir-ok print-kdir deps deps-if-needed \
-	check vm vm-shell demo clean debug-kernel check-debug
+	check vm vm-shell demo clean debug-kernel check-debug dkms-install

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Everything `make check` runs, in order: the module build with W=1 and
-# sparse, checkpatch on the module sources, host unit tests, helper tests,
+# sparse, checkpatch on the module sources, a DKMS build in private trees,
+# host unit tests, helper tests,
 # short fuzzing runs, the VM suites on Debian's kernel, then the VM suites
 # on the debug kernel (built once, about 8 minutes, then cached; set
 # KSEAL_SKIP_DEBUG=1 to leave it out of a quick local run). Each part's TAP
@@ -73,6 +74,7 @@ lint() {
 
 KDIR_RESOLVED=$(make -s --no-print-directory print-kdir)
 part "lint" lint
+part "dkms" scripts/dkms.sh test
 [ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
 [ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
 [ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check

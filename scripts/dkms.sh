@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/dkms.sh source DIR   copy the module sources and dkms.conf to DIR
+# scripts/dkms.sh install      add, build and install kseal with DKMS
+#                              (/usr/src/kseal-VERSION), for every kernel
+#                              DKMS builds for
+# scripts/dkms.sh test         add and build in private DKMS trees against
+#                              the installed Debian headers; changes nothing
+#                              on the system
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+ver=$(sed -n 's/^#define KSEAL_VERSION_STRING "\(.*\)"/\1/p' "$repo/include/kseal/version.h")
+
+source_tree() {
+	local dst=$1
+	mkdir -p "$dst/kmod" "$dst/include"
+	cp "$repo/Kbuild" "$dst/"
+	cp "$repo/kmod/Kbuild" "$dst/kmod/"
+	find "$repo/kmod" -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' -exec cp {} "$dst/kmod/" \;
+	cp -r "$repo/include/kseal" "$dst/include/"
+	sed "s/@VERSION@/$ver/" "$repo/dkms.conf.in" > "$dst/dkms.conf"
+}
+
+case ${1:-} in
+source)
+	source_tree "$2"
+	;;
+install)
+	dst="/usr/src/kseal-$ver"
+	dkms remove -m kseal -v "$ver" --all >/dev/null 2>&1 || true
+	rm -rf "$dst"
+	source_tree "$dst"
+	dkms add -m kseal -v "$ver"
+	dkms build -m kseal -v "$ver"
+	dkms install -m kseal -v "$ver"
+	;;
+test)
+	abi=$(basename "$(make -s --no-print-directory -C "$repo" print-kdir)" | sed 's/^linux-headers-//')
+	[ -d "/lib/modules/$abi/build" ] || abi=$(cut -d' ' -f1 "${KSEAL_CACHE:-/var/cache/kseal}/image/.stamp")
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir -p "$tmp/src" "$tmp/dkms" "$tmp/install"
+	source_tree "$tmp/src/kseal-$ver"
+	opts=(--sourcetree "$tmp/src" --dkmstree "$tmp/dkms" --installtree "$tmp/install")
+	ok() { echo "ok - dkms: $1"; }
+	bad() { echo "not ok - dkms: $1"; sed 's/^/#   /' "$tmp/log"; exit 1; }
+	dkms add -m kseal -v "$ver" "${opts[@]}" >"$tmp/log" 2>&1 && ok "add kseal/$ver" || bad "add kseal/$ver"
+	dkms build -m kseal -v "$ver" -k "$abi" "${opts[@]}" >"$tmp/log" 2>&1 &&
+		ok "build kseal/$ver for $abi" || bad "build kseal/$ver for $abi"
+	ko=$(find "$tmp/dkms/kseal/$ver/$abi" -name 'kseal.ko*' | head -n1)
+	if [ -n "$ko" ] && modinfo -F version "$ko" | grep -qx "$ver"; then
+		ok "built module carries version $ver"
+	else
+		echo "not ok - dkms: no kseal.ko with version $ver in the DKMS tree"; exit 1
+	fi
+	dkms status -m kseal "${opts[@]}" | grep -q "kseal/$ver, $abi, .*: built" &&
+		ok "status says built" || { echo "not ok - dkms: status"; dkms status "${opts[@]}" | sed 's/^/#   /'; exit 1; }
+	;;
+*)
+	sed -n '4,10s/^# \{0,1\}//p' "$0"
+	exit 2
+	;;
+esac

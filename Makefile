@@ -72,6 +72,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C userspace clean
 	-$(MAKE) -C tests/kselftest clean
+	-$(MAKE) -C tests/helper clean
 	-[ -f tests/unit/Makefile ] && $(MAKE) -C tests/unit clean
 	-[ -f tests/fuzz/Makefile ] && $(MAKE) -C tests/fuzz clean
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Run a command on a new pseudo-terminal, type INPUT after PROMPT appears,
+print everything the terminal showed, exit with the command's status.
+
+Usage: pty-run.py PROMPT INPUT COMMAND [ARGS...]
+"""
+import os
+import pty
+import sys
+
+
+def main():
+    prompt, text, cmd = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3:]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp(cmd[0], cmd)
+    seen, sent = b"", False
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not sent and prompt in seen:
+            os.write(fd, text + b"\n")
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    sys.stdout.write(seen.decode(errors="replace"))
+    sys.exit(os.waitstatus_to_exitcode(status))
+
+
+main()

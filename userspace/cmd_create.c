@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ksealctl create: a new sealed key, or a data key wrapped by one.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kbackend.h"
+#include "ksealctl.h"
+#include "state.h"
+
+static const char help[] =
+"Usage: ksealctl create NAME [--pcrs LIST] [--bytes N] [--lock-pcr N]\n"
+"                            [--recovery | --recovery-fd FD]\n"
+"       ksealctl create NAME --wrapped-by SEALED [--bytes N] [--logon DESC]\n"
+"Create a key in the kernel, store its blob in the state directory.\n"
+"  --pcrs LIST        PCRs (sha256 bank) the sealed key is bound to (default 7)\n"
+"  --bytes N          key size: 32..128 for sealed keys (default 32),\n"
+"                     16..128 for data keys (default 64)\n"
+"  --lock-pcr N       bind to PCR N too, so ksealctl lock can make the blob\n"
+"                     unloadable until reboot (not 16 or 23)\n"
+"  --recovery         ask for a recovery passphrase on the terminal\n"
+"  --recovery-fd FD   read the recovery passphrase from file descriptor FD\n"
+"  --wrapped-by NAME  create a data key wrapped by sealed key NAME\n"
+"  --logon DESC       also offer the data key as logon key DESC (subsys:name)\n";
+
+enum { O_PCRS = OPT_SUB, O_BYTES, O_LOCK, O_REC, O_RECFD, O_WRAP, O_LOGON };
+
+struct create_args {
+	const char *name, *pcrs, *wrapped_by, *logon;
+	long bytes, lock_pcr, rec_fd;
+	bool recovery;
+};
+
+static int parse(int argc, char **argv, struct create_args *a)
+{
+	static const struct option opts[] = {
+		GLOBAL_LONGOPTS,
+		{ "pcrs", required_argument, NULL, O_PCRS },
+		{ "bytes", required_argument, NULL, O_BYTES },
+		{ "lock-pcr", required_argument, NULL, O_LOCK },
+		{ "recovery", no_argument, NULL, O_REC },
+		{ "recovery-fd", required_argument, NULL, O_RECFD },
+		{ "wrapped-by", required_argument, NULL, O_WRAP },
+		{ "logon", required_argument, NULL, O_LOGON },
+		{ 0 }
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->lock_pcr = -1;
+	a->rec_fd = -1;
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case O_PCRS:
+			if (!valid_pcr_list(optarg)) {
+				kerr("create: bad --pcrs '%s'; use indexes 0..23 and ranges, e.g. 0,2-4,7",
+				     optarg);
+				return KX_USAGE;
+			}
+			a->pcrs = optarg;
+			break;
+		case O_BYTES:
+			if (parse_int(optarg, 1, 4096, &a->bytes)) {
+				kerr("create: bad --bytes '%s'; give a number",
+				     optarg);
+				return KX_USAGE;
+			}
+			break;
+		case O_LOCK:
+			if (parse_int(optarg, 0, 23, &a->lock_pcr) ||
+			    a->lock_pcr == 16 || a->lock_pcr == 23) {
+				kerr("create: bad --lock-pcr '%s'; use 0..23 except the resettable 16 and 23",
+				     optarg);
+				return KX_USAGE;
+			}
+			break;
+		case O_REC:
+			a->recovery = true;
+			break;
+		case O_RECFD:
+			if (parse_int(optarg, 0, 65535, &a->rec_fd)) {
+				kerr("create: bad --recovery-fd '%s'; give an open file descriptor number",
+				     optarg);
+				return KX_USAGE;
+			}
+			a->recovery = true;
+			break;
+		case O_WRAP:
+			a->wrapped_by = optarg;
+			break;
+		case O_LOGON:
+			if (!valid_logon_desc(optarg)) {
+				kerr("create: bad --logon '%s'; use subsystem:name without spaces",
+				     optarg);
+				return KX_USAGE;
+			}
+			a->logon = optarg;
+			break;
+		default: {
+			int rc = KX_USAGE, r = global_opt(c, optarg, help, &rc);
+
+			/* -1: help or version printed, stop with rc. */
+			if (r <= 0)
+				return rc == KX_OK ? -1 : rc;
+		}
+		}
+	}
+	if (optind + 1 != argc) {
+		kerr("create: give exactly one key NAME; see ksealctl create --help");
+		return KX_USAGE;
+	}
+	a->name = argv[optind];
+	if (!valid_name(a->name)) {
+		kerr("create: bad name '%s'; use 1..%d of A-Z a-z 0-9 . _ - not starting with . or -",
+		     a->name, KSEAL_NAME_MAX);
+		return KX_USAGE;
+	}
+	if (a->wrapped_by && (a->pcrs || a->lock_pcr >= 0 || a->recovery)) {
+		kerr("create: --pcrs, --lock-pcr and --recovery are for sealed keys, not with --wrapped-by");
+		return KX_USAGE;
+	}
+	if (!a->wrapped_by && a->logon) {
+		kerr("create: --logon needs --wrapped-by: only data keys can be logon keys");
+		return KX_USAGE;
+	}
+	if (!a->bytes)
+		a->bytes = a->wrapped_by ? 64 : 32;
+	if (a->wrapped_by ?
+	    (a->bytes < KSEAL_DATA_MIN || a->bytes > KSEAL_DATA_MAX) :
+	    (a->bytes < KSEAL_SEALED_MIN || a->bytes > KSEAL_SEALED_MAX)) {
+		kerr("create: --bytes %ld out of range; sealed keys take %d..%d, data keys %d..%d",
+		     a->bytes, KSEAL_SEALED_MIN, KSEAL_SEALED_MAX,
+		     KSEAL_DATA_MIN, KSEAL_DATA_MAX);
+		return KX_USAGE;
+	}
+	return KX_OK;
+}
+
+/* Builds the "new" payload of a sealed key; shared with rotate. */
+char *sealed_new_payload(const struct kkey *k, const char *pass)
+{
+	size_t len = 512;
+	char *p = malloc(len);
+	int n;
+
+	if (!p)
+		return NULL;
+	n = snprintf(p, len, "new %d pcrs=%s parent=%s", k->bytes, k->pcrs,
+		     k->parent);
+	if (pass)
+		n += snprintf(p + n, len - n, " recovery=%s", pass);
+	if (k->lock_pcr >= 0)
+		snprintf(p + n, len - n, " lock=%d", k->lock_pcr);
+	return p;
+}
+
+int cmd_create(int argc, char **argv)
+{
+	struct create_args a;
+	struct kstate st;
+	struct kkey *k;
+	char *pass = NULL, *payload = NULL, *blob = NULL;
+	uint32_t srk = KSEAL_SRK_HANDLE, parent = KSEAL_PARENT_HANDLE;
+	int32_t ring, s, wrap = -1;
+	int rc = parse(argc, argv, &a);
+
+	if (rc)
+		return rc < 0 ? KX_OK : rc;
+	rc = state_open(&st, g.state_dir, true);
+	if (rc)
+		goto out;
+	if (state_find(&st, a.name)) {
+		kerr("create: key '%s' already exists; pick another name or use ksealctl rotate",
+		     a.name);
+		rc = KX_USAGE;
+		goto out;
+	}
+	ring = kring(true);
+	if (ring < 0) {
+		rc = KX_KERNEL;
+		goto out;
+	}
+	if (key_loaded(ring, a.name) >= 0) {
+		kerr("create: a kseal key '%s' is already in keyring '%s' but not in %s; unlink it first (keyctl unlink)",
+		     a.name, g.keyring, st.dir);
+		rc = KX_USAGE;
+		goto out;
+	}
+	if (a.wrapped_by) {
+		struct kkey *w = state_find(&st, a.wrapped_by);
+
+		if (!w || w->kind != KIND_SEALED) {
+			kerr("create: --wrapped-by '%s' is not a sealed key in %s; create it first",
+			     a.wrapped_by, st.dir);
+			rc = KX_USAGE;
+			goto out;
+		}
+		rc = ensure_loaded(&st, ring, a.wrapped_by, NULL, &wrap);
+		if (rc)
+			goto out;
+	} else if (a.recovery) {
+		pass = read_passphrase("Recovery passphrase: ", (int)a.rec_fd);
+		if (!pass) {
+			rc = KX_USAGE;
+			goto out;
+		}
+	}
+	k = state_new_key(&st, a.name);
+	if (!k) {
+		rc = KX_STATE;
+		goto out;
+	}
+	k->bytes = (int)a.bytes;
+	if (a.wrapped_by) {
+		size_t len = 256;
+
+		k->kind = KIND_DATA;
+		snprintf(k->wrapped_by, sizeof(k->wrapped_by), "%s",
+			 a.wrapped_by);
+		if (a.logon)
+			snprintf(k->logon, sizeof(k->logon), "%s", a.logon);
+		payload = malloc(len);
+		if (payload)
+			snprintf(payload, len, "new %ld wrap=%d%s%s", a.bytes,
+				 wrap, a.logon ? " logon=" : "",
+				 a.logon ? a.logon : "");
+	} else {
+		k->kind = KIND_SEALED;
+		snprintf(k->pcrs, sizeof(k->pcrs), "%s", a.pcrs ? a.pcrs : "7");
+		state_read_meta(st.dir, &srk, &parent);
+		snprintf(k->parent, sizeof(k->parent), "0x%08x", parent);
+		k->lock_pcr = (int)a.lock_pcr;
+		k->recovery = pass != NULL;
+		payload = sealed_new_payload(k, pass);
+	}
+	if (!payload) {
+		rc = KX_STATE;
+		goto out;
+	}
+	s = kb->add(KSEAL_KEY_TYPE, a.name, payload, strlen(payload), ring);
+	if (s < 0) {
+		kerr("create: add_key of '%s' failed: %s; %s", a.name,
+		     strerror(errno), request_advice(errno));
+		rc = KX_KERNEL;
+		goto out;
+	}
+	blob = key_read_blob(s);
+	if (!blob) {
+		kerr("create: reading the blob of '%s' failed: %s; the key is loaded but not saved, unlink it and retry",
+		     a.name, strerror(errno));
+		rc = KX_KERNEL;
+		goto out;
+	}
+	key_set_blob(k, blob);
+	rc = state_commit(&st);
+	if (!rc)
+		kinfo("created %s key %s (serial %d)",
+		      k->kind == KIND_SEALED ? "sealed" : "data", a.name, s);
+out:
+	free_secret(payload);
+	free_secret(pass);
+	free(blob);
+	state_close(&st);
+	return rc;
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ksealctl rotate and reseal.
+ *
+ * Rotating a sealed key makes a new one with the same policy in a staging
+ * keyring (same description, so the data keys' view does not change),
+ * rewraps every data key under it inside the kernel, and then commits all
+ * new blobs as one state generation. Only after that commit is durable is
+ * the new key linked into the keyring in place of the old one.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbackend.h"
+#include "ksealctl.h"
+#include "state.h"
+
+#define STAGING_RING "kseal-staging"
+
+static const char rotate_help[] =
+"Usage: ksealctl rotate NAME [--recovery | --recovery-fd FD]\n"
+"Data key: add a new version (old versions still decrypt).\n"
+"Sealed key: replace it with a new one under the same policy and rewrap\n"
+"every data key under it; all blobs are replaced in one atomic step.\n"
+"  --recovery         passphrase for the new sealed key, from the terminal\n"
+"  --recovery-fd FD   read that passphrase from file descriptor FD\n"
+"                     (needed when the old sealed key has one)\n";
+
+static const char reseal_help[] =
+"Usage: ksealctl reseal NAME [--pcrs LIST]\n"
+"Bind a loaded sealed key to the current PCR values (after a firmware or\n"
+"kernel update: load it with --recovery first) and save the new blob.\n"
+"  --pcrs LIST   a new PCR selection (default: keep the current one)\n";
+
+enum { O_REC = OPT_SUB, O_RECFD, O_PCRS };
+
+static int update_and_read(int32_t s, const char *payload, struct kkey *k)
+{
+	char *blob;
+
+	if (kb->update(s, payload, strlen(payload)) < 0) {
+		kerr("%s: keyctl update '%s' failed: %s; %s", k->name, payload,
+		     strerror(errno), request_advice(errno));
+		return KX_KERNEL;
+	}
+	blob = key_read_blob(s);
+	if (!blob) {
+		kerr("%s: reading the new blob failed: %s; nothing was saved, reload the key and retry",
+		     k->name, strerror(errno));
+		return KX_KERNEL;
+	}
+	key_set_blob(k, blob);
+	free(blob);
+	return KX_OK;
+}
+
+static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
+			 int32_t old, const char *pass)
+{
+	int32_t stage, s, d;
+	char *payload, upd[64];
+	size_t i;
+	int rc;
+
+	if (k->recovery && !pass) {
+		kerr("rotate: %s has a recovery passphrase; give one for the new key with --recovery or --recovery-fd",
+		     k->name);
+		return KX_USAGE;
+	}
+	/* Every data key must be in the kernel to be rewrapped there. */
+	for (i = 0; i < st->n; i++) {
+		if (st->keys[i].kind != KIND_DATA || st->keys[i].removed ||
+		    strcmp(st->keys[i].wrapped_by, k->name))
+			continue;
+		rc = ensure_loaded(st, ring, st->keys[i].name, NULL, &d);
+		if (rc)
+			return rc;
+	}
+	stage = kb->new_keyring(STAGING_RING);
+	if (stage < 0) {
+		kerr("rotate: cannot create the staging keyring: %s; check the keyring quota",
+		     strerror(errno));
+		return KX_KERNEL;
+	}
+	payload = sealed_new_payload(k, pass);
+	if (!payload) {
+		rc = KX_STATE;
+		goto out;
+	}
+	s = kb->add(KSEAL_KEY_TYPE, k->name, payload, strlen(payload), stage);
+	free_secret(payload);
+	if (s < 0) {
+		kerr("rotate: creating the new sealed key failed: %s; %s",
+		     strerror(errno), request_advice(errno));
+		rc = KX_KERNEL;
+		goto out;
+	}
+	payload = key_read_blob(s);
+	if (!payload) {
+		kerr("rotate: reading the new sealed blob failed: %s; nothing changed",
+		     strerror(errno));
+		rc = KX_KERNEL;
+		goto out;
+	}
+	key_set_blob(k, payload);
+	free(payload);
+	k->version++;
+	snprintf(upd, sizeof(upd), "update rewrap=%d", s);
+	for (i = 0; i < st->n; i++) {
+		struct kkey *dk = &st->keys[i];
+
+		if (dk->kind != KIND_DATA || dk->removed ||
+		    strcmp(dk->wrapped_by, k->name))
+			continue;
+		d = key_loaded(ring, dk->name);
+		rc = d < 0 ? KX_KERNEL : update_and_read(d, upd, dk);
+		if (rc) {
+			kerr("rotate: nothing was saved; the old blobs stay in use, load them again after a reboot or ksealctl shred of the kernel copies");
+			goto out;
+		}
+	}
+	rc = state_commit(st);
+	if (rc)
+		goto out;
+	/* Durable now: put the new key in place of the old one. */
+	if (kb->link(s, ring) < 0)
+		kerr("rotate: saved, but linking the new key into '%s' failed: %s; run ksealctl load",
+		     g.keyring, strerror(errno));
+	else if (old >= 0 && old != s)
+		kb->revoke(old);
+	kinfo("rotated sealed key %s (serial %d)", k->name, s);
+out:
+	kb->drop_keyring(stage);
+	return rc;
+}
+
+int cmd_rotate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		GLOBAL_LONGOPTS,
+		{ "recovery", no_argument, NULL, O_REC },
+		{ "recovery-fd", required_argument, NULL, O_RECFD },
+		{ 0 }
+	};
+	struct kstate st;
+	struct kkey *k;
+	bool rec = false;
+	long fd = -1;
+	char *pass = NULL;
+	int32_t ring, s;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case O_REC:
+			rec = true;
+			break;
+		case O_RECFD:
+			if (parse_int(optarg, 0, 65535, &fd)) {
+				kerr("rotate: bad --recovery-fd '%s'", optarg);
+				return KX_USAGE;
+			}
+			rec = true;
+			break;
+		default:
+			HANDLE_GLOBAL(c, rotate_help);
+		}
+	}
+	if (optind + 1 != argc || !valid_name(argv[optind])) {
+		kerr("rotate: give exactly one valid key NAME; see ksealctl rotate --help");
+		return KX_USAGE;
+	}
+	rc = state_open(&st, g.state_dir, true);
+	if (rc)
+		goto out;
+	k = state_find(&st, argv[optind]);
+	if (!k) {
+		kerr("rotate: no key '%s' in %s; see ksealctl list",
+		     argv[optind], st.dir);
+		rc = KX_USAGE;
+		goto out;
+	}
+	if (rec && k->kind == KIND_SEALED) {
+		pass = read_passphrase("New recovery passphrase: ", (int)fd);
+		if (!pass) {
+			rc = KX_USAGE;
+			goto out;
+		}
+	}
+	ring = kring(true);
+	if (ring < 0) {
+		rc = KX_KERNEL;
+		goto out;
+	}
+	rc = ensure_loaded(&st, ring, k->name, NULL, &s);
+	if (rc)
+		goto out;
+	if (k->kind == KIND_SEALED) {
+		rc = rotate_sealed(&st, ring, k, s, pass);
+	} else {
+		rc = update_and_read(s, "update rotate", k);
+		if (!rc) {
+			k->version++;
+			rc = state_commit(&st);
+		}
+		if (!rc)
+			kinfo("rotated data key %s to version %d", k->name,
+			      k->version);
+	}
+out:
+	free_secret(pass);
+	state_close(&st);
+	return rc;
+}
+
+int cmd_reseal(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		GLOBAL_LONGOPTS,
+		{ "pcrs", required_argument, NULL, O_PCRS },
+		{ 0 }
+	};
+	const char *pcrs = NULL;
+	struct kstate st;
+	struct kkey *k;
+	char payload[128];
+	int32_t ring, s;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case O_PCRS:
+			if (!valid_pcr_list(optarg)) {
+				kerr("reseal: bad --pcrs '%s'; use indexes 0..23 and ranges, e.g. 0,2-4,7",
+				     optarg);
+				return KX_USAGE;
+			}
+			pcrs = optarg;
+			break;
+		default:
+			HANDLE_GLOBAL(c, reseal_help);
+		}
+	}
+	if (optind + 1 != argc || !valid_name(argv[optind])) {
+		kerr("reseal: give exactly one valid key NAME; see ksealctl reseal --help");
+		return KX_USAGE;
+	}
+	rc = state_open(&st, g.state_dir, true);
+	if (rc)
+		goto out;
+	k = state_find(&st, argv[optind]);
+	if (!k || k->kind != KIND_SEALED) {
+		kerr("reseal: '%s' is not a sealed key in %s; see ksealctl list",
+		     argv[optind], st.dir);
+		rc = KX_USAGE;
+		goto out;
+	}
+	ring = kring(true);
+	s = key_loaded(ring, k->name);
+	if (s < 0) {
+		kerr("reseal: %s is not loaded; run ksealctl load %s (with --recovery if the PCRs changed) first",
+		     k->name, k->name);
+		rc = KX_KERNEL;
+		goto out;
+	}
+	snprintf(payload, sizeof(payload), "update reseal%s%s",
+		 pcrs ? " pcrs=" : "", pcrs ? pcrs : "");
+	rc = update_and_read(s, payload, k);
+	if (!rc) {
+		if (pcrs)
+			snprintf(k->pcrs, sizeof(k->pcrs), "%s", pcrs);
+		rc = state_commit(&st);
+	}
+	if (!rc)
+		kinfo("resealed %s to the current values of PCRs %s", k->name,
+		      k->pcrs);
+out:
+	state_close(&st);
+	return rc;
+}

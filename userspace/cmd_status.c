@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ksealctl status: the security posture of this machine, one line per
+ * check with OK or WARN and what to do.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "ksealctl.h"
+#include "state.h"
+#include "tpm.h"
+
+#define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+
+static const char help[] =
+"Usage: ksealctl status [--json]\n"
+"Check TPM, SRK and parent key, lockout, PCR banks, the kseal module,\n"
+"kernel lockdown, Secure Boot, swap and hibernation. Exit 0 if all are OK,\n"
+"6 if any check warns.\n";
+
+struct report {
+	json_object *arr;
+	int warns;
+};
+
+static void check(struct report *r, const char *name, bool ok,
+		  const char *detail, const char *advice)
+{
+	if (!ok)
+		r->warns++;
+	if (r->arr) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "check", json_object_new_string(name));
+		json_object_object_add(o, "status",
+				       json_object_new_string(ok ? "OK" : "WARN"));
+		json_object_object_add(o, "detail",
+				       json_object_new_string(detail));
+		json_object_object_add(o, "advice", ok ? NULL :
+				       json_object_new_string(advice));
+		json_object_array_add(r->arr, o);
+		return;
+	}
+	if (g.verbose < 0)
+		return;
+	printf("%-4s %-12s %s\n", ok ? "OK" : "WARN", name, detail);
+	if (!ok)
+		printf("     %-12s -> %s\n", "", advice);
+}
+
+/* First line of a small file, without the newline; NULL if unreadable. */
+static char *read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	char *p;
+
+	if (!f)
+		return NULL;
+	p = fgets(buf, (int)len, f);
+	fclose(f);
+	if (p)
+		buf[strcspn(buf, "\n")] = '\0';
+	return p;
+}
+
+static void check_tpm(struct report *r)
+{
+	static const struct {
+		const char *name;
+		uint32_t handle;
+	} h[] = {
+		{ "srk", KSEAL_SRK_HANDLE },
+		{ "parent", KSEAL_PARENT_HANDLE },
+	};
+	uint32_t srk = KSEAL_SRK_HANDLE, parent = KSEAL_PARENT_HANDLE;
+	struct tpm_info info;
+	struct tpm *t;
+	char d[160];
+	size_t i;
+
+	state_read_meta(g.state_dir, &srk, &parent);
+	if (tpm_open(&t, g.tcti) || tpm_get_info(t, &info)) {
+		tpm_close(t);
+		check(r, "tpm", false, "no TPM reachable",
+		      "kseal needs a TPM 2.0: enable it in firmware, or pass --tcti");
+		return;
+	}
+	snprintf(d, sizeof(d), "TPM %s rev %u.%02u, manufacturer %s",
+		 info.family, info.revision / 100, info.revision % 100,
+		 info.manufacturer);
+	check(r, "tpm", info.family[0] == '2', d,
+	      "kseal needs a TPM 2.0; a 1.2 TPM cannot be used");
+	for (i = 0; i < 2; i++) {
+		enum tpm_handle_state st = TPMH_ABSENT;
+		uint32_t handle = i ? parent : srk;
+
+		if (tpm_handle_state(t, handle, &st))
+			st = TPMH_OTHER;
+		snprintf(d, sizeof(d), "0x%08x %s", handle,
+			 st == TPMH_STORAGE ? "present" :
+			 st == TPMH_ABSENT ? "absent" : "holds another object");
+		check(r, h[i].name, st == TPMH_STORAGE, d,
+		      st == TPMH_ABSENT && i ?
+		      "the parent key is gone (shredded?): blobs sealed under it cannot load; run ksealctl provision for new keys" :
+		      "run ksealctl provision (with --force to replace a foreign object)");
+	}
+	snprintf(d, sizeof(d), "%s, %u of %u failures, interval %u s, recovery %u s",
+		 info.in_lockout ? "in lockout" : "not in lockout",
+		 info.lockout_counter, info.max_auth_fail,
+		 info.lockout_interval, info.lockout_recovery);
+	check(r, "lockout", !info.in_lockout && !info.lockout_counter, d,
+	      "authorization failures were counted: find their cause; the counter decreases over time");
+	snprintf(d, sizeof(d), "banks %s", info.banks[0] ? info.banks : "none");
+	check(r, "pcr-banks", info.sha256_bank, d,
+	      "allocate the sha256 PCR bank in firmware or with tpm2 pcrallocate");
+	tpm_close(t);
+}
+
+static void check_kernel(struct report *r, size_t nkeys, size_t damaged)
+{
+	char buf[256], d[320];
+	FILE *f;
+	int lines = 0;
+	bool hib;
+
+	if (access("/sys/module/kseal", F_OK) == 0) {
+		if (!read_line("/sys/module/kseal/version", buf, sizeof(buf)))
+			snprintf(buf, sizeof(buf), "unknown");
+		snprintf(d, sizeof(d), "kseal module loaded, version %s", buf);
+		check(r, "module", true, d, "");
+	} else {
+		check(r, "module", false, "kseal module not loaded",
+		      "modprobe kseal (and list it in /etc/modules-load.d)");
+	}
+	snprintf(d, sizeof(d), "%zu keys in %s%s", nkeys, g.state_dir,
+		 damaged ? ", some files damaged" : "");
+	check(r, "keys", !damaged, d,
+	      "run ksealctl list to see the damaged files and restore them");
+
+	if (!read_line("/sys/kernel/security/lockdown", buf, sizeof(buf))) {
+		check(r, "lockdown", false, "kernel lockdown not available",
+		      "root can read kernel memory: boot a kernel with lockdown=confidentiality");
+	} else {
+		snprintf(d, sizeof(d), "lockdown: %s", buf);
+		check(r, "lockdown", strstr(buf, "[confidentiality]") != NULL, d,
+		      "root can read kernel memory and so the keys: boot with lockdown=confidentiality (Secure Boot enforces it)");
+	}
+
+	f = fopen(SECURE_BOOT_VAR, "re");
+	if (!f) {
+		check(r, "secure-boot", false,
+		      access("/sys/firmware/efi", F_OK) ? "not UEFI" :
+		      "Secure Boot variable missing",
+		      "without Secure Boot the boot chain is only as good as the PCR policy: bind to PCR 7 and enable it");
+	} else {
+		unsigned char v[5] = { 0 };
+		size_t n = fread(v, 1, sizeof(v), f);
+
+		fclose(f);
+		/* 4 bytes of attributes, then the value. */
+		check(r, "secure-boot", n == 5 && v[4] == 1,
+		      n == 5 && v[4] == 1 ? "Secure Boot enabled" :
+		      "Secure Boot disabled",
+		      "enable Secure Boot in firmware, then reseal keys bound to PCR 7");
+	}
+
+	f = fopen("/proc/swaps", "re");
+	if (f) {
+		while (fgets(buf, sizeof(buf), f))
+			lines++;
+		fclose(f);
+	}
+	check(r, "swap", lines <= 1, lines <= 1 ? "no swap active" :
+	      "swap active",
+	      "use encrypted swap with a random key per boot so no memory reaches disk in clear");
+
+	hib = read_line("/sys/power/state", buf, sizeof(buf)) &&
+	      strstr(buf, "disk");
+	if (hib && read_line("/proc/cmdline", buf, sizeof(buf)))
+		hib = strstr(buf, "resume=") != NULL;
+	else
+		hib = false;
+	check(r, "hibernation", !hib, hib ? "hibernation to disk possible" :
+	      "hibernation to disk not set up",
+	      "a hibernation image holds kernel memory: remove resume= or set mem_sleep/disk off");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
+	struct report r = { 0 };
+	struct kstate st;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
+		HANDLE_GLOBAL(c, help);
+	if (optind < argc) {
+		kerr("status: unexpected argument '%s'; see ksealctl status --help",
+		     argv[optind]);
+		return KX_USAGE;
+	}
+	if (g.json)
+		r.arr = json_object_new_array();
+	check_tpm(&r);
+	if (state_open(&st, g.state_dir, false))
+		st.n = 0;
+	check_kernel(&r, st.n, st.nextra);
+	state_close(&st);
+	if (r.arr) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "checks", r.arr);
+		json_object_object_add(o, "warnings",
+				       json_object_new_int(r.warns));
+		printf("%s\n", json_object_to_json_string_ext(o,
+					JSON_C_TO_STRING_PRETTY));
+		json_object_put(o);
+	}
+	return r.warns ? KX_WARN : KX_OK;
+}

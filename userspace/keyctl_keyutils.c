@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The real kernel backend: libkeyutils and /sys/kernel/kseal.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <keyutils.h>
+
+#include "kbackend.h"
+#include "ksealctl.h"
+
+static kserial_t ku_keyring(const char *name, int create)
+{
+	key_serial_t k;
+
+	/* Not recursive on purpose: the documented place is @u itself. */
+	k = keyctl_search(KEY_SPEC_USER_KEYRING, "keyring", name, 0);
+	if (k >= 0 || errno != ENOKEY || !create)
+		return k;
+	return add_key("keyring", name, NULL, 0, KEY_SPEC_USER_KEYRING);
+}
+
+static kserial_t ku_new_keyring(const char *name)
+{
+	key_serial_t old = keyctl_search(KEY_SPEC_USER_KEYRING, "keyring",
+					 name, 0);
+
+	/* A leftover from an interrupted run holds nothing we still need. */
+	if (old >= 0)
+		keyctl_unlink(old, KEY_SPEC_USER_KEYRING);
+	return add_key("keyring", name, NULL, 0, KEY_SPEC_USER_KEYRING);
+}
+
+static long ku_drop_keyring(kserial_t ring)
+{
+	return keyctl_unlink(ring, KEY_SPEC_USER_KEYRING);
+}
+
+static kserial_t ku_add(const char *type, const char *desc,
+			const char *payload, size_t len, kserial_t ring)
+{
+	return add_key(type, desc, payload, len, ring);
+}
+
+static long ku_update(kserial_t key, const char *payload, size_t len)
+{
+	return keyctl_update(key, payload, len);
+}
+
+static long ku_read(kserial_t key, char **out)
+{
+	void *buf = NULL;
+	long n = keyctl_read_alloc(key, &buf);
+
+	if (n < 0)
+		return -1;
+	*out = buf;
+	return n;
+}
+
+static kserial_t ku_search(kserial_t ring, const char *type, const char *desc)
+{
+	return keyctl_search(ring, type, desc, 0);
+}
+
+static long ku_list(kserial_t ring, struct kb_entry **out)
+{
+	void *buf = NULL;
+	key_serial_t *ids;
+	struct kb_entry *e;
+	long n, i, m = 0;
+
+	n = keyctl_read_alloc(ring, &buf);
+	if (n < 0)
+		return -1;
+	ids = buf;
+	n /= (long)sizeof(*ids);
+	e = calloc(n ? n : 1, sizeof(*e));
+	if (!e) {
+		free(buf);
+		errno = ENOMEM;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		char *d = NULL, *p;
+		int f;
+
+		/* "type;uid;gid;perm;description" */
+		if (keyctl_describe_alloc(ids[i], &d) < 0)
+			continue;
+		p = d;
+		for (f = 0; f < 4 && p; f++)
+			p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL;
+		if (p) {
+			*strchr(d, ';') = '\0';
+			snprintf(e[m].type, sizeof(e[m].type), "%s", d);
+			snprintf(e[m].desc, sizeof(e[m].desc), "%s", p);
+			e[m].serial = ids[i];
+			m++;
+		}
+		free(d);
+	}
+	free(buf);
+	*out = e;
+	return m;
+}
+
+static long ku_link(kserial_t key, kserial_t ring)
+{
+	return keyctl_link(key, ring);
+}
+
+static long ku_unlink(kserial_t key, kserial_t ring)
+{
+	return keyctl_unlink(key, ring);
+}
+
+static long ku_revoke(kserial_t key)
+{
+	return keyctl_revoke(key);
+}
+
+static long ku_lock_pcr(unsigned int pcr)
+{
+	char buf[16];
+	int fd, n, saved;
+
+	fd = open(KSEAL_SYSFS "/lock", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = snprintf(buf, sizeof(buf), "%u\n", pcr);
+	if (write(fd, buf, n) != n) {
+		saved = errno;
+		close(fd);
+		errno = saved ? saved : EIO;
+		return -1;
+	}
+	return close(fd);
+}
+
+static const struct kbackend keyutils_backend = {
+	.name = "keyutils",
+	.keyring = ku_keyring,
+	.new_keyring = ku_new_keyring,
+	.drop_keyring = ku_drop_keyring,
+	.add = ku_add,
+	.update = ku_update,
+	.read = ku_read,
+	.search = ku_search,
+	.list = ku_list,
+	.link = ku_link,
+	.unlink = ku_unlink,
+	.revoke = ku_revoke,
+	.lock_pcr = ku_lock_pcr,
+};
+
+const struct kbackend *kb = &keyutils_backend;

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Keyring operations shared by the key commands: find the kseal keyring,
+ * load a key (wrapping key first), read a blob, explain an errno.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbackend.h"
+#include "ksealctl.h"
+#include "state.h"
+
+int32_t kring(bool create)
+{
+	kserial_t r = kb->keyring(g.keyring, create);
+
+	if (r < 0 && create)
+		kerr("keyring: cannot find or create keyring '%s' in the user keyring: %s; run as root with keyutils support in the kernel",
+		     g.keyring, strerror(errno));
+	return r;
+}
+
+int32_t key_loaded(int32_t ring, const char *name)
+{
+	if (ring < 0)
+		return -1;
+	return kb->search(ring, KSEAL_KEY_TYPE, name);
+}
+
+const char *load_advice(int err)
+{
+	switch (err) {
+	case EKEYREJECTED:
+		return "PCR policy mismatch: use --recovery and then ksealctl reseal";
+	case ENOKEY:
+		return "parent or wrapping key missing: run ksealctl provision, or load the wrapping key first";
+	case EKEYREVOKED:
+		return "the key was revoked: load it again from its blob";
+	case EBADMSG:
+	case EINVAL:
+		return "blob damaged or not for this key type: restore the key file from a backup";
+	case ENODEV:
+		return "kseal module not loaded or no TPM: modprobe kseal and check ksealctl status";
+	case EBUSY:
+	case EAGAIN:
+		return "the TPM is busy or in lockout: retry later, see ksealctl status";
+	case EACCES:
+	case EPERM:
+		return "permission denied: run as root";
+	case EKEYEXPIRED:
+		return "the lock PCR was extended since boot: reboot to load this key";
+	case ENODATA:
+		return "the key has no blob yet";
+	default:
+		return "see the kernel log (dmesg) for the TPM response code";
+	}
+}
+
+static char *load_payload(const struct kkey *k, const char *pass)
+{
+	size_t len = strlen(k->blob) + 256;
+	char *p = malloc(len);
+
+	if (!p)
+		return NULL;
+	if (k->kind == KIND_SEALED)
+		snprintf(p, len, "load %s%s%s", k->blob,
+			 pass ? " recovery=" : "", pass ? pass : "");
+	else
+		snprintf(p, len, "load %s%s%s", k->blob,
+			 k->logon[0] ? " logon=" : "", k->logon);
+	return p;
+}
+
+int32_t load_one(int32_t ring, const struct kkey *k, const char *pass)
+{
+	char *payload = load_payload(k, pass);
+	kserial_t s;
+	int saved;
+
+	if (!payload) {
+		errno = ENOMEM;
+		return -1;
+	}
+	s = kb->add(KSEAL_KEY_TYPE, k->name, payload, strlen(payload), ring);
+	saved = errno;
+	free_secret(payload);	/* it may hold the recovery passphrase */
+	errno = saved;
+	return s;
+}
+
+int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
+		  const char *pass, int32_t *serial)
+{
+	struct kkey *k = state_find(st, name);
+	int32_t s;
+
+	if (!k) {
+		kerr("%s: no such key in %s; see ksealctl list", name,
+		     st->dir);
+		return KX_USAGE;
+	}
+	s = key_loaded(ring, name);
+	if (s >= 0) {
+		*serial = s;
+		return KX_OK;
+	}
+	if (k->kind == KIND_DATA) {
+		int32_t w;
+		int rc = ensure_loaded(st, ring, k->wrapped_by, pass, &w);
+
+		if (rc)
+			return rc;
+	}
+	s = load_one(ring, k, k->kind == KIND_SEALED ? pass : NULL);
+	if (s < 0) {
+		kerr("%s: load failed: %s; %s", name, strerror(errno),
+		     load_advice(errno));
+		return KX_KERNEL;
+	}
+	*serial = s;
+	return KX_OK;
+}
+
+/* For "new" and "update" payloads, where no blob was involved. */
+const char *request_advice(int err)
+{
+	if (err == EINVAL || err == EBADMSG)
+		return "the module rejected the request: check the options and the kernel log (dmesg)";
+	return load_advice(err);
+}
+
+char *key_read_blob(int32_t serial)
+{
+	char *buf = NULL;
+	long n = kb->read(serial, &buf);
+	long i;
+
+	if (n <= 0) {
+		if (n == 0)
+			errno = ENODATA;
+		free(buf);
+		return NULL;
+	}
+	/* The kernel returns lowercase hex; anything else is not a blob. */
+	for (i = 0; i < n; i++) {
+		if (!((buf[i] >= '0' && buf[i] <= '9') ||
+		      (buf[i] >= 'a' && buf[i] <= 'f'))) {
+			free(buf);
+			errno = EBADMSG;
+			return NULL;
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ksealctl: shared definitions of the admin helper.
+ */
+#ifndef KSEALCTL_H
+#define KSEALCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Stable exit codes; documented in ksealctl(8). */
+enum {
+	KX_OK = 0,
+	KX_USAGE = 1,		/* bad command line */
+	KX_PARTIAL = 2,		/* some keys failed, others worked */
+	KX_TPM = 3,		/* TPM missing or a TPM command failed */
+	KX_KERNEL = 4,		/* keyctl, module or sysfs failure */
+	KX_STATE = 5,		/* state directory unreadable or unwritable */
+	KX_WARN = 6,		/* status found at least one WARN */
+	KX_REFUSED = 7,		/* needs --force or --yes */
+};
+
+#define KSEAL_KEY_TYPE		"kseal"
+#define KSEAL_SRK_HANDLE	0x81000001u
+#define KSEAL_PARENT_HANDLE	0x81000100u
+#define KSEAL_DEFAULT_STATE	"/var/lib/kseal"
+#define KSEAL_DEFAULT_KEYRING	"kseal"
+#define KSEAL_DEFAULT_TCTI	"device:/dev/tpmrm0"
+#define KSEAL_DEFAULT_CONF	"/etc/kseal/kseal.conf"
+#define KSEAL_SYSFS		"/sys/kernel/kseal"
+
+#define KSEAL_SEALED_MIN	32
+#define KSEAL_SEALED_MAX	128
+#define KSEAL_DATA_MIN		16
+#define KSEAL_DATA_MAX		128
+#define KSEAL_PASS_MAX		64
+#define KSEAL_NAME_MAX		64
+
+struct ctx {
+	const char *state_dir;
+	const char *keyring;
+	const char *tcti;
+	const char *conf;
+	bool json;
+	int verbose;		/* -1 quiet, 0 normal, 1+ verbose */
+	char **argv;		/* of the getopt loop running now */
+	const char *cmd;	/* subcommand name, "" before it */
+};
+
+extern struct ctx g;
+
+/* Messages: one line each; errors go to stderr. */
+void kerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kinfo(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kverbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Validation of user input, before it reaches the kernel. */
+bool valid_name(const char *name);
+bool valid_pcr_list(const char *list);
+bool valid_logon_desc(const char *desc);
+int parse_int(const char *s, long min, long max, long *out);
+
+/* Passphrases: never from argv. Caller wipes and frees. */
+char *read_passphrase(const char *prompt, int fd);
+bool valid_passphrase(const char *pass);
+void free_secret(char *s);
+
+/* KEY=VALUE configuration file; returns malloc'd value or NULL. */
+char *conf_get(const char *path, const char *key);
+
+/* Subcommands. */
+int cmd_provision(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_rotate(int argc, char **argv);
+int cmd_reseal(int argc, char **argv);
+int cmd_lock(int argc, char **argv);
+int cmd_shred(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/*
+ * Options every subcommand accepts after its name as well; the codes are
+ * above the ASCII range so they never clash with short options.
+ */
+enum {
+	OPT_STATE_DIR = 0x100, OPT_KEYRING, OPT_TCTI, OPT_CONF, OPT_JSON,
+	OPT_HELP, OPT_VERSION,
+	OPT_SUB,		/* first code free for subcommand options */
+};
+
+#define GLOBAL_LONGOPTS \
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR }, \
+	{ "keyring", required_argument, NULL, OPT_KEYRING }, \
+	{ "tcti", required_argument, NULL, OPT_TCTI }, \
+	{ "conf", required_argument, NULL, OPT_CONF }, \
+	{ "json", no_argument, NULL, OPT_JSON }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, OPT_VERSION }
+
+/*
+ * Handles a global option seen by a subcommand's getopt loop. Returns 1
+ * when handled, 0 when not a global option, and -1 with *rc set when the
+ * command must stop (help printed: rc 0; bad option: rc 1).
+ */
+int global_opt(int c, const char *arg, const char *help, int *rc);
+
+/* The default branch of every subcommand's getopt switch. */
+#define HANDLE_GLOBAL(c, help) do {					\
+	int rc_ = KX_USAGE, r_ = global_opt((c), optarg, (help), &rc_);	\
+	if (r_ <= 0)							\
+		return rc_;						\
+} while (0)
+
+/* Keyring helpers shared by the key commands (keyops.c). */
+struct kstate;
+struct kkey;
+int32_t kring(bool create);
+int32_t key_loaded(int32_t ring, const char *name);
+const char *load_advice(int err);
+const char *request_advice(int err);
+int32_t load_one(int32_t ring, const struct kkey *k, const char *pass);
+int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
+		  const char *pass, int32_t *serial);
+char *key_read_blob(int32_t serial);
+char *sealed_new_payload(const struct kkey *k, const char *pass);
+
+#endif /* KSEALCTL_H */

@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TPM access over ESAPI: capabilities, persistent handles, provisioning.
+ * Owner and storage-key authorizations are empty, as TCG provisioning
+ * guidance expects for the SRK.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tss2/tss2_esys.h>
+#include <tss2/tss2_rc.h>
+#include <tss2/tss2_tctildr.h>
+
+#include "ksealctl.h"
+#include "tpm.h"
+
+struct tpm {
+	TSS2_TCTI_CONTEXT *tcti;
+	ESYS_CONTEXT *esys;
+};
+
+static const char *rc_advice(TSS2_RC rc)
+{
+	switch (rc & ~TPM2_RC_N_MASK & 0xfff) {
+	case TPM2_RC_LOCKOUT:
+		return "the TPM is in dictionary-attack lockout: wait or clear it with the lockout authorization";
+	case TPM2_RC_BAD_AUTH:
+	case TPM2_RC_AUTH_FAIL:
+		return "the owner hierarchy has a password; kseal expects it empty";
+	case TPM2_RC_NV_SPACE:
+		return "no room for another persistent object: evict one you no longer need";
+	case TPM2_RC_HIERARCHY:
+		return "the owner hierarchy is disabled in firmware: enable it";
+	default:
+		return "check the TPM with tpm2 getcap and the kernel log";
+	}
+}
+
+static int tpm_fail(const char *what, TSS2_RC rc)
+{
+	kerr("TPM: %s failed: %s; %s", what, Tss2_RC_Decode(rc),
+	     rc_advice(rc));
+	return KX_TPM;
+}
+
+int tpm_open(struct tpm **tp, const char *tcti)
+{
+	struct tpm *t = calloc(1, sizeof(*t));
+	TSS2_RC rc;
+
+	*tp = NULL;
+	if (!t)
+		return KX_TPM;
+	/* The library logs to stderr; our own line says what to do. */
+	if (g.verbose < 1)
+		setenv("TSS2_LOG", "all+none", 0);
+	rc = Tss2_TctiLdr_Initialize(tcti, &t->tcti);
+	if (rc != TSS2_RC_SUCCESS) {
+		kerr("TPM: cannot open %s: %s; is a TPM 2.0 present (/dev/tpmrm0)? use --tcti to pick another",
+		     tcti, Tss2_RC_Decode(rc));
+		free(t);
+		return KX_TPM;
+	}
+	rc = Esys_Initialize(&t->esys, t->tcti, NULL);
+	if (rc != TSS2_RC_SUCCESS) {
+		Tss2_TctiLdr_Finalize(&t->tcti);
+		free(t);
+		return tpm_fail("ESAPI initialization", rc);
+	}
+	*tp = t;
+	return KX_OK;
+}
+
+void tpm_close(struct tpm *t)
+{
+	if (!t)
+		return;
+	Esys_Finalize(&t->esys);
+	Tss2_TctiLdr_Finalize(&t->tcti);
+	free(t);
+}
+
+static void prop_string(uint32_t v, char out[5])
+{
+	int i;
+
+	/* Four big-endian ASCII octets, NUL padded. */
+	for (i = 0; i < 4; i++) {
+		char c = (char)((v >> (24 - 8 * i)) & 0xff);
+
+		out[i] = (c >= 0x20 && c < 0x7f) ? c : '\0';
+	}
+	out[4] = '\0';
+}
+
+static int get_props(struct tpm *t, uint32_t first, uint32_t count,
+		     TPMS_CAPABILITY_DATA **cap)
+{
+	TPMI_YES_NO more;
+	TSS2_RC rc;
+
+	rc = Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				ESYS_TR_NONE, TPM2_CAP_TPM_PROPERTIES, first,
+				count, &more, cap);
+	return rc == TSS2_RC_SUCCESS ? 0 : tpm_fail("GetCapability", rc);
+}
+
+int tpm_get_info(struct tpm *t, struct tpm_info *info)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	TPMI_YES_NO more;
+	TSS2_RC rc;
+	uint32_t i, j;
+
+	memset(info, 0, sizeof(*info));
+	if (get_props(t, TPM2_PT_FIXED, TPM2_MAX_TPM_PROPERTIES, &cap))
+		return KX_TPM;
+	for (i = 0; i < cap->data.tpmProperties.count; i++) {
+		TPMS_TAGGED_PROPERTY *p = &cap->data.tpmProperties.tpmProperty[i];
+
+		if (p->property == TPM2_PT_FAMILY_INDICATOR)
+			prop_string(p->value, info->family);
+		else if (p->property == TPM2_PT_REVISION)
+			info->revision = p->value;
+		else if (p->property == TPM2_PT_MANUFACTURER)
+			prop_string(p->value, info->manufacturer);
+	}
+	free(cap);
+	cap = NULL;
+	if (get_props(t, TPM2_PT_VAR, TPM2_MAX_TPM_PROPERTIES, &cap))
+		return KX_TPM;
+	for (i = 0; i < cap->data.tpmProperties.count; i++) {
+		TPMS_TAGGED_PROPERTY *p = &cap->data.tpmProperties.tpmProperty[i];
+
+		switch (p->property) {
+		case TPM2_PT_PERMANENT:
+			info->in_lockout = p->value & TPMA_PERMANENT_INLOCKOUT;
+			break;
+		case TPM2_PT_LOCKOUT_COUNTER:
+			info->lockout_counter = p->value;
+			break;
+		case TPM2_PT_MAX_AUTH_FAIL:
+			info->max_auth_fail = p->value;
+			break;
+		case TPM2_PT_LOCKOUT_INTERVAL:
+			info->lockout_interval = p->value;
+			break;
+		case TPM2_PT_LOCKOUT_RECOVERY:
+			info->lockout_recovery = p->value;
+			break;
+		}
+	}
+	free(cap);
+	cap = NULL;
+	rc = Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				ESYS_TR_NONE, TPM2_CAP_PCRS, 0, 1, &more, &cap);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("GetCapability(PCRS)", rc);
+	for (i = 0; i < cap->data.assignedPCR.count; i++) {
+		TPMS_PCR_SELECTION *s = &cap->data.assignedPCR.pcrSelections[i];
+		const char *name;
+		bool any = false;
+
+		for (j = 0; j < s->sizeofSelect; j++)
+			any |= s->pcrSelect[j] != 0;
+		if (!any)
+			continue;	/* bank implemented but not allocated */
+		switch (s->hash) {
+		case TPM2_ALG_SHA1:
+			name = "sha1";
+			break;
+		case TPM2_ALG_SHA256:
+			name = "sha256";
+			info->sha256_bank = true;
+			break;
+		case TPM2_ALG_SHA384:
+			name = "sha384";
+			break;
+		case TPM2_ALG_SHA512:
+			name = "sha512";
+			break;
+		case TPM2_ALG_SM3_256:
+			name = "sm3_256";
+			break;
+		default:
+			name = "other";
+		}
+		if (strlen(info->banks) + strlen(name) + 2 < sizeof(info->banks)) {
+			if (info->banks[0])
+				strcat(info->banks, ",");
+			strcat(info->banks, name);
+		}
+	}
+	free(cap);
+	return KX_OK;
+}
+
+static int handle_present(struct tpm *t, uint32_t handle, bool *present)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	TPMI_YES_NO more;
+	TSS2_RC rc;
+
+	rc = Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				ESYS_TR_NONE, TPM2_CAP_HANDLES, handle, 1,
+				&more, &cap);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("GetCapability(HANDLES)", rc);
+	*present = cap->data.handles.count == 1 &&
+		   cap->data.handles.handle[0] == handle;
+	free(cap);
+	return KX_OK;
+}
+
+int tpm_handle_state(struct tpm *t, uint32_t handle,
+		     enum tpm_handle_state *state)
+{
+	TPM2B_PUBLIC *pub = NULL;
+	TPM2B_NAME *name = NULL, *qname = NULL;
+	ESYS_TR tr;
+	TSS2_RC rc;
+	bool present;
+	int ret;
+
+	ret = handle_present(t, handle, &present);
+	if (ret)
+		return ret;
+	if (!present) {
+		*state = TPMH_ABSENT;
+		return KX_OK;
+	}
+	rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("reading a persistent handle", rc);
+	rc = Esys_ReadPublic(t->esys, tr, ESYS_TR_NONE, ESYS_TR_NONE,
+			     ESYS_TR_NONE, &pub, &name, &qname);
+	Esys_TR_Close(t->esys, &tr);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("ReadPublic", rc);
+	{
+		TPMT_PUBLIC *p = &pub->publicArea;
+		TPMA_OBJECT a = p->objectAttributes;
+
+		*state = (p->type == TPM2_ALG_ECC &&
+			  p->parameters.eccDetail.curveID == TPM2_ECC_NIST_P256 &&
+			  (a & TPMA_OBJECT_RESTRICTED) &&
+			  (a & TPMA_OBJECT_DECRYPT) &&
+			  !(a & TPMA_OBJECT_SIGN_ENCRYPT)) ?
+			 TPMH_STORAGE : TPMH_OTHER;
+	}
+	free(pub);
+	free(name);
+	free(qname);
+	return KX_OK;
+}
+
+/* The TCG ECC P-256 storage template (also tpm2-tools' and systemd's). */
+static void storage_template(TPM2B_PUBLIC *pub)
+{
+	memset(pub, 0, sizeof(*pub));
+	pub->publicArea.type = TPM2_ALG_ECC;
+	pub->publicArea.nameAlg = TPM2_ALG_SHA256;
+	pub->publicArea.objectAttributes =
+		TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+		TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH |
+		TPMA_OBJECT_NODA | TPMA_OBJECT_RESTRICTED |
+		TPMA_OBJECT_DECRYPT;
+	pub->publicArea.parameters.eccDetail.symmetric.algorithm =
+		TPM2_ALG_AES;
+	pub->publicArea.parameters.eccDetail.symmetric.keyBits.aes = 128;
+	pub->publicArea.parameters.eccDetail.symmetric.mode.aes =
+		TPM2_ALG_CFB;
+	pub->publicArea.parameters.eccDetail.scheme.scheme = TPM2_ALG_NULL;
+	pub->publicArea.parameters.eccDetail.curveID = TPM2_ECC_NIST_P256;
+	pub->publicArea.parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
+}
+
+static int persist(struct tpm *t, ESYS_TR obj, uint32_t handle)
+{
+	ESYS_TR out = ESYS_TR_NONE;
+	TSS2_RC rc;
+
+	rc = Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, obj,
+			       ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+			       handle, &out);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("EvictControl (make persistent)", rc);
+	Esys_TR_Close(t->esys, &out);
+	return KX_OK;
+}
+
+int tpm_create_srk(struct tpm *t, uint32_t handle)
+{
+	TPM2B_SENSITIVE_CREATE sens = { 0 };
+	TPM2B_PUBLIC tmpl;
+	TPM2B_DATA outside = { 0 };
+	TPML_PCR_SELECTION pcrs = { 0 };
+	TPM2B_PUBLIC *pub = NULL;
+	TPM2B_CREATION_DATA *cdata = NULL;
+	TPM2B_DIGEST *chash = NULL;
+	TPMT_TK_CREATION *ticket = NULL;
+	ESYS_TR obj = ESYS_TR_NONE;
+	TSS2_RC rc;
+	int ret;
+
+	storage_template(&tmpl);
+	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD,
+				ESYS_TR_NONE, ESYS_TR_NONE, &sens, &tmpl,
+				&outside, &pcrs, &obj, &pub, &cdata, &chash,
+				&ticket);
+	free(pub);
+	free(cdata);
+	free(chash);
+	free(ticket);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("CreatePrimary (SRK)", rc);
+	ret = persist(t, obj, handle);
+	rc = Esys_FlushContext(t->esys, obj);
+	if (rc != TSS2_RC_SUCCESS && !ret)
+		ret = tpm_fail("FlushContext", rc);
+	return ret;
+}
+
+int tpm_create_parent(struct tpm *t, uint32_t srk, uint32_t handle)
+{
+	TPM2B_SENSITIVE_CREATE sens = { 0 };
+	TPM2B_PUBLIC tmpl;
+	TPM2B_DATA outside = { 0 };
+	TPML_PCR_SELECTION pcrs = { 0 };
+	TPM2B_PRIVATE *priv = NULL;
+	TPM2B_PUBLIC *pub = NULL;
+	TPM2B_CREATION_DATA *cdata = NULL;
+	TPM2B_DIGEST *chash = NULL;
+	TPMT_TK_CREATION *ticket = NULL;
+	ESYS_TR parent, obj = ESYS_TR_NONE;
+	TSS2_RC rc;
+	int ret;
+
+	storage_template(&tmpl);
+	rc = Esys_TR_FromTPMPublic(t->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &parent);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("reading the SRK handle", rc);
+	rc = Esys_Create(t->esys, parent, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+			 ESYS_TR_NONE, &sens, &tmpl, &outside, &pcrs, &priv,
+			 &pub, &cdata, &chash, &ticket);
+	free(cdata);
+	free(chash);
+	free(ticket);
+	if (rc != TSS2_RC_SUCCESS) {
+		Esys_TR_Close(t->esys, &parent);
+		return tpm_fail("Create (parent storage key)", rc);
+	}
+	rc = Esys_Load(t->esys, parent, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+		       ESYS_TR_NONE, priv, pub, &obj);
+	/* The private part only ever lived in this process's memory. */
+	explicit_bzero(priv, sizeof(*priv));
+	free(priv);
+	free(pub);
+	Esys_TR_Close(t->esys, &parent);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("Load (parent storage key)", rc);
+	ret = persist(t, obj, handle);
+	rc = Esys_FlushContext(t->esys, obj);
+	if (rc != TSS2_RC_SUCCESS && !ret)
+		ret = tpm_fail("FlushContext", rc);
+	return ret;
+}
+
+int tpm_evict(struct tpm *t, uint32_t handle)
+{
+	ESYS_TR tr, out = ESYS_TR_NONE;
+	TSS2_RC rc;
+
+	rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("reading a persistent handle", rc);
+	rc = Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, tr,
+			       ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+			       handle, &out);
+	if (rc != TSS2_RC_SUCCESS) {
+		Esys_TR_Close(t->esys, &tr);
+		return tpm_fail("EvictControl (evict)", rc);
+	}
+	return KX_OK;
+}

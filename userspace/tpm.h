@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The few TPM operations the helper needs, over tpm2-tss ESAPI. Key
+ * sealing itself happens in the kernel module, never here.
+ */
+#ifndef KSEAL_TPM_H
+#define KSEAL_TPM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct tpm;
+
+struct tpm_info {
+	char family[5];			/* "2.0" */
+	char manufacturer[5];
+	uint32_t revision;		/* spec revision * 100 */
+	uint32_t lockout_counter;
+	uint32_t max_auth_fail;
+	uint32_t lockout_interval;
+	uint32_t lockout_recovery;
+	bool in_lockout;
+	bool sha256_bank;		/* sha256 bank with PCRs allocated */
+	char banks[64];			/* "sha1,sha256" */
+};
+
+enum tpm_handle_state {
+	TPMH_ABSENT,
+	TPMH_STORAGE,		/* restricted decrypt ECC P-256 key */
+	TPMH_OTHER,		/* something else lives there */
+};
+
+/* All return a KX_* code and print their own one-line error. */
+int tpm_open(struct tpm **tp, const char *tcti);
+void tpm_close(struct tpm *t);
+int tpm_get_info(struct tpm *t, struct tpm_info *info);
+int tpm_handle_state(struct tpm *t, uint32_t handle,
+		     enum tpm_handle_state *state);
+int tpm_create_srk(struct tpm *t, uint32_t handle);
+int tpm_create_parent(struct tpm *t, uint32_t srk, uint32_t handle);
+int tpm_evict(struct tpm *t, uint32_t handle);
+
+#endif /* KSEAL_TPM_H */

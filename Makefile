@@ -7,7 +7,7 @@
 # make vm SUITES="basic ..."   some VM suites;  make vm-shell   a guest shell
 # make check-debug  the VM suites on the debug kernel (KASAN, kmemleak, lockdep)
 # make C=1 W=1    sparse and extra warnings (passed to kbuild)
-# make dkms-install   install the module with DKMS
+# make dkms-install   install the module with DKMS;  make deb   Debian packages
 
 KSEAL_CACHE ?= /var/cache/kseal
 export KSEAL_CACHE
@@ -64,6 +64,10 @@ vm-shell: deps-if-needed all
 dkms-install:
 	scripts/dkms.sh install
 
+# Debian packages kseal-dkms and ksealctl, into ../ like dpkg-buildpackage.
+deb:
+	scripts/deb.sh build ..
+
 demo: deps-if-needed
 	$(MAKE) all
 	tests/vm/run demo
@@ -77,4 +81,4 @@ clean:
 	-[ -f tests/fuzz/Makefile ] && $(MAKE) -C tests/fuzz clean
 
 .PHONY: all module helper selftests kdir-ok print-kdir deps deps-if-needed \
-	check vm vm-shell demo clean debug-kernel check-debug dkms-install
+	check vm vm-shell demo clean debug-kernel check-debug dkms-install deb

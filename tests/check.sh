@@ -3,7 +3,8 @@
 #
 # Everything `make check` runs, in order: the module build with W=1 and
 # sparse, checkpatch on the module sources, a DKMS build in private trees,
-# host unit tests, helper tests,
+# the Debian packages (built, linted, unpacked and tried), host unit tests,
+# helper tests,
 # short fuzzing runs, the VM suites on Debian's kernel, then the VM suites
 # on the debug kernel (built once, about 8 minutes, then cached; set
 # KSEAL_SKIP_DEBUG=1 to leave it out of a quick local run). Each part's TAP
@@ -75,6 +76,7 @@ lint() {
 KDIR_RESOLVED=$(make -s --no-print-directory print-kdir)
 part "lint" lint
 part "dkms" scripts/dkms.sh test
+part "deb" scripts/deb.sh test
 [ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
 [ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
 [ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check

@@ -40,7 +40,9 @@ static_assert(sizeof(u16) == 2 && sizeof(u32) == 4 && sizeof(u64) == 8,
 #define EKEYREJECTED 129
 #endif
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 static inline u16 get_unaligned_be16(const void *p)
 {

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Sealed key blobs: strict parser and writer. A blob comes from user space
+ * and is untrusted, so every field is checked against its limit and against
+ * the other fields before anything reaches the TPM.
+ */
+#include "kseal_blob.h"
+
+int kseal_blob_kind(const u8 *buf, size_t len)
+{
+	u16 kind;
+
+	if (!buf || len < KSEAL_BLOB_HDR_SIZE)
+		return -EINVAL;
+	if (get_unaligned_be32(buf + KSEAL_BLOB_OFF_MAGIC) != KSEAL_BLOB_MAGIC ||
+	    get_unaligned_be16(buf + KSEAL_BLOB_OFF_FORMAT) != KSEAL_BLOB_FORMAT)
+		return -EINVAL;
+	kind = get_unaligned_be16(buf + KSEAL_BLOB_OFF_KIND);
+	if (kind != KSEAL_BLOB_KIND_SEALED && kind != KSEAL_BLOB_KIND_DATA)
+		return -EINVAL;
+	if (!get_unaligned_be32(buf + KSEAL_BLOB_OFF_CREATOR))
+		return -EBADMSG;
+	if (get_unaligned_be32(buf + KSEAL_BLOB_OFF_TOTAL) != len)
+		return -EBADMSG;
+	return kind;
+}
+
+/* The rules shared by parser and writer, on the decoded fields. */
+static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
+{
+	bool same_policy;
+
+	if (!b->creator_version || (b->flags & ~KSEAL_BLOB_SEALED_FLAGS))
+		return false;
+	if (b->parent_handle < KSEAL_PARENT_MIN ||
+	    b->parent_handle > KSEAL_PARENT_MAX)
+		return false;
+	/* The module only creates parents with a sha256 name algorithm. */
+	if (b->parent_name_len != KSEAL_NAME_MAX ||
+	    get_unaligned_be16(b->parent_name) != KSEAL_TPM_ALG_SHA256)
+		return false;
+	if (!b->pcr_mask || (b->pcr_mask & ~KSEAL_PCR_MASK_ALL))
+		return false;
+	if (b->flags & KSEAL_BLOB_F_LOCK) {
+		if (b->lock_pcr >= KSEAL_PCR_COUNT ||
+		    !(b->pcr_mask & (1U << b->lock_pcr)) ||
+		    (KSEAL_PCR_RESETTABLE_MASK & (1U << b->lock_pcr)))
+			return false;
+	} else if (b->lock_pcr) {
+		return false;
+	}
+	/* Without recovery the object's policy is the PCR branch itself. */
+	same_policy = !memcmp(b->pcr_policy, b->auth_policy,
+			      KSEAL_DIGEST_SIZE);
+	if (same_policy == !!(b->flags & KSEAL_BLOB_F_RECOVERY))
+		return false;
+	if (!b->public_len || b->public_len > KSEAL_PUBLIC_MAX ||
+	    !b->private_len || b->private_len > KSEAL_PRIVATE_MAX)
+		return false;
+	return true;
+}
+
+/* Cursor over untrusted bytes: every read is bounds-checked. */
+struct kseal_rd {
+	const u8 *p;
+	size_t left;
+};
+
+static bool kseal_rd_bytes(struct kseal_rd *r, void *dst, size_t n)
+{
+	if (n > r->left)
+		return false;
+	memcpy(dst, r->p, n);
+	r->p += n;
+	r->left -= n;
+	return true;
+}
+
+static bool kseal_rd_be16(struct kseal_rd *r, u16 *v)
+{
+	u8 b[2];
+
+	if (!kseal_rd_bytes(r, b, sizeof(b)))
+		return false;
+	*v = get_unaligned_be16(b);
+	return true;
+}
+
+static bool kseal_rd_be32(struct kseal_rd *r, u32 *v)
+{
+	u8 b[4];
+
+	if (!kseal_rd_bytes(r, b, sizeof(b)))
+		return false;
+	*v = get_unaligned_be32(b);
+	return true;
+}
+
+/* A size-prefixed field no larger than @max. */
+static bool kseal_rd_sized(struct kseal_rd *r, u16 *len, u8 *dst, size_t max)
+{
+	if (!kseal_rd_be16(r, len) || *len > max)
+		return false;
+	return kseal_rd_bytes(r, dst, *len);
+}
+
+static int kseal_sealed_blob_decode(const u8 *buf, size_t len,
+				    struct kseal_sealed_blob *b)
+{
+	struct kseal_rd r;
+	int kind;
+
+	kind = kseal_blob_kind(buf, len);
+	if (kind < 0)
+		return kind;
+	if (kind != KSEAL_BLOB_KIND_SEALED)
+		return -EINVAL;
+	if (get_unaligned_be32(buf + KSEAL_BLOB_OFF_FLAGS) &
+	    ~KSEAL_BLOB_SEALED_FLAGS)
+		return -EINVAL;
+
+	b->creator_version = get_unaligned_be32(buf + KSEAL_BLOB_OFF_CREATOR);
+	b->flags = get_unaligned_be32(buf + KSEAL_BLOB_OFF_FLAGS);
+	r.p = buf + KSEAL_BLOB_HDR_SIZE;
+	r.left = len - KSEAL_BLOB_HDR_SIZE;
+	if (!kseal_rd_be32(&r, &b->parent_handle) ||
+	    !kseal_rd_sized(&r, &b->parent_name_len, b->parent_name,
+			    KSEAL_NAME_MAX) ||
+	    !kseal_rd_be32(&r, &b->pcr_mask) ||
+	    !kseal_rd_bytes(&r, &b->lock_pcr, 1) ||
+	    !kseal_rd_bytes(&r, b->pcr_policy, KSEAL_DIGEST_SIZE) ||
+	    !kseal_rd_bytes(&r, b->auth_policy, KSEAL_DIGEST_SIZE) ||
+	    !kseal_rd_sized(&r, &b->public_len, b->public_area,
+			    KSEAL_PUBLIC_MAX) ||
+	    !kseal_rd_sized(&r, &b->private_len, b->private_area,
+			    KSEAL_PRIVATE_MAX))
+		return -EBADMSG;
+	if (r.left)
+		return -EBADMSG;	/* trailing bytes */
+	if (!kseal_sealed_blob_valid(b))
+		return -EBADMSG;
+	return 0;
+}
+
+int kseal_sealed_blob_parse(const u8 *buf, size_t len,
+			    struct kseal_sealed_blob *out)
+{
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = kseal_sealed_blob_decode(buf, len, out);
+	if (ret)
+		memzero_explicit(out, sizeof(*out));
+	return ret;
+}
+
+size_t kseal_sealed_blob_size(const struct kseal_sealed_blob *b)
+{
+	if (!kseal_sealed_blob_valid(b))
+		return 0;
+	return KSEAL_SEALED_FIXED_SIZE + b->public_len + b->private_len;
+}
+
+static u8 *kseal_put_sized(u8 *p, const u8 *src, u16 len)
+{
+	put_unaligned_be16(len, p);
+	memcpy(p + 2, src, len);
+	return p + 2 + len;
+}
+
+ssize_t kseal_sealed_blob_write(const struct kseal_sealed_blob *b, u8 *buf,
+				size_t cap)
+{
+	size_t size = kseal_sealed_blob_size(b);
+	u8 *p = buf;
+
+	if (!size)
+		return -EINVAL;
+	if (size > cap)
+		return -ENOSPC;
+
+	put_unaligned_be32(KSEAL_BLOB_MAGIC, p + KSEAL_BLOB_OFF_MAGIC);
+	put_unaligned_be16(KSEAL_BLOB_FORMAT, p + KSEAL_BLOB_OFF_FORMAT);
+	put_unaligned_be16(KSEAL_BLOB_KIND_SEALED, p + KSEAL_BLOB_OFF_KIND);
+	put_unaligned_be32(b->creator_version, p + KSEAL_BLOB_OFF_CREATOR);
+	put_unaligned_be32(b->flags, p + KSEAL_BLOB_OFF_FLAGS);
+	put_unaligned_be32((u32)size, p + KSEAL_BLOB_OFF_TOTAL);
+	p += KSEAL_BLOB_HDR_SIZE;
+	put_unaligned_be32(b->parent_handle, p);
+	p = kseal_put_sized(p + 4, b->parent_name, b->parent_name_len);
+	put_unaligned_be32(b->pcr_mask, p);
+	p[4] = b->lock_pcr;
+	p += 5;
+	memcpy(p, b->pcr_policy, KSEAL_DIGEST_SIZE);
+	p += KSEAL_DIGEST_SIZE;
+	memcpy(p, b->auth_policy, KSEAL_DIGEST_SIZE);
+	p += KSEAL_DIGEST_SIZE;
+	p = kseal_put_sized(p, b->public_area, b->public_len);
+	p = kseal_put_sized(p, b->private_area, b->private_len);
+	return p - buf;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Parser of the keyctl payload of the "kseal" key type:
+ *
+ *   new <bytes> [pcrs=<list>] [parent=<handle>] [recovery=<pass>] [lock=<pcr>]
+ *   new <bytes> wrap=<ref> [logon=<desc>]
+ *   load <hex blob> [recovery=<pass>]
+ *   load <hex blob> [logon=<desc>]
+ *   update reseal [pcrs=<list>]
+ *   update rotate
+ *   update retire=<n>
+ *   update rewrap=<ref>
+ *
+ * Tokens are separated by exactly one space; one newline may end the
+ * payload (echo adds one, keyctl add from a shell often adds none). No other
+ * whitespace, no empty tokens, no NUL bytes, each option at most once.
+ * Numbers are decimal without sign or leading zeros; parent is 0x and 1..8
+ * hex digits. A <list> is comma-separated PCR indexes (0..23) and ranges
+ * a-b with a < b, none repeated. Every error is -EINVAL.
+ */
+#ifndef KSEAL_OPTIONS_H
+#define KSEAL_OPTIONS_H
+
+#include "kseal_compat.h"
+#include <kseal/limits.h>
+
+enum kseal_verb {
+	KSEAL_VERB_NEW = 1,
+	KSEAL_VERB_LOAD,
+	KSEAL_VERB_UPDATE,
+};
+
+enum kseal_update {
+	KSEAL_UPD_NONE,
+	KSEAL_UPD_RESEAL,
+	KSEAL_UPD_ROTATE,
+	KSEAL_UPD_RETIRE,
+	KSEAL_UPD_REWRAP,
+};
+
+/* Bits of kseal_opts.present: which options the payload gave. */
+#define KSEAL_OPT_PCRS		0x0001U
+#define KSEAL_OPT_PARENT	0x0002U
+#define KSEAL_OPT_RECOVERY	0x0004U
+#define KSEAL_OPT_LOCK		0x0008U
+#define KSEAL_OPT_WRAP		0x0010U
+#define KSEAL_OPT_LOGON		0x0020U
+#define KSEAL_OPT_REWRAP	0x0040U
+#define KSEAL_OPT_RETIRE	0x0080U
+
+/*
+ * The parsed payload. blob_hex points into the payload (not NUL-terminated,
+ * checked to be a non-empty even number of hex digits decoding to at most
+ * KSEAL_BLOB_MAX bytes). The string fields are NUL-terminated copies.
+ * pcr_mask is set for sealed "new" (default KSEAL_PCR_DEFAULT_MASK when no
+ * pcrs= is given; the lock PCR is OR-ed in) and for "update reseal" with
+ * pcrs=; parent defaults to KSEAL_PARENT_DEFAULT for sealed "new".
+ */
+struct kseal_opts {
+	enum kseal_verb verb;
+	enum kseal_update update;
+	u32 present;
+	u32 key_len;
+	const char *blob_hex;
+	size_t blob_hex_len;
+	u32 pcr_mask;
+	u32 parent;
+	u32 lock_pcr;
+	u32 retire;
+	char recovery[KSEAL_RECOVERY_MAX + 1];
+	size_t recovery_len;
+	char wrap[KSEAL_REF_MAX + 1];
+	char rewrap[KSEAL_REF_MAX + 1];
+	char logon[KSEAL_LOGON_DESC_MAX + 1];
+};
+
+/* Parse @len bytes of @payload (not modified) into @o; 0 or -EINVAL. */
+int kseal_opts_parse(const char *payload, size_t len, struct kseal_opts *o);
+
+/* Wipe @o, which may hold a recovery passphrase. */
+void kseal_opts_wipe(struct kseal_opts *o);
+
+#endif /* KSEAL_OPTIONS_H */

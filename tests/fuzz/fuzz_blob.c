@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: the sealed blob parser. A blob that parses must have
+ * the size it claims, write back byte for byte, and parse again into the
+ * same fields; a refused blob must leave the output zeroed.
+ */
+#include <stdlib.h>
+
+#include "kseal_blob.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static struct kseal_sealed_blob b, b2, zero;
+	static u8 out[KSEAL_SEALED_FIXED_SIZE + KSEAL_PUBLIC_MAX +
+		      KSEAL_PRIVATE_MAX];
+	int kind, ret;
+
+	kind = kseal_blob_kind(data, size);
+	ret = kseal_sealed_blob_parse(data, size, &b);
+	if (ret) {
+		if (ret != -EINVAL && ret != -EBADMSG)
+			abort();
+		if (memcmp(&b, &zero, sizeof(b)))
+			abort();
+		return 0;
+	}
+	if (kind != KSEAL_BLOB_KIND_SEALED)
+		abort();
+	if (kseal_sealed_blob_size(&b) != size || size > sizeof(out))
+		abort();
+	if (kseal_sealed_blob_write(&b, out, sizeof(out)) != (ssize_t)size)
+		abort();
+	if (memcmp(out, data, size))
+		abort();
+	if (kseal_sealed_blob_write(&b, out, size - 1) != -ENOSPC)
+		abort();
+	if (kseal_sealed_blob_parse(out, size, &b2) ||
+	    memcmp(&b, &b2, sizeof(b)))
+		abort();
+	return 0;
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: the keyctl payload parser. The input is handed over as
+ * an exact-size heap buffer, so ASan sees any read past the payload. An
+ * accepted payload must satisfy the documented invariants, and its
+ * canonical rendering must parse into the same options (round trip); a
+ * refused one must leave the struct wiped.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kseal_options.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+static char *put(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *put_mask(char *p, u32 mask)
+{
+	const char *sep = "";
+	int i;
+
+	for (i = 0; i < KSEAL_PCR_COUNT; i++) {
+		if (mask & (1U << i)) {
+			p += sprintf(p, "%s%d", sep, i);
+			sep = ",";
+		}
+	}
+	return p;
+}
+
+/* The canonical payload for @o; pcrs= only when the payload gave it. */
+static size_t render(const struct kseal_opts *o, char *buf)
+{
+	u32 pcrs = o->pcr_mask;
+	char *p = buf;
+
+	switch (o->verb) {
+	case KSEAL_VERB_NEW:
+		p += sprintf(p, "new %u", o->key_len);
+		break;
+	case KSEAL_VERB_LOAD:
+		p = put(p, "load ");
+		memcpy(p, o->blob_hex, o->blob_hex_len);
+		p += o->blob_hex_len;
+		break;
+	default:
+		p = put(p, "update ");
+		if (o->update == KSEAL_UPD_RESEAL)
+			p = put(p, "reseal");
+		else if (o->update == KSEAL_UPD_ROTATE)
+			p = put(p, "rotate");
+		else if (o->update == KSEAL_UPD_RETIRE)
+			p += sprintf(p, "retire=%u", o->retire);
+		else
+			p += sprintf(p, "rewrap=%s", o->rewrap);
+		break;
+	}
+	if (o->present & KSEAL_OPT_PCRS) {
+		/* the lock PCR was OR-ed in; only keep it if listed */
+		p = put(p, " pcrs=");
+		p = put_mask(p, pcrs);
+	}
+	if (o->present & KSEAL_OPT_PARENT)
+		p += sprintf(p, " parent=0x%08x", o->parent);
+	if (o->present & KSEAL_OPT_RECOVERY)
+		p += sprintf(p, " recovery=%s", o->recovery);
+	if (o->present & KSEAL_OPT_LOCK)
+		p += sprintf(p, " lock=%u", o->lock_pcr);
+	if (o->present & KSEAL_OPT_WRAP)
+		p += sprintf(p, " wrap=%s", o->wrap);
+	if (o->present & KSEAL_OPT_LOGON)
+		p += sprintf(p, " logon=%s", o->logon);
+	return p - buf;
+}
+
+static void check_str(const char *s, size_t max, bool set)
+{
+	size_t n = strnlen(s, max + 1);
+
+	if (n > max || (set && !n) || (!set && n))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static struct kseal_opts o, o2, zero;
+	char *payload = malloc(size ? size : 1);
+	char *buf;
+	size_t n;
+
+	if (!payload)
+		abort();
+	memcpy(payload, data, size);
+	if (kseal_opts_parse(payload, size, &o)) {
+		if (memcmp(&o, &zero, sizeof(o)))
+			abort();
+		free(payload);
+		return 0;
+	}
+	if (o.verb < KSEAL_VERB_NEW || o.verb > KSEAL_VERB_UPDATE ||
+	    (o.verb == KSEAL_VERB_UPDATE) != (o.update != KSEAL_UPD_NONE))
+		abort();
+	if (o.pcr_mask & ~KSEAL_PCR_MASK_ALL)
+		abort();
+	if (o.verb == KSEAL_VERB_LOAD &&
+	    (o.blob_hex < payload || !o.blob_hex_len ||
+	     o.blob_hex + o.blob_hex_len > payload + size))
+		abort();
+	if (o.verb == KSEAL_VERB_NEW && !(o.present & KSEAL_OPT_WRAP) &&
+	    (o.key_len < KSEAL_SEALED_KEY_MIN || !o.pcr_mask ||
+	     o.parent < KSEAL_PARENT_MIN || o.parent > KSEAL_PARENT_MAX))
+		abort();
+	if ((o.present & KSEAL_OPT_LOCK) &&
+	    (!(o.pcr_mask & (1U << o.lock_pcr)) ||
+	     (KSEAL_PCR_RESETTABLE_MASK & (1U << o.lock_pcr))))
+		abort();
+	check_str(o.recovery, KSEAL_RECOVERY_MAX,
+		  o.present & KSEAL_OPT_RECOVERY);
+	if (strlen(o.recovery) != o.recovery_len)
+		abort();
+	check_str(o.wrap, KSEAL_REF_MAX, o.present & KSEAL_OPT_WRAP);
+	check_str(o.rewrap, KSEAL_REF_MAX, o.present & KSEAL_OPT_REWRAP);
+	check_str(o.logon, KSEAL_LOGON_DESC_MAX, o.present & KSEAL_OPT_LOGON);
+
+	/* round trip through the canonical form */
+	buf = malloc(size + 256);
+	if (!buf)
+		abort();
+	n = render(&o, buf);
+	if (kseal_opts_parse(buf, n, &o2))
+		abort();
+	if (o2.verb == KSEAL_VERB_LOAD) {
+		if (o2.blob_hex_len != o.blob_hex_len ||
+		    memcmp(o2.blob_hex, o.blob_hex, o.blob_hex_len))
+			abort();
+		o2.blob_hex = o.blob_hex;
+	}
+	if (memcmp(&o, &o2, sizeof(o)))
+		abort();
+	kseal_opts_wipe(&o2);
+	free(buf);
+	free(payload);
+	return 0;
+}

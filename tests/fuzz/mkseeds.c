@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Writes the generated seed inputs of the fuzz targets: valid sealed blobs
+ * of every flag combination (binary for fuzz_blob, hex for fuzz_hex) and
+ * keyctl payloads for fuzz_options. Usage: mkseeds CORPUS_DIR
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kseal_blob.h"
+#include <kseal/version.h>
+
+static const char *dir;
+
+static void save(const char *target, const char *name, const void *p,
+		 size_t n)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, target, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, n, f) != n || fclose(f)) {
+		fprintf(stderr, "mkseeds: cannot write %s: check the directory exists\n",
+			path);
+		exit(1);
+	}
+}
+
+static size_t make_blob(u32 flags, u16 pub, u16 priv, u8 *out, size_t cap)
+{
+	struct kseal_sealed_blob b;
+	ssize_t n;
+	int i;
+
+	memset(&b, 0, sizeof(b));
+	b.creator_version = KSEAL_VERSION_CODE;
+	b.flags = flags;
+	b.parent_handle = KSEAL_PARENT_DEFAULT;
+	b.parent_name_len = KSEAL_NAME_MAX;
+	put_unaligned_be16(KSEAL_TPM_ALG_SHA256, b.parent_name);
+	for (i = 2; i < KSEAL_NAME_MAX; i++)
+		b.parent_name[i] = (u8)(i * 13);
+	b.pcr_mask = KSEAL_PCR_DEFAULT_MASK;
+	if (flags & KSEAL_BLOB_F_LOCK) {
+		b.lock_pcr = 15;
+		b.pcr_mask |= 1U << 15;
+	}
+	memset(b.pcr_policy, 0xa5, sizeof(b.pcr_policy));
+	memset(b.auth_policy, 0xa5, sizeof(b.auth_policy));
+	if (flags & KSEAL_BLOB_F_RECOVERY)
+		b.auth_policy[0] = 0x5a;
+	b.public_len = pub;
+	for (i = 0; i < pub; i++)
+		b.public_area[i] = (u8)i;
+	b.private_len = priv;
+	for (i = 0; i < priv; i++)
+		b.private_area[i] = (u8)(255 - i);
+	n = kseal_sealed_blob_write(&b, out, cap);
+	if (n < 0) {
+		fprintf(stderr, "mkseeds: blob writer refused a seed (%zd): fix mkseeds.c\n",
+			n);
+		exit(1);
+	}
+	return (size_t)n;
+}
+
+int main(int argc, char **argv)
+{
+	static const char * const payloads[] = {
+		"new 32", "new 64 pcrs=0,2-4,7\n",
+		"new 128 pcrs=7 parent=0x81000100 recovery=pass-word lock=15",
+		"new 32 wrap=root logon=dm:vol", "new 16 wrap=123",
+		"load 4b53424c0001 recovery=pw", "load 00ff logon=cryptsetup:x",
+		"update reseal", "update reseal pcrs=0-7", "update rotate",
+		"update retire=3", "update rewrap=root2",
+	};
+	u8 blob[KSEAL_SEALED_FIXED_SIZE + KSEAL_PUBLIC_MAX + KSEAL_PRIVATE_MAX];
+	char hex[sizeof(blob) * 2], name[32], *opt;
+	u32 flags;
+	size_t n, i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: mkseeds CORPUS_DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+	for (flags = 0; flags <= KSEAL_BLOB_SEALED_FLAGS; flags++) {
+		n = make_blob(flags, 78, 222, blob, sizeof(blob));
+		snprintf(name, sizeof(name), "sealed-f%u", flags);
+		save("fuzz_blob", name, blob, n);
+	}
+	n = make_blob(0, 1, 1, blob, sizeof(blob));
+	save("fuzz_blob", "sealed-min", blob, n);
+	n = make_blob(3, KSEAL_PUBLIC_MAX, KSEAL_PRIVATE_MAX, blob,
+		      sizeof(blob));
+	save("fuzz_blob", "sealed-max", blob, n);
+
+	n = make_blob(1, 78, 222, blob, sizeof(blob));
+	kseal_hex_encode(blob, n, hex);
+	save("fuzz_hex", "sealed-f1", hex, 2 * n);
+	save("fuzz_hex", "mixed-case", "00aAfF9a", 8);
+
+	for (i = 0; i < ARRAY_SIZE(payloads); i++) {
+		snprintf(name, sizeof(name), "payload-%02zu", i);
+		save("fuzz_options", name, payloads[i], strlen(payloads[i]));
+	}
+	/* a real load payload carrying a sealed blob */
+	opt = malloc(2 * n + 32);
+	if (!opt)
+		return 1;
+	memcpy(opt, "load ", 5);
+	memcpy(opt + 5, hex, 2 * n);
+	memcpy(opt + 5 + 2 * n, " recovery=x", 11);
+	save("fuzz_options", "load-sealed", opt, 2 * n + 16);
+	free(opt);
+	return 0;
+}

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests of the sealed blob parser and writer (kmod/kseal_blob.c). The
+ * test has its own encoder, written from the layout table in
+ * include/kseal/blob.h and without any checks, so it can also build every
+ * kind of broken blob.
+ */
+#include "kseal_blob.h"
+#include <kseal/version.h>
+
+#include <kselftest_harness.h>
+
+#define BUF_MAX 2048
+
+/* Fields as they go on the wire, lengths free to lie. */
+struct raw {
+	u32 magic;
+	u16 format, kind;
+	u32 creator, flags;
+	int total;		/* -1: the real length */
+	u32 parent;
+	u16 name_len;
+	u32 mask;
+	u8 lock;
+	u8 pcr_policy[32], auth_policy[32];
+	u16 pub_len, priv_len;
+	int pub_bytes, priv_bytes;	/* -1: as many as the length says */
+	int trailing;
+};
+
+static void raw_init(struct raw *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->magic = KSEAL_BLOB_MAGIC;
+	r->format = KSEAL_BLOB_FORMAT;
+	r->kind = KSEAL_BLOB_KIND_SEALED;
+	r->creator = KSEAL_VERSION_CODE;
+	r->total = -1;
+	r->parent = 0x81000100;
+	r->name_len = 34;
+	r->mask = 0x80;
+	memset(r->pcr_policy, 0x11, 32);
+	memset(r->auth_policy, 0x11, 32);
+	r->pub_len = 80;
+	r->priv_len = 200;
+	r->pub_bytes = -1;
+	r->priv_bytes = -1;
+}
+
+static void put16(u8 **p, u16 v)
+{
+	put_unaligned_be16(v, *p);
+	*p += 2;
+}
+
+static void put32(u8 **p, u32 v)
+{
+	put_unaligned_be32(v, *p);
+	*p += 4;
+}
+
+static void fill(u8 **p, int n, u8 seed)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		*(*p)++ = (u8)(seed + i * 7);
+}
+
+static size_t raw_encode(const struct raw *r, u8 *buf)
+{
+	u8 *p = buf, *total_at;
+	size_t len;
+
+	put32(&p, r->magic);
+	put16(&p, r->format);
+	put16(&p, r->kind);
+	put32(&p, r->creator);
+	put32(&p, r->flags);
+	total_at = p;
+	put32(&p, 0);
+	put32(&p, r->parent);
+	put16(&p, r->name_len);
+	put16(&p, KSEAL_TPM_ALG_SHA256);
+	fill(&p, r->name_len - 2, 0x40);
+	put32(&p, r->mask);
+	*p++ = r->lock;
+	memcpy(p, r->pcr_policy, 32);
+	p += 32;
+	memcpy(p, r->auth_policy, 32);
+	p += 32;
+	put16(&p, r->pub_len);
+	fill(&p, r->pub_bytes < 0 ? r->pub_len : r->pub_bytes, 0x01);
+	put16(&p, r->priv_len);
+	fill(&p, r->priv_bytes < 0 ? r->priv_len : r->priv_bytes, 0x80);
+	fill(&p, r->trailing, 0xee);
+	len = p - buf;
+	put_unaligned_be32(r->total < 0 ? (u32)len : (u32)r->total, total_at);
+	return len;
+}
+
+static int raw_parse(const struct raw *r)
+{
+	static u8 buf[BUF_MAX];
+	struct kseal_sealed_blob b;
+	size_t len = raw_encode(r, buf);
+
+	return kseal_sealed_blob_parse(buf, len, &b);
+}
+
+static void blob_init(struct kseal_sealed_blob *b)
+{
+	struct raw r;
+	u8 buf[BUF_MAX];
+	size_t len;
+
+	raw_init(&r);
+	len = raw_encode(&r, buf);
+	if (kseal_sealed_blob_parse(buf, len, b))
+		abort();
+}
+
+static bool is_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+TEST(parse_valid_fields)
+{
+	struct kseal_sealed_blob b;
+	struct raw r;
+	u8 buf[BUF_MAX];
+	size_t len;
+
+	raw_init(&r);
+	r.flags = KSEAL_BLOB_F_LOCK | KSEAL_BLOB_F_RECOVERY;
+	r.mask = 0x8081;
+	r.lock = 15;
+	r.auth_policy[31] = 0x12;
+	len = raw_encode(&r, buf);
+	ASSERT_EQ(KSEAL_SEALED_FIXED_SIZE + 80 + 200, len);
+	ASSERT_EQ(KSEAL_BLOB_KIND_SEALED, kseal_blob_kind(buf, len));
+	ASSERT_EQ(0, kseal_sealed_blob_parse(buf, len, &b));
+	EXPECT_EQ(KSEAL_VERSION_CODE, b.creator_version);
+	EXPECT_EQ(KSEAL_BLOB_F_LOCK | KSEAL_BLOB_F_RECOVERY, b.flags);
+	EXPECT_EQ(0x81000100, b.parent_handle);
+	EXPECT_EQ(34, b.parent_name_len);
+	EXPECT_EQ(0x00, b.parent_name[0]);
+	EXPECT_EQ(0x0b, b.parent_name[1]);
+	EXPECT_EQ(0x40, b.parent_name[2]);
+	EXPECT_EQ(0x8081, b.pcr_mask);
+	EXPECT_EQ(15, b.lock_pcr);
+	EXPECT_EQ(0x11, b.pcr_policy[31]);
+	EXPECT_EQ(0x12, b.auth_policy[31]);
+	EXPECT_EQ(80, b.public_len);
+	EXPECT_EQ(0x01, b.public_area[0]);
+	EXPECT_EQ(200, b.private_len);
+	EXPECT_EQ(0x80, b.private_area[0]);
+}
+
+TEST(round_trip_is_byte_identical)
+{
+	static const u32 flags[] = { 0, KSEAL_BLOB_F_RECOVERY, KSEAL_BLOB_F_LOCK,
+				     KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK };
+	static const u16 pubs[] = { 1, 80, KSEAL_PUBLIC_MAX };
+	static const u16 privs[] = { 1, 200, KSEAL_PRIVATE_MAX };
+	struct kseal_sealed_blob b, b2;
+	u8 in[BUF_MAX], out[BUF_MAX];
+	struct raw r;
+	size_t f, i, len;
+
+	for (f = 0; f < ARRAY_SIZE(flags); f++) {
+		for (i = 0; i < ARRAY_SIZE(pubs); i++) {
+			raw_init(&r);
+			r.flags = flags[f];
+			if (r.flags & KSEAL_BLOB_F_RECOVERY)
+				r.auth_policy[0] ^= 1;
+			if (r.flags & KSEAL_BLOB_F_LOCK) {
+				r.mask |= 1U << 22;
+				r.lock = 22;
+			}
+			r.pub_len = pubs[i];
+			r.priv_len = privs[i];
+			len = raw_encode(&r, in);
+			ASSERT_EQ(0, kseal_sealed_blob_parse(in, len, &b));
+			ASSERT_EQ(len, kseal_sealed_blob_size(&b));
+			ASSERT_EQ((ssize_t)len,
+				  kseal_sealed_blob_write(&b, out, sizeof(out)));
+			ASSERT_EQ(0, memcmp(in, out, len));
+			ASSERT_EQ(0, kseal_sealed_blob_parse(out, len, &b2));
+			ASSERT_EQ(0, memcmp(&b, &b2, sizeof(b)));
+		}
+	}
+}
+
+TEST(write_capacity)
+{
+	struct kseal_sealed_blob b;
+	u8 out[BUF_MAX];
+	size_t size;
+
+	blob_init(&b);
+	size = kseal_sealed_blob_size(&b);
+	memset(out, 0x5a, sizeof(out));
+	ASSERT_EQ(-ENOSPC, kseal_sealed_blob_write(&b, out, size - 1));
+	ASSERT_EQ(0x5a, out[0]);
+	ASSERT_EQ(-ENOSPC, kseal_sealed_blob_write(&b, out, 0));
+	ASSERT_EQ((ssize_t)size, kseal_sealed_blob_write(&b, out, size));
+	ASSERT_EQ(0x5a, out[size]);
+}
+
+/* The writer refuses everything the parser would refuse. */
+TEST(write_rejects_inconsistent)
+{
+	struct kseal_sealed_blob b;
+	u8 out[BUF_MAX];
+	int i;
+
+	for (i = 0; i < 18; i++) {
+		blob_init(&b);
+		switch (i) {
+		case 0:
+			b.creator_version = 0;
+			break;
+		case 1:
+			b.flags = 4;
+			break;
+		case 2:
+			b.parent_handle = 0x80ffffff;
+			break;
+		case 3:
+			b.parent_handle = 0x82000000;
+			break;
+		case 4:
+			b.parent_name_len = 33;
+			break;
+		case 5:
+			b.parent_name[1] = 0x04;
+			break;
+		case 6:
+			b.pcr_mask = 0;
+			break;
+		case 7:
+			b.pcr_mask = 1U << 24;
+			break;
+		case 8:
+			b.lock_pcr = 7;
+			break;
+		case 9:
+			b.flags = KSEAL_BLOB_F_LOCK;
+			b.lock_pcr = 8;
+			break;
+		case 10:
+			b.flags = KSEAL_BLOB_F_RECOVERY;
+			break;
+		case 11:
+			b.auth_policy[5] ^= 1;
+			break;
+		case 12:
+			b.public_len = 0;
+			break;
+		case 13:
+			b.public_len = KSEAL_PUBLIC_MAX + 1;
+			break;
+		case 14:
+			b.private_len = 0;
+			break;
+		case 15:
+			b.private_len = KSEAL_PRIVATE_MAX + 1;
+			break;
+		case 16:
+			b.flags = KSEAL_BLOB_F_LOCK;
+			b.pcr_mask |= 1U << 16;
+			b.lock_pcr = 16;
+			break;
+		case 17:
+			b.flags = KSEAL_BLOB_F_LOCK;
+			b.pcr_mask |= 1U << 23;
+			b.lock_pcr = 23;
+			break;
+		}
+		EXPECT_EQ(0, kseal_sealed_blob_size(&b)) TH_LOG("case %d", i);
+		EXPECT_EQ(-EINVAL, kseal_sealed_blob_write(&b, out, sizeof(out)))
+			TH_LOG("case %d", i);
+	}
+}
+
+TEST(header_errors)
+{
+	struct kseal_sealed_blob b;
+	struct raw r;
+	u8 buf[BUF_MAX];
+	size_t len;
+
+	raw_init(&r);
+	len = raw_encode(&r, buf);
+	ASSERT_EQ(-EINVAL, kseal_blob_kind(buf, 0));
+	ASSERT_EQ(-EINVAL, kseal_blob_kind(buf, KSEAL_BLOB_HDR_SIZE - 1));
+	ASSERT_EQ(-EINVAL, kseal_sealed_blob_parse(buf, 0, &b));
+	ASSERT_EQ(-EINVAL, kseal_blob_kind(NULL, len));
+
+	raw_init(&r);
+	r.magic ^= 0x100;
+	EXPECT_EQ(-EINVAL, raw_parse(&r));
+	raw_init(&r);
+	r.format = 2;
+	EXPECT_EQ(-EINVAL, raw_parse(&r));
+	raw_init(&r);
+	r.format = 0;
+	EXPECT_EQ(-EINVAL, raw_parse(&r));
+	raw_init(&r);
+	r.kind = 0;
+	EXPECT_EQ(-EINVAL, raw_parse(&r));
+	raw_init(&r);
+	r.kind = 3;
+	EXPECT_EQ(-EINVAL, raw_parse(&r));
+	/* a data blob header is a valid header, but not a sealed blob */
+	raw_init(&r);
+	r.kind = KSEAL_BLOB_KIND_DATA;
+	len = raw_encode(&r, buf);
+	EXPECT_EQ(KSEAL_BLOB_KIND_DATA, kseal_blob_kind(buf, len));
+	EXPECT_EQ(-EINVAL, kseal_sealed_blob_parse(buf, len, &b));
+	raw_init(&r);
+	r.flags = 4;
+	EXPECT_EQ(-EINVAL, raw_parse(&r));
+	raw_init(&r);
+	r.flags = 0x80000000;
+	EXPECT_EQ(-EINVAL, raw_parse(&r));
+	raw_init(&r);
+	r.creator = 0;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	/* a creator from the future is fine: the format version decides */
+	raw_init(&r);
+	r.creator = 0x00ffffff;
+	EXPECT_EQ(0, raw_parse(&r));
+}
+
+TEST(total_length_and_trailing)
+{
+	struct raw r;
+
+	raw_init(&r);
+	r.total = KSEAL_SEALED_FIXED_SIZE + 80 + 200 + 1;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.total = KSEAL_SEALED_FIXED_SIZE + 80 + 200 - 1;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.total = 0;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.total = 0x7fffffff;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	/* trailing bytes with a total that covers them */
+	raw_init(&r);
+	r.trailing = 1;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.trailing = 17;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+}
+
+TEST(field_limits)
+{
+	struct raw r;
+
+	raw_init(&r);
+	r.parent = 0x80ffffff;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.parent = 0x82000000;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.parent = 0x81ffffff;
+	EXPECT_EQ(0, raw_parse(&r));
+	r.parent = 0x81000000;
+	EXPECT_EQ(0, raw_parse(&r));
+
+	raw_init(&r);
+	r.name_len = 33;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.name_len = 35;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.name_len = 2;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+
+	raw_init(&r);
+	r.mask = 0;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.mask = 0x80 | (1U << 24);
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.mask = 0x80000000;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.mask = KSEAL_PCR_MASK_ALL;
+	EXPECT_EQ(0, raw_parse(&r));
+
+	/* public and private: 0 / 1 / max / max + 1 */
+	raw_init(&r);
+	r.pub_len = 0;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.pub_len = 1;
+	EXPECT_EQ(0, raw_parse(&r));
+	r.pub_len = KSEAL_PUBLIC_MAX;
+	EXPECT_EQ(0, raw_parse(&r));
+	r.pub_len = KSEAL_PUBLIC_MAX + 1;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.pub_len = 0xffff;
+	r.pub_bytes = 10;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+
+	raw_init(&r);
+	r.priv_len = 0;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.priv_len = 1;
+	EXPECT_EQ(0, raw_parse(&r));
+	r.priv_len = KSEAL_PRIVATE_MAX;
+	EXPECT_EQ(0, raw_parse(&r));
+	r.priv_len = KSEAL_PRIVATE_MAX + 1;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	/* a length that points beyond the buffer */
+	raw_init(&r);
+	r.priv_len = 201;
+	r.priv_bytes = 200;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+}
+
+TEST(lock_and_recovery_consistency)
+{
+	int pcr;
+	struct raw r;
+
+	raw_init(&r);
+	r.lock = 7;		/* lock PCR without the lock flag */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	raw_init(&r);
+	r.flags = KSEAL_BLOB_F_LOCK;
+	r.lock = 7;		/* in the mask: fine */
+	EXPECT_EQ(0, raw_parse(&r));
+	r.lock = 0;		/* not in the mask */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.lock = 24;
+	r.mask = KSEAL_PCR_MASK_ALL;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.lock = 255;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	for (pcr = 0; pcr < 24; pcr++) {
+		r.lock = (u8)pcr;
+		EXPECT_EQ(pcr == 16 || pcr == 23 ? -EBADMSG : 0, raw_parse(&r))
+			TH_LOG("lock pcr %d", pcr);
+	}
+
+	raw_init(&r);
+	r.flags = KSEAL_BLOB_F_RECOVERY;	/* but policies equal */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.auth_policy[31] ^= 0x80;
+	EXPECT_EQ(0, raw_parse(&r));
+	r.flags = 0;				/* policies differ */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+}
+
+TEST(truncation_at_every_offset)
+{
+	struct kseal_sealed_blob b;
+	u8 buf[BUF_MAX];
+	struct raw r;
+	size_t len, i;
+
+	raw_init(&r);
+	len = raw_encode(&r, buf);
+	for (i = 0; i < len; i++) {
+		int want = i < KSEAL_BLOB_HDR_SIZE ? -EINVAL : -EBADMSG;
+
+		/* as cut: the total length disagrees */
+		ASSERT_EQ(want, kseal_sealed_blob_parse(buf, i, &b))
+			TH_LOG("cut at %zu", i);
+		ASSERT_TRUE(is_zero(&b, sizeof(b)));
+		/* with a total that agrees: a field runs past the end */
+		if (i >= KSEAL_BLOB_HDR_SIZE) {
+			u8 cut[BUF_MAX];
+
+			memcpy(cut, buf, i);
+			put_unaligned_be32((u32)i, cut + KSEAL_BLOB_OFF_TOTAL);
+			ASSERT_EQ(-EBADMSG, kseal_sealed_blob_parse(cut, i, &b))
+				TH_LOG("cut at %zu with total", i);
+		}
+	}
+}
+
+/* Any single bit flip is refused, or parses to a blob that writes back as
+ * exactly the flipped bytes (it changed a payload byte, not the structure).
+ */
+TEST(bit_flips)
+{
+	struct kseal_sealed_blob b;
+	u8 buf[BUF_MAX], out[BUF_MAX];
+	size_t len, i;
+	int bit, refused = 0;
+	struct raw r;
+
+	raw_init(&r);
+	r.flags = KSEAL_BLOB_F_LOCK | KSEAL_BLOB_F_RECOVERY;
+	r.mask = 0x8080;
+	r.lock = 15;
+	r.auth_policy[0] = 0;
+	len = raw_encode(&r, buf);
+	for (i = 0; i < len; i++) {
+		for (bit = 0; bit < 8; bit++) {
+			int ret;
+
+			buf[i] ^= 1U << bit;
+			ret = kseal_sealed_blob_parse(buf, len, &b);
+			if (ret) {
+				ASSERT_TRUE(ret == -EINVAL || ret == -EBADMSG);
+				ASSERT_TRUE(is_zero(&b, sizeof(b)));
+				refused++;
+			} else {
+				ASSERT_EQ((ssize_t)len,
+					  kseal_sealed_blob_write(&b, out,
+								  sizeof(out)));
+				ASSERT_EQ(0, memcmp(buf, out, len));
+			}
+			buf[i] ^= 1U << bit;
+		}
+	}
+	/* magic, format, kind, total and length fields alone give this many */
+	ASSERT_GE(refused, KSEAL_BLOB_HDR_SIZE * 8);
+}
+
+TEST_HARNESS_MAIN

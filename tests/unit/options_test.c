@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Host tests of the keyctl payload parser (kmod/kseal_options.c). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kseal_options.h"
+
+#include <kselftest_harness.h>
+
+/* Parse a string without its NUL, from an exact-size heap copy so that ASan
+ * catches any read past the payload.
+ */
+static int parse(const char *s, struct kseal_opts *o)
+{
+	size_t n = strlen(s);
+	char *copy = malloc(n ? n : 1);
+	int ret;
+
+	if (!copy)
+		abort();
+	memcpy(copy, s, n);
+	ret = kseal_opts_parse(copy, n, o);
+	free(copy);
+	return ret;
+}
+
+static bool is_zero(const void *p, size_t n)
+{
+	const u8 *b = p;
+
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
+TEST(sealed_new_defaults)
+{
+	struct kseal_opts o;
+
+	ASSERT_EQ(0, parse("new 32", &o));
+	EXPECT_EQ(KSEAL_VERB_NEW, o.verb);
+	EXPECT_EQ(KSEAL_UPD_NONE, o.update);
+	EXPECT_EQ(32, o.key_len);
+	EXPECT_EQ(0, o.present);
+	EXPECT_EQ(KSEAL_PCR_DEFAULT_MASK, o.pcr_mask);
+	EXPECT_EQ(KSEAL_PARENT_DEFAULT, o.parent);
+	EXPECT_EQ(0, o.recovery_len);
+}
+
+TEST(sealed_new_all_options)
+{
+	struct kseal_opts o;
+
+	ASSERT_EQ(0, parse("new 128 pcrs=0,2-4,7 parent=0x81ABCDEF recovery=a=b~!x lock=15\n",
+			   &o));
+	EXPECT_EQ(128, o.key_len);
+	EXPECT_EQ(KSEAL_OPT_PCRS | KSEAL_OPT_PARENT | KSEAL_OPT_RECOVERY |
+		  KSEAL_OPT_LOCK, o.present);
+	EXPECT_EQ(0x809d, o.pcr_mask);	/* 0,2,3,4,7 and lock 15 */
+	EXPECT_EQ(0x81abcdef, o.parent);
+	EXPECT_EQ(15, o.lock_pcr);
+	EXPECT_EQ(6, o.recovery_len);
+	EXPECT_STREQ("a=b~!x", o.recovery);
+}
+
+TEST(lock_joins_default_mask)
+{
+	struct kseal_opts o;
+
+	ASSERT_EQ(0, parse("new 64 lock=0", &o));
+	EXPECT_EQ(0x81, o.pcr_mask);
+	EXPECT_EQ(KSEAL_OPT_LOCK, o.present);
+	ASSERT_EQ(0, parse("new 64 pcrs=22-23 lock=22", &o));
+	EXPECT_EQ(0xc00000, o.pcr_mask);
+	ASSERT_EQ(0, parse("new 64 pcrs=0-23", &o));
+	EXPECT_EQ(KSEAL_PCR_MASK_ALL, o.pcr_mask);
+}
+
+TEST(data_new_and_load)
+{
+	struct kseal_opts o;
+
+	ASSERT_EQ(0, parse("new 16 wrap=root logon=dm:vol1", &o));
+	EXPECT_EQ(16, o.key_len);
+	EXPECT_EQ(KSEAL_OPT_WRAP | KSEAL_OPT_LOGON, o.present);
+	EXPECT_STREQ("root", o.wrap);
+	EXPECT_STREQ("dm:vol1", o.logon);
+	EXPECT_EQ(0, o.pcr_mask);
+
+	ASSERT_EQ(0, parse("load 00aBcD logon=a:", &o));
+	EXPECT_EQ(KSEAL_VERB_LOAD, o.verb);
+	EXPECT_EQ(6, o.blob_hex_len);
+	ASSERT_EQ(0, parse("load 0011 recovery=x", &o));
+	EXPECT_STREQ("x", o.recovery);
+	EXPECT_EQ(1, o.recovery_len);
+}
+
+TEST(blob_hex_points_into_payload)
+{
+	static const char p[] = "load 0a0b recovery=pw";
+	struct kseal_opts o;
+
+	ASSERT_EQ(0, kseal_opts_parse(p, sizeof(p) - 1, &o));
+	EXPECT_EQ(p + 5, o.blob_hex);
+	EXPECT_EQ(4, o.blob_hex_len);
+}
+
+TEST(updates)
+{
+	struct kseal_opts o;
+
+	ASSERT_EQ(0, parse("update reseal", &o));
+	EXPECT_EQ(KSEAL_VERB_UPDATE, o.verb);
+	EXPECT_EQ(KSEAL_UPD_RESEAL, o.update);
+	EXPECT_EQ(0, o.pcr_mask);
+	ASSERT_EQ(0, parse("update reseal pcrs=1,3\n", &o));
+	EXPECT_EQ(0xa, o.pcr_mask);
+	EXPECT_EQ(KSEAL_OPT_PCRS, o.present);
+	ASSERT_EQ(0, parse("update rotate", &o));
+	EXPECT_EQ(KSEAL_UPD_ROTATE, o.update);
+	ASSERT_EQ(0, parse("update retire=4294967295", &o));
+	EXPECT_EQ(KSEAL_UPD_RETIRE, o.update);
+	EXPECT_EQ(KSEAL_OPT_RETIRE, o.present);
+	EXPECT_EQ(4294967295U, o.retire);
+	ASSERT_EQ(0, parse("update rewrap=123456", &o));
+	EXPECT_EQ(KSEAL_UPD_REWRAP, o.update);
+	EXPECT_EQ(KSEAL_OPT_REWRAP, o.present);
+	EXPECT_STREQ("123456", o.rewrap);
+}
+
+TEST(length_bounds)
+{
+	char buf[512], big[KSEAL_BLOB_MAX * 2 + 16];
+	struct kseal_opts o;
+
+	/* sealed 32..128, data 16..128 */
+	EXPECT_EQ(-EINVAL, parse("new 31", &o));
+	EXPECT_EQ(0, parse("new 32", &o));
+	EXPECT_EQ(0, parse("new 128", &o));
+	EXPECT_EQ(-EINVAL, parse("new 129", &o));
+	EXPECT_EQ(-EINVAL, parse("new 15 wrap=k", &o));
+	EXPECT_EQ(0, parse("new 16 wrap=k", &o));
+	EXPECT_EQ(0, parse("new 128 wrap=k", &o));
+	EXPECT_EQ(-EINVAL, parse("new 129 wrap=k", &o));
+
+	/* recovery 1..64 */
+	snprintf(buf, sizeof(buf), "new 32 recovery=%.64s",
+		 "0123456789012345678901234567890123456789012345678901234567890123");
+	EXPECT_EQ(0, parse(buf, &o));
+	EXPECT_EQ(64, o.recovery_len);
+	strcat(buf, "4");
+	EXPECT_EQ(-EINVAL, parse(buf, &o));
+
+	/* wrap, rewrap and logon 1..128 */
+	strcpy(buf, "new 32 wrap=");
+	memset(buf + 12, 'w', 128);
+	buf[140] = '\0';
+	EXPECT_EQ(0, parse(buf, &o));
+	strcat(buf, "w");
+	EXPECT_EQ(-EINVAL, parse(buf, &o));
+	strcpy(buf, "update rewrap=");
+	memset(buf + 14, 'w', 128);
+	buf[142] = '\0';
+	EXPECT_EQ(0, parse(buf, &o));
+	strcat(buf, "w");
+	EXPECT_EQ(-EINVAL, parse(buf, &o));
+	strcpy(buf, "load 00 logon=a:");
+	memset(buf + 16, 'l', 126);
+	buf[142] = '\0';
+	EXPECT_EQ(0, parse(buf, &o));
+	strcat(buf, "l");
+	EXPECT_EQ(-EINVAL, parse(buf, &o));
+
+	/* blob: up to KSEAL_BLOB_MAX bytes */
+	strcpy(big, "load ");
+	memset(big + 5, 'f', KSEAL_BLOB_MAX * 2);
+	big[5 + KSEAL_BLOB_MAX * 2] = '\0';
+	EXPECT_EQ(0, parse(big, &o));
+	strcat(big, "ff");
+	EXPECT_EQ(-EINVAL, parse(big, &o));
+}
+
+TEST(rejections)
+{
+	static const char * const bad[] = {
+		/* framing and whitespace */
+		"", "\n", " ", "new", "new ", " new 32", "new  32", "new 32 ",
+		"new 32\n\n", "new 32 \n", "new\t32", "new 32\r\n",
+		"new 32\tpcrs=7", "new 32 pcrs=7 ", "NEW 32", "create 32",
+		"new 32 \xff", "load", "update", "update ", "newx 32",
+		/* key length */
+		"new 032", "new +32", "new -32", "new 32x", "new 0x20",
+		"new 4294967328", "new 99999999999999999999", "new 0",
+		/* unknown, duplicate, valueless options */
+		"new 32 foo=1", "new 32 pcrs", "new 32 pcrs=", "new 32 =7",
+		"new 32 pcrs=7 pcrs=7", "new 32 lock=1 lock=1",
+		"new 32 PCRS=7", "new 32 retire=1", "new 32 rewrap=k",
+		"new 32 pcrs=7,pcrs=8",
+		/* PCR lists */
+		"new 32 pcrs=24", "new 32 pcrs=0-24", "new 32 pcrs=,7",
+		"new 32 pcrs=7,", "new 32 pcrs=1,,2", "new 32 pcrs=3-1",
+		"new 32 pcrs=3-3", "new 32 pcrs=1-", "new 32 pcrs=-1",
+		"new 32 pcrs=1-2-3", "new 32 pcrs=07", "new 32 pcrs=7,7",
+		"new 32 pcrs=0-4,3", "new 32 pcrs=a", "new 32 pcrs=4294967303",
+		/* lock */
+		"new 32 lock=16", "new 32 lock=23", "new 32 lock=24",
+		"new 32 lock=", "new 32 lock=07", "new 32 lock=-1",
+		"new 32 lock=7,8",
+		/* parent */
+		"new 32 parent=81000100", "new 32 parent=0X81000100",
+		"new 32 parent=0x80ffffff", "new 32 parent=0x82000000",
+		"new 32 parent=0x", "new 32 parent=0x081000100",
+		"new 32 parent=0x8100010g", "new 32 parent=0x1",
+		"new 32 parent=2164261120",
+		/* recovery */
+		"new 32 recovery=", "new 32 recovery=a\x7f",
+		"new 32 recovery=\x01", "new 32 recovery=pw\xc3\xa9",
+		/* options not valid for the verb */
+		"new 32 logon=a:b", "new 32 wrap=k pcrs=7",
+		"new 32 wrap=k parent=0x81000100", "new 32 wrap=k recovery=x",
+		"new 32 wrap=k lock=1", "new 32 wrap=", "new 32 wrap=k wrap=k",
+		"load 00 pcrs=7", "load 00 parent=0x81000100", "load 00 lock=1",
+		"load 00 wrap=k", "load 00 recovery=x logon=a:b",
+		"update reseal recovery=x", "update reseal lock=1",
+		"update reseal parent=0x81000100", "update rotate pcrs=7",
+		"update rotate retire=1", "update retire=1 pcrs=7",
+		"update retire=2 retire=3", "update rewrap=k logon=a:b",
+		/* logon descriptions */
+		"new 32 wrap=k logon=nocolon", "new 32 wrap=k logon=:name",
+		"new 32 wrap=k logon=", "load 00 logon=",
+		/* update subcommands */
+		"update reseal2", "update rotate=1", "update retire=0",
+		"update retire=", "update retire=01", "update retire=-1",
+		"update retire=4294967296", "update rewrap=", "update new",
+		"update retire", "update rewrap",
+		/* blobs */
+		"load 0", "load 000", "load 0g", "load zz", "load 0x00",
+		"load 00 00",
+	};
+	struct kseal_opts o;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&o, 0x5a, sizeof(o));
+		EXPECT_EQ(-EINVAL, parse(bad[i], &o))
+			TH_LOG("accepted \"%s\"", bad[i]);
+		EXPECT_TRUE(is_zero(&o, sizeof(o)))
+			TH_LOG("not wiped after \"%s\"", bad[i]);
+	}
+}
+
+TEST(embedded_nul_and_null)
+{
+	static const char p[] = "new 32\0 pcrs=7";
+	struct kseal_opts o;
+
+	EXPECT_EQ(-EINVAL, kseal_opts_parse(p, sizeof(p) - 1, &o));
+	EXPECT_EQ(-EINVAL, kseal_opts_parse("new 32\0", 7, &o));
+	EXPECT_EQ(-EINVAL, kseal_opts_parse(NULL, 0, &o));
+	/* the length given, not the NUL, ends the payload */
+	EXPECT_EQ(0, kseal_opts_parse("new 32 pcrs=7", 6, &o));
+	EXPECT_EQ(0, o.present);
+}
+
+TEST(recovery_wiped_after_late_error)
+{
+	struct kseal_opts o;
+
+	/* the passphrase is copied before the unknown option fails */
+	EXPECT_EQ(-EINVAL, parse("new 32 recovery=secret bogus=1", &o));
+	EXPECT_TRUE(is_zero(&o, sizeof(o)));
+	ASSERT_EQ(0, parse("new 32 recovery=secret", &o));
+	kseal_opts_wipe(&o);
+	EXPECT_TRUE(is_zero(&o, sizeof(o)));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Policy digest arithmetic (TPM 2.0 Library spec part 3, sections 23.7,
+ * 23.6 and 23.18). Uses the kernel's sha256 library: no allocation, no
+ * tfm, usable from any context. Compiles on the host for unit tests.
+ */
+#include "kseal_policy.h"
+#include "kseal_tpm2_wire.h"
+
+int kseal_policy_pcr(const u8 *in, u32 mask, const u8 *values, u32 nvalues,
+		     u8 *out)
+{
+	/* in(32) || cc(4) || TPML_PCR_SELECTION(10) || pcrDigest(32) */
+	u8 buf[KSEAL_POLICY_SIZE + 4 + 10 + KSEAL_POLICY_SIZE];
+	struct kseal_tpm2_cmd c;
+	u8 digest[KSEAL_POLICY_SIZE];
+
+	if (!mask || mask >> KSEAL_TPM2_PCR_COUNT || !nvalues ||
+	    nvalues > KSEAL_TPM2_PCR_COUNT)
+		return -EINVAL;
+	sha256(values, nvalues * KSEAL_POLICY_SIZE, digest);
+	/* The command builder marshals the selection exactly as on the wire. */
+	c.data = buf;
+	c.cap = sizeof(buf);
+	c.len = 0;
+	c.overflow = false;
+	kseal_tpm2_put_bytes(&c, in, KSEAL_POLICY_SIZE);
+	kseal_tpm2_put_u32(&c, KSEAL_TPM2_CC_POLICY_PCR);
+	kseal_tpm2_put_pcr_sel(&c, mask);
+	kseal_tpm2_put_bytes(&c, digest, sizeof(digest));
+	if (c.overflow || c.len != sizeof(buf))
+		return -EINVAL;
+	sha256(buf, c.len, out);
+	return 0;
+}
+
+void kseal_policy_authvalue(const u8 *in, u8 *out)
+{
+	u8 buf[KSEAL_POLICY_SIZE + 4];
+
+	memcpy(buf, in, KSEAL_POLICY_SIZE);
+	put_unaligned_be32(KSEAL_TPM2_CC_POLICY_AUTHVALUE,
+			   buf + KSEAL_POLICY_SIZE);
+	sha256(buf, sizeof(buf), out);
+}
+
+void kseal_policy_or2(const u8 *a, const u8 *b, u8 *out)
+{
+	u8 buf[KSEAL_POLICY_SIZE + 4 + 2 * KSEAL_POLICY_SIZE];
+
+	memset(buf, 0, KSEAL_POLICY_SIZE);
+	put_unaligned_be32(KSEAL_TPM2_CC_POLICY_OR, buf + KSEAL_POLICY_SIZE);
+	memcpy(buf + KSEAL_POLICY_SIZE + 4, a, KSEAL_POLICY_SIZE);
+	memcpy(buf + 2 * KSEAL_POLICY_SIZE + 4, b, KSEAL_POLICY_SIZE);
+	sha256(buf, sizeof(buf), out);
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * TPM 2.0 command marshalling and bounds-checked response parsing.
+ * Pure byte handling: compiles into the module and on the host (unit tests,
+ * libFuzzer) through kseal_compat.h.
+ */
+#ifndef KSEAL_TPM2_WIRE_H
+#define KSEAL_TPM2_WIRE_H
+
+#include "kseal_compat.h"
+
+#define KSEAL_TPM2_ST_NO_SESSIONS	0x8001
+#define KSEAL_TPM2_ST_SESSIONS		0x8002
+#define KSEAL_TPM2_HDR_LEN		10
+#define KSEAL_TPM2_RS_PW		0x40000009
+
+#define KSEAL_TPM2_CC_CREATE		0x00000153
+#define KSEAL_TPM2_CC_LOAD		0x00000157
+#define KSEAL_TPM2_CC_UNSEAL		0x0000015e
+#define KSEAL_TPM2_CC_FLUSH_CONTEXT	0x00000165
+#define KSEAL_TPM2_CC_START_AUTH_SESS	0x00000176
+#define KSEAL_TPM2_CC_GET_RANDOM	0x0000017b
+#define KSEAL_TPM2_CC_PCR_READ		0x0000017e
+#define KSEAL_TPM2_CC_PCR_EXTEND	0x00000182
+#define KSEAL_TPM2_CC_READ_PUBLIC	0x00000173
+#define KSEAL_TPM2_CC_POLICY_PCR	0x0000017f
+#define KSEAL_TPM2_CC_POLICY_OR		0x00000171
+#define KSEAL_TPM2_CC_POLICY_AUTHVALUE	0x0000016b
+#define KSEAL_TPM2_CC_POLICY_GETDIGEST	0x00000189
+
+#define KSEAL_TPM2_ALG_SHA256		0x000b
+#define KSEAL_TPM2_SHA256_SIZE		32
+#define KSEAL_TPM2_PCR_COUNT		24
+
+/*
+ * Command builder over a caller-owned buffer. Writes past the end set
+ * overflow instead of failing each call, so a command is built straight
+ * through and checked once in kseal_tpm2_cmd_finish().
+ */
+struct kseal_tpm2_cmd {
+	u8 *data;
+	u32 cap;
+	u32 len;
+	bool overflow;
+};
+
+void kseal_tpm2_cmd_init(struct kseal_tpm2_cmd *c, u8 *buf, u32 cap,
+			 u16 tag, u32 cc);
+void kseal_tpm2_put_u8(struct kseal_tpm2_cmd *c, u8 v);
+void kseal_tpm2_put_u16(struct kseal_tpm2_cmd *c, u16 v);
+void kseal_tpm2_put_u32(struct kseal_tpm2_cmd *c, u32 v);
+void kseal_tpm2_put_bytes(struct kseal_tpm2_cmd *c, const u8 *p, u32 n);
+void kseal_tpm2_put_tpm2b(struct kseal_tpm2_cmd *c, const u8 *p, u16 n);
+/* Authorization area with one session and an optional plain password. */
+void kseal_tpm2_put_auth(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
+			 const u8 *hmac, u16 hmac_len);
+/* TPML_PCR_SELECTION with one sha256 bank and a 24-bit mask. */
+void kseal_tpm2_put_pcr_sel(struct kseal_tpm2_cmd *c, u32 mask);
+/* Patches the size field; returns the length or -E2BIG on overflow. */
+int kseal_tpm2_cmd_finish(struct kseal_tpm2_cmd *c);
+
+/* Bounds-checked reader over a response; any short read sets err. */
+struct kseal_tpm2_rd {
+	const u8 *p;
+	u32 len;
+	u32 off;
+	bool err;
+};
+
+u8 kseal_tpm2_get_u8(struct kseal_tpm2_rd *r);
+u16 kseal_tpm2_get_u16(struct kseal_tpm2_rd *r);
+u32 kseal_tpm2_get_u32(struct kseal_tpm2_rd *r);
+/* Points *out into the response; returns the TPM2B length (<= max). */
+u16 kseal_tpm2_get_tpm2b(struct kseal_tpm2_rd *r, const u8 **out, u16 max);
+
+/*
+ * Validates the header (size field equal to len, known tag). Returns the
+ * TPM response code in *rc and 0, or -EBADMSG when the response is
+ * malformed. On rc == 0 it reads nhandles handles and, for a response with
+ * sessions, limits *r to the parameter area (parameterSize checked).
+ */
+int kseal_tpm2_resp_open(const u8 *resp, u32 len, u32 *rc,
+			 u32 *handles, unsigned int nhandles,
+			 struct kseal_tpm2_rd *r);
+/* 0 when the reader consumed its area exactly, else -EBADMSG. */
+int kseal_tpm2_rd_done(const struct kseal_tpm2_rd *r);
+
+/* Response parsers: 0, -EBADMSG (malformed) or the TPM rc (positive). */
+int kseal_tpm2_parse_get_random(const u8 *resp, u32 len, u8 *out, u16 cap,
+				u16 *got);
+int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session);
+int kseal_tpm2_parse_load(const u8 *resp, u32 len, u32 *handle);
+int kseal_tpm2_parse_unseal(const u8 *resp, u32 len, u8 *out, u16 cap,
+			    u16 *out_len);
+int kseal_tpm2_parse_digest(const u8 *resp, u32 len, u8 *out);
+int kseal_tpm2_parse_create(const u8 *resp, u32 len,
+			    const u8 **pub, u16 *pub_len,
+			    const u8 **priv, u16 *priv_len);
+int kseal_tpm2_parse_read_public(const u8 *resp, u32 len,
+				 const u8 **pub, u16 *pub_len,
+				 const u8 **name, u16 *name_len);
+/*
+ * PCR_Read: the TPM may return fewer PCRs than asked (8 per call in
+ * practice). *got is the sha256 mask actually returned; digests are copied
+ * to out[] in ascending PCR order, 32 bytes each.
+ */
+int kseal_tpm2_parse_pcr_read(const u8 *resp, u32 len, u32 asked,
+			      u32 *got, u8 *out, u32 out_cap);
+
+#endif /* KSEAL_TPM2_WIRE_H */

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: the TPM 2.0 response parsers. The first input byte picks
+ * the parser, the rest is the response as a hostile TPM would send it. A
+ * parser must return 0, -EBADMSG or the response code of a bare error
+ * header, and anything it points at must lie inside the response.
+ */
+#include <stdlib.h>
+
+#include "kseal_tpm2_wire.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+static void inside(const u8 *p, u16 n, const u8 *buf, size_t size)
+{
+	if (p < buf || p + n > buf + size)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static u8 out[24 * 32];
+	const u8 *buf, *a, *b;
+	u16 alen, blen, n;
+	u32 h, got;
+	int ret;
+
+	if (size < 1 || size > 0xffffffffu)
+		return 0;
+	buf = data + 1;
+	size--;
+	switch (data[0] % 8) {
+	case 0:
+		ret = kseal_tpm2_parse_get_random(buf, size, out, 64, &n);
+		if (!ret && n > 64)
+			abort();
+		break;
+	case 1:
+		ret = kseal_tpm2_parse_start_auth(buf, size, &h);
+		break;
+	case 2:
+		ret = kseal_tpm2_parse_load(buf, size, &h);
+		break;
+	case 3:
+		ret = kseal_tpm2_parse_unseal(buf, size, out, 128, &n);
+		if (!ret && n > 128)
+			abort();
+		break;
+	case 4:
+		ret = kseal_tpm2_parse_digest(buf, size, out);
+		break;
+	case 5:
+		ret = kseal_tpm2_parse_create(buf, size, &a, &alen, &b, &blen);
+		if (!ret) {
+			inside(a, alen, buf, size);
+			inside(b, blen, buf, size);
+		}
+		break;
+	case 6:
+		ret = kseal_tpm2_parse_read_public(buf, size, &a, &alen, &b,
+						   &blen);
+		if (!ret) {
+			inside(a, alen, buf, size);
+			inside(b, blen, buf, size);
+		}
+		break;
+	default:
+		ret = kseal_tpm2_parse_pcr_read(buf, size, 0xff00ff, &got, out,
+						sizeof(out));
+		if (!ret && (got & ~0xff00ffu))
+			abort();
+		break;
+	}
+	if (ret > 0 && (size != KSEAL_TPM2_HDR_LEN ||
+			get_unaligned_be32(buf + 6) != (u32)ret))
+		abort();
+	if (ret < 0 && ret != -EBADMSG)
+		abort();
+	return 0;
+}

@@ -130,6 +130,7 @@ static int kseal_sealed_blob_decode(const u8 *buf, size_t len,
 	    !kseal_rd_bytes(&r, &b->lock_pcr, 1) ||
 	    !kseal_rd_bytes(&r, b->pcr_policy, KSEAL_DIGEST_SIZE) ||
 	    !kseal_rd_bytes(&r, b->auth_policy, KSEAL_DIGEST_SIZE) ||
+	    !kseal_rd_bytes(&r, b->key_id, KSEAL_DIGEST_SIZE) ||
 	    !kseal_rd_sized(&r, &b->public_len, b->public_area,
 			    KSEAL_PUBLIC_MAX) ||
 	    !kseal_rd_sized(&r, &b->private_len, b->private_area,
@@ -194,6 +195,8 @@ ssize_t kseal_sealed_blob_write(const struct kseal_sealed_blob *b, u8 *buf,
 	memcpy(p, b->pcr_policy, KSEAL_DIGEST_SIZE);
 	p += KSEAL_DIGEST_SIZE;
 	memcpy(p, b->auth_policy, KSEAL_DIGEST_SIZE);
+	p += KSEAL_DIGEST_SIZE;
+	memcpy(p, b->key_id, KSEAL_DIGEST_SIZE);
 	p += KSEAL_DIGEST_SIZE;
 	p = kseal_put_sized(p, b->public_area, b->public_len);
 	p = kseal_put_sized(p, b->private_area, b->private_len);

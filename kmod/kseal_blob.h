@@ -29,6 +29,7 @@ struct kseal_sealed_blob {
 	u8 lock_pcr;
 	u8 pcr_policy[KSEAL_DIGEST_SIZE];
 	u8 auth_policy[KSEAL_DIGEST_SIZE];
+	u8 key_id[KSEAL_DIGEST_SIZE];
 	u16 public_len;
 	u8 public_area[KSEAL_PUBLIC_MAX];
 	u16 private_len;

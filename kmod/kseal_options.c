@@ -291,7 +291,8 @@ static int kseal_opts_do_parse(const char *payload, size_t len,
 	} else if (kseal_tok_is(&verb, "update")) {
 		o->verb = KSEAL_VERB_UPDATE;
 		ret = kseal_parse_update(&arg, o);
-		allowed = o->update == KSEAL_UPD_RESEAL ? KSEAL_OPT_PCRS : 0;
+		allowed = o->update == KSEAL_UPD_RESEAL ?
+			  KSEAL_OPT_PCRS | KSEAL_OPT_RECOVERY : 0;
 	} else {
 		return -EINVAL;
 	}

@@ -6,7 +6,7 @@
  *   new <bytes> wrap=<ref> [logon=<desc>]
  *   load <hex blob> [recovery=<pass>]
  *   load <hex blob> [logon=<desc>]
- *   update reseal [pcrs=<list>]
+ *   update reseal [pcrs=<list>] [recovery=<pass>]
  *   update rotate
  *   update retire=<n>
  *   update rewrap=<ref>

@@ -31,13 +31,17 @@
  *           32 object authPolicy: equal to the PolicyPCR digest without
  *              KSEAL_BLOB_F_RECOVERY, the PolicyOR of the PCR branch and
  *              the PolicyAuthValue branch (so different from it) with it
+ *           32 key id: HMAC-SHA256(secret, "kseal id v1"). Load checks the
+ *              unsealed secret against it (a TPM cannot hand back another
+ *              secret); data blobs name their wrapping key by it. It stays
+ *              the same across reseal and reveals nothing of the secret.
  *            2 public size P, 1..KSEAL_PUBLIC_MAX
  *            P TPM2B_PUBLIC payload (TPMT_PUBLIC)
  *            2 private size Q, 1..KSEAL_PRIVATE_MAX
  *            Q TPM2B_PRIVATE payload
  *
  * The blob ends there: total length = 20 + 4 + 2 + 34 + 4 + 1 + 32 + 32 +
- * 2 + P + 2 + Q, and the buffer holds exactly that many bytes.
+ * 32 + 2 + P + 2 + Q, and the buffer holds exactly that many bytes.
  *
  * Errors of the parsers: -EINVAL when the bytes are not a blob this version
  * understands (shorter than the header, wrong magic, unknown format version
@@ -71,6 +75,6 @@
 
 /* Sealed key body size without the public and private payloads. */
 #define KSEAL_SEALED_FIXED_SIZE	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4 + 1 + \
-				 32 + 32 + 2 + 2)
+				 32 + 32 + 32 + 2 + 2)
 
 #endif /* KSEAL_BLOB_H */

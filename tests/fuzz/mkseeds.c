@@ -50,6 +50,7 @@ static size_t make_blob(u32 flags, u16 pub, u16 priv, u8 *out, size_t cap)
 	memset(b.auth_policy, 0xa5, sizeof(b.auth_policy));
 	if (flags & KSEAL_BLOB_F_RECOVERY)
 		b.auth_policy[0] = 0x5a;
+	memset(b.key_id, 0x3c, sizeof(b.key_id));
 	b.public_len = pub;
 	for (i = 0; i < pub; i++)
 		b.public_area[i] = (u8)i;

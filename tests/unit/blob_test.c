@@ -89,6 +89,7 @@ static size_t raw_encode(const struct raw *r, u8 *buf)
 	p += 32;
 	memcpy(p, r->auth_policy, 32);
 	p += 32;
+	fill(&p, 32, 0x20);	/* key id: any value */
 	put16(&p, r->pub_len);
 	fill(&p, r->pub_bytes < 0 ? r->pub_len : r->pub_bytes, 0x01);
 	put16(&p, r->priv_len);

@@ -117,6 +117,10 @@ TEST(updates)
 	ASSERT_EQ(0, parse("update reseal pcrs=1,3\n", &o));
 	EXPECT_EQ(0xa, o.pcr_mask);
 	EXPECT_EQ(KSEAL_OPT_PCRS, o.present);
+	/* The passphrase is not kept: reseal takes it again to keep recovery. */
+	ASSERT_EQ(0, parse("update reseal recovery=pass", &o));
+	EXPECT_EQ(KSEAL_OPT_RECOVERY, o.present);
+	EXPECT_EQ(4, o.recovery_len);
 	ASSERT_EQ(0, parse("update rotate", &o));
 	EXPECT_EQ(KSEAL_UPD_ROTATE, o.update);
 	ASSERT_EQ(0, parse("update retire=4294967295", &o));
@@ -222,7 +226,7 @@ TEST(rejections)
 		"new 32 wrap=k lock=1", "new 32 wrap=", "new 32 wrap=k wrap=k",
 		"load 00 pcrs=7", "load 00 parent=0x81000100", "load 00 lock=1",
 		"load 00 wrap=k", "load 00 recovery=x logon=a:b",
-		"update reseal recovery=x", "update reseal lock=1",
+		"update reseal lock=1",
 		"update reseal parent=0x81000100", "update rotate pcrs=7",
 		"update rotate retire=1", "update retire=1 pcrs=7",
 		"update retire=2 retire=3", "update rewrap=k logon=a:b",

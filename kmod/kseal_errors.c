@@ -90,6 +90,14 @@ void kseal_rc_decode(u32 rc, struct kseal_rc_info *info)
 	}
 }
 
+bool kseal_rc_is(u32 rc, u32 base)
+{
+	struct kseal_rc_info info;
+
+	kseal_rc_decode(rc, &info);
+	return info.base == base;
+}
+
 int kseal_rc_errno(u32 rc, u32 cc)
 {
 	struct kseal_rc_info info;

@@ -33,6 +33,8 @@ struct kseal_rc_info {
 };
 
 void kseal_rc_decode(u32 rc, struct kseal_rc_info *info);
+/* True if rc's base code (number field stripped) is base. */
+bool kseal_rc_is(u32 rc, u32 base);
 /* errno for a TPM response code returned by command cc. */
 int kseal_rc_errno(u32 rc, u32 cc);
 

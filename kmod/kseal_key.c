@@ -1,28 +1,230 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The "kseal" key type: payload verbs are parsed here and dispatched to
- * sealed-key and data-key operations.
+ * sealed-key and data-key operations. The payload grammar is in
+ * kseal_options.h; kseal(7) documents it for admins.
+ *
+ * Unloading the module unregisters the type, which garbage-collects every
+ * kseal key: their secrets are wiped and they disappear from all keyrings.
  */
 #define pr_fmt(fmt) "kseal: " fmt
 
+#include <linux/err.h>
 #include <linux/key-type.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
+#include "kseal_blob.h"
+#include "kseal_hex.h"
 #include "kseal_key.h"
+#include "kseal_options.h"
+#include "kseal_sealed.h"
+#include "kseal_stats.h"
+
+static void kseal_payload_free(struct kseal_payload *p)
+{
+	if (!p)
+		return;
+	switch (p->kind) {
+	case KSEAL_BLOB_KIND_SEALED:
+		kseal_sealed_free(container_of(p, struct kseal_sealed, hdr));
+		break;
+	default:
+		WARN_ON_ONCE(1);
+	}
+}
+
+static void kseal_payload_free_rcu(struct rcu_head *head)
+{
+	kseal_payload_free(container_of(head, struct kseal_payload, rcu));
+}
+
+/* "load": the hex blob decoded, then dispatched on the blob's kind. */
+static int kseal_load(struct key *key, const struct kseal_opts *o)
+{
+	size_t len = o->blob_hex_len / 2;
+	int kind, ret;
+	u8 *blob;
+
+	blob = kmalloc(len, GFP_KERNEL);
+	if (!blob)
+		return -ENOMEM;
+	ret = kseal_hex_decode(o->blob_hex, o->blob_hex_len, blob, len);
+	if (ret < 0)
+		goto out;
+	kind = kseal_blob_kind(blob, len);
+	if (kind < 0) {
+		ret = kind;
+	} else if (kind == KSEAL_BLOB_KIND_SEALED) {
+		ret = (o->present & KSEAL_OPT_LOGON) ? -EINVAL :
+			kseal_sealed_load(key, o, blob, len);
+	} else {
+		ret = -EOPNOTSUPP;	/* data keys: not in this version */
+	}
+out:
+	kfree(blob);
+	return ret;
+}
 
 static int kseal_instantiate(struct key *key, struct key_preparsed_payload *prep)
 {
-	/* No verb is known yet: every payload is rejected. */
-	return -EINVAL;
+	struct kseal_opts *o;
+	int ret;
+
+	o = kmalloc(sizeof(*o), GFP_KERNEL);
+	if (!o)
+		return -ENOMEM;
+	ret = kseal_opts_parse(prep->data, prep->datalen, o);
+	if (ret) {
+		pr_info_ratelimited("payload not understood: see kseal(7) for the syntax\n");
+	} else if (o->verb == KSEAL_VERB_NEW) {
+		ret = (o->present & KSEAL_OPT_WRAP) ? -EOPNOTSUPP :
+			kseal_sealed_new(key, o);
+	} else if (o->verb == KSEAL_VERB_LOAD) {
+		ret = kseal_load(key, o);
+	} else {
+		ret = -EINVAL;	/* "update" needs an existing key */
+	}
+	kseal_opts_wipe(o);
+	kfree(o);
+	if (ret)
+		atomic64_inc(&kseal_stats.failures);
+	else
+		atomic_inc(&kseal_stats.keys);
+	return ret;
 }
 
+/* keyctl update; also add_key for a description the keyring already has. */
+static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
+{
+	struct kseal_payload *p = kseal_payload_locked(key);
+	struct kseal_opts *o;
+	int ret;
+
+	if (!p)
+		return -EKEYREVOKED;
+	o = kmalloc(sizeof(*o), GFP_KERNEL);
+	if (!o)
+		return -ENOMEM;
+	ret = kseal_opts_parse(prep->data, prep->datalen, o);
+	if (ret)
+		pr_info_ratelimited("payload not understood: see kseal(7) for the syntax\n");
+	else if (o->verb != KSEAL_VERB_UPDATE)
+		ret = -EEXIST;	/* new/load onto an existing description */
+	else if (p->kind != KSEAL_BLOB_KIND_SEALED)
+		ret = -EOPNOTSUPP;
+	else if (o->update != KSEAL_UPD_RESEAL)
+		ret = -EINVAL;	/* rotate, retire, rewrap: data keys only */
+	else
+		ret = kseal_sealed_reseal(key, o);
+	kseal_opts_wipe(o);
+	kfree(o);
+	if (ret)
+		atomic64_inc(&kseal_stats.failures);
+	return ret;
+}
+
+static bool kseal_cmp_desc(const struct key *key,
+			   const struct key_match_data *m)
+{
+	return !strcmp(key->description, m->raw_data);
+}
+
+static bool kseal_cmp_serial(const struct key *key,
+			     const struct key_match_data *m)
+{
+	return key->serial == (key_serial_t)(unsigned long)m->preparsed;
+}
+
+/*
+ * A reference to a kseal key (wrap=, rewrap=) is its description or its
+ * decimal serial: an all-digit string without leading zero is a serial.
+ */
+static int kseal_match_preparse(struct key_match_data *m)
+{
+	const char *s = m->raw_data;
+	unsigned long serial = 0;
+
+	m->cmp = kseal_cmp_desc;
+	if (!*s || *s == '0' || strlen(s) > 10)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		serial = serial * 10 + (*s - '0');
+	}
+	if (serial > INT_MAX)
+		return 0;
+	m->preparsed = (void *)serial;
+	m->cmp = kseal_cmp_serial;
+	m->lookup_type = KEYRING_SEARCH_LOOKUP_ITERATE;
+	return 0;
+}
+
+/* The blob as lowercase hex: exactly what "load" takes back. */
+static long kseal_read(const struct key *key, char *buffer, size_t buflen)
+{
+	const struct kseal_payload *p = dereference_key_locked(key);
+	size_t n;
+
+	if (!p)
+		return -EKEYREVOKED;
+	n = 2 * (size_t)p->blob_len;
+	if (buffer && buflen >= n)
+		kseal_hex_encode(p->blob, p->blob_len, buffer);
+	return n;
+}
+
+/* /proc/keys: the kind and its policy summary, never key bytes. */
 static void kseal_describe(const struct key *key, struct seq_file *m)
 {
+	const struct kseal_payload *p;
+
 	seq_puts(m, key->description);
+	if (!key_is_positive(key))
+		return;
+	p = rcu_dereference(key->payload.rcu_data0);
+	if (!p) {
+		seq_puts(m, ": revoked");
+		return;
+	}
+	seq_puts(m, ": ");
+	if (p->kind == KSEAL_BLOB_KIND_SEALED)
+		kseal_sealed_describe(container_of(p, struct kseal_sealed, hdr),
+				      m);
+}
+
+/* Revoked keys lose their secret at once, not at garbage collection. */
+static void kseal_revoke(struct key *key)
+{
+	struct kseal_payload *p = kseal_payload_locked(key);
+
+	kseal_sealed_forget(key);
+	if (!p)
+		return;
+	key_payload_reserve(key, 0);
+	rcu_assign_keypointer(key, NULL);
+	call_rcu(&p->rcu, kseal_payload_free_rcu);
+}
+
+static void kseal_destroy(struct key *key)
+{
+	struct kseal_payload *p;
+
+	kseal_sealed_forget(key);
+	p = rcu_dereference_protected(key->payload.rcu_data0, 1);
+	kseal_payload_free(p);
+	if (key_is_positive(key))
+		atomic_dec(&kseal_stats.keys);
 }
 
 struct key_type kseal_key_type = {
 	.name = "kseal",
 	.instantiate = kseal_instantiate,
+	.update = kseal_update,
+	.match_preparse = kseal_match_preparse,
+	.revoke = kseal_revoke,
+	.destroy = kseal_destroy,
 	.describe = kseal_describe,
+	.read = kseal_read,
 };

@@ -2,7 +2,8 @@
 /*
  * kseal: TPM 2.0 sealed keys that live only in kernel memory.
  *
- * Module entry points: registers the "kseal" key type.
+ * Module entry points: the key derivation transform, /sys/kernel/kseal
+ * and the "kseal" key type.
  */
 #define pr_fmt(fmt) "kseal: " fmt
 
@@ -11,25 +12,47 @@
 #include <linux/key-type.h>
 #include <kseal/version.h>
 
+#include "kseal_kdf.h"
 #include "kseal_key.h"
+#include "kseal_sysfs.h"
 
 static int __init kseal_init(void)
 {
 	int ret;
 
+	ret = kseal_kdf_init();
+	if (ret) {
+		pr_err("hmac(sha256) unavailable: %d\n", ret);
+		return ret;
+	}
+	ret = kseal_sysfs_init();
+	if (ret) {
+		pr_err("cannot create /sys/kernel/kseal: %d\n", ret);
+		goto kdf_exit;
+	}
 	ret = register_key_type(&kseal_key_type);
 	if (ret) {
 		pr_err("cannot register key type: %d\n", ret);
-		return ret;
+		goto sysfs_exit;
 	}
 	pr_info("version %s loaded\n", KSEAL_VERSION_STRING);
 	return 0;
+
+sysfs_exit:
+	kseal_sysfs_exit();
+kdf_exit:
+	kseal_kdf_exit();
+	return ret;
 }
 
 static void __exit kseal_exit(void)
 {
 	/* Unregistering revokes and garbage-collects every kseal key. */
 	unregister_key_type(&kseal_key_type);
+	/* Payloads replaced or revoked are freed by RCU callbacks: wait. */
+	rcu_barrier();
+	kseal_sysfs_exit();
+	kseal_kdf_exit();
 	pr_info("unloaded\n");
 }
 

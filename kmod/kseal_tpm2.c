@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/random.h>
 #include <linux/tpm.h>
 
 #include "kseal_errors.h"
@@ -93,13 +94,18 @@ static int kseal_tpm2_xmit(struct kseal_tpm2 *t, u32 cc, u32 *rlen)
 	atomic64_inc(&kseal_tpm2_total);
 	if (cc >= KSEAL_CC_FIRST && cc <= KSEAL_CC_LAST)
 		atomic64_inc(&kseal_tpm2_per_cc[cc - KSEAL_CC_FIRST]);
+	t->transport_failed = false;
 	ret = tpm_transmit_cmd(t->chip, &buf, 0, NULL);
-	if (ret < 0)
+	if (ret < 0) {
+		t->transport_failed = true;
 		return -EIO;
+	}
 	/* tpm_transmit() checked the header length against what it read. */
 	*rlen = get_unaligned_be32(t->page + 2);
-	if (*rlen < KSEAL_TPM2_HDR_LEN || *rlen > PAGE_SIZE)
+	if (*rlen < KSEAL_TPM2_HDR_LEN || *rlen > PAGE_SIZE) {
+		t->transport_failed = true;
 		return -EIO;
+	}
 	return ret;
 }
 
@@ -183,6 +189,290 @@ int kseal_tpm2_pcr_read(struct kseal_tpm2 *t, u32 mask, u8 *out,
 		mask &= ~got;
 	}
 	return 0;
+}
+
+/* Sends a command whose response carries nothing but its code. */
+static int kseal_tpm2_simple(struct kseal_tpm2 *t, struct kseal_tpm2_cmd *c,
+			     u32 cc, const char *name)
+{
+	u32 rlen;
+	int ret;
+
+	ret = kseal_tpm2_cmd_finish(c);
+	if (ret < 0)
+		return ret;
+	ret = kseal_tpm2_xmit(t, cc, &rlen);
+	if (!ret)
+		ret = kseal_tpm2_parse_empty(t->page, rlen);
+	return kseal_tpm2_result(ret, cc, name);
+}
+
+int kseal_tpm2_read_public(struct kseal_tpm2 *t, u32 handle, u8 *name,
+			   u16 *name_len, u16 cap)
+{
+	struct kseal_tpm2_cmd c;
+	const u8 *pub, *n;
+	u16 pub_len, n_len;
+	u32 rlen;
+	int ret;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_READ_PUBLIC);
+	kseal_tpm2_put_u32(&c, handle);
+	ret = kseal_tpm2_cmd_finish(&c);
+	if (ret < 0)
+		return ret;
+	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_READ_PUBLIC, &rlen);
+	if (!ret)
+		ret = kseal_tpm2_parse_read_public(t->page, rlen, &pub, &pub_len,
+						   &n, &n_len);
+	if (!ret && n_len > cap)
+		ret = -EBADMSG;
+	if (ret)
+		return kseal_tpm2_result(ret, KSEAL_TPM2_CC_READ_PUBLIC,
+					 "ReadPublic");
+	memcpy(name, n, n_len);
+	*name_len = n_len;
+	return 0;
+}
+
+/* TPMA_OBJECT bits of a sealed object (spec part 2, 8.3). */
+#define KSEAL_TPMA_FIXED_TPM		0x00000002
+#define KSEAL_TPMA_FIXED_PARENT		0x00000010
+#define KSEAL_TPM2_ALG_KEYEDHASH	0x0008
+#define KSEAL_TPM2_ALG_NULL		0x0010
+
+int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
+			     const u8 *data, u16 data_len,
+			     const u8 *auth, u16 auth_len, const u8 *policy,
+			     u8 *pub, u16 *pub_len, u8 *priv, u16 *priv_len)
+{
+	struct kseal_tpm2_cmd c;
+	const u8 *p_pub, *p_priv;
+	u16 n_pub, n_priv;
+	u32 at, rlen;
+	int ret;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
+			    KSEAL_TPM2_CC_CREATE);
+	kseal_tpm2_put_u32(&c, parent);
+	/* The parent storage key has an empty password. */
+	kseal_tpm2_put_auth(&c, KSEAL_TPM2_RS_PW, 0, NULL, 0);
+	/* inSensitive: userAuth (recovery) and the data to seal. */
+	at = kseal_tpm2_size16_open(&c);
+	kseal_tpm2_put_tpm2b(&c, auth, auth_len);
+	kseal_tpm2_put_tpm2b(&c, data, data_len);
+	kseal_tpm2_size16_close(&c, at);
+	/*
+	 * inPublic: a keyedhash data object that only its policy can unseal
+	 * (no userWithAuth) and that can never leave this TPM and parent.
+	 */
+	at = kseal_tpm2_size16_open(&c);
+	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_KEYEDHASH);
+	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_SHA256);
+	kseal_tpm2_put_u32(&c, KSEAL_TPMA_FIXED_TPM | KSEAL_TPMA_FIXED_PARENT);
+	kseal_tpm2_put_tpm2b(&c, policy, KSEAL_TPM2_SHA256_SIZE);
+	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_NULL);	/* scheme */
+	kseal_tpm2_put_u16(&c, 0);			/* unique */
+	kseal_tpm2_size16_close(&c, at);
+	kseal_tpm2_put_u16(&c, 0);			/* outsideInfo */
+	kseal_tpm2_put_u32(&c, 0);			/* creationPCR */
+	ret = kseal_tpm2_cmd_finish(&c);
+	if (ret < 0)
+		goto out;
+	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_CREATE, &rlen);
+	if (!ret)
+		ret = kseal_tpm2_parse_create(t->page, rlen, &p_pub, &n_pub,
+					      &p_priv, &n_priv);
+	if (!ret && (n_pub > *pub_len || n_priv > *priv_len))
+		ret = -EBADMSG;
+	if (ret) {
+		ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_CREATE, "Create");
+		goto out;
+	}
+	memcpy(pub, p_pub, n_pub);
+	*pub_len = n_pub;
+	memcpy(priv, p_priv, n_priv);
+	*priv_len = n_priv;
+out:
+	/* The command carried the secret in the clear. */
+	memzero_explicit(t->page, PAGE_SIZE);
+	return ret;
+}
+
+int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
+		    u16 pub_len, const u8 *priv, u16 priv_len, u32 *handle)
+{
+	struct kseal_tpm2_cmd c;
+	u32 rlen;
+	int ret;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
+			    KSEAL_TPM2_CC_LOAD);
+	kseal_tpm2_put_u32(&c, parent);
+	kseal_tpm2_put_auth(&c, KSEAL_TPM2_RS_PW, 0, NULL, 0);
+	kseal_tpm2_put_tpm2b(&c, priv, priv_len);
+	kseal_tpm2_put_tpm2b(&c, pub, pub_len);
+	ret = kseal_tpm2_cmd_finish(&c);
+	if (ret < 0)
+		return ret;
+	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_LOAD, &rlen);
+	if (!ret)
+		ret = kseal_tpm2_parse_load(t->page, rlen, handle);
+	ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_LOAD, "Load");
+	/* Areas the TPM does not accept (attributes, sizes...): bad blob. */
+	if (ret == -EINVAL || (ret == -EIO && !t->transport_failed))
+		ret = -EBADMSG;
+	return ret;
+}
+
+#define KSEAL_TPM2_RH_NULL	0x40000007
+#define KSEAL_TPM2_SE_POLICY	0x01
+
+int kseal_tpm2_start_policy_session(struct kseal_tpm2 *t, u32 *session)
+{
+	u8 nonce[KSEAL_TPM2_SHA256_SIZE];
+	struct kseal_tpm2_cmd c;
+	u32 rlen;
+	int ret;
+
+	/* Unsalted and unbound: the session only accumulates a policy. */
+	get_random_bytes(nonce, sizeof(nonce));
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_START_AUTH_SESS);
+	kseal_tpm2_put_u32(&c, KSEAL_TPM2_RH_NULL);	/* tpmKey */
+	kseal_tpm2_put_u32(&c, KSEAL_TPM2_RH_NULL);	/* bind */
+	kseal_tpm2_put_tpm2b(&c, nonce, sizeof(nonce));
+	kseal_tpm2_put_u16(&c, 0);			/* encryptedSalt */
+	kseal_tpm2_put_u8(&c, KSEAL_TPM2_SE_POLICY);
+	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_NULL);	/* symmetric */
+	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_SHA256);	/* authHash */
+	ret = kseal_tpm2_cmd_finish(&c);
+	if (ret < 0)
+		return ret;
+	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_START_AUTH_SESS, &rlen);
+	if (!ret)
+		ret = kseal_tpm2_parse_start_auth(t->page, rlen, session);
+	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_START_AUTH_SESS,
+				 "StartAuthSession");
+}
+
+int kseal_tpm2_policy_pcr(struct kseal_tpm2 *t, u32 session, u32 mask)
+{
+	struct kseal_tpm2_cmd c;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_POLICY_PCR);
+	kseal_tpm2_put_u32(&c, session);
+	/* Empty pcrDigest: the TPM uses the PCR values of this moment. */
+	kseal_tpm2_put_u16(&c, 0);
+	kseal_tpm2_put_pcr_sel(&c, mask);
+	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_POLICY_PCR, "PolicyPCR");
+}
+
+int kseal_tpm2_policy_or(struct kseal_tpm2 *t, u32 session, const u8 *a,
+			 const u8 *b)
+{
+	struct kseal_tpm2_cmd c;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_POLICY_OR);
+	kseal_tpm2_put_u32(&c, session);
+	kseal_tpm2_put_u32(&c, 2);
+	kseal_tpm2_put_tpm2b(&c, a, KSEAL_TPM2_SHA256_SIZE);
+	kseal_tpm2_put_tpm2b(&c, b, KSEAL_TPM2_SHA256_SIZE);
+	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_POLICY_OR, "PolicyOR");
+}
+
+int kseal_tpm2_policy_password(struct kseal_tpm2 *t, u32 session)
+{
+	struct kseal_tpm2_cmd c;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_POLICY_PASSWORD);
+	kseal_tpm2_put_u32(&c, session);
+	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_POLICY_PASSWORD,
+				 "PolicyPassword");
+}
+
+int kseal_tpm2_policy_get_digest(struct kseal_tpm2 *t, u32 session, u8 *out)
+{
+	struct kseal_tpm2_cmd c;
+	u32 rlen;
+	int ret;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_POLICY_GETDIGEST);
+	kseal_tpm2_put_u32(&c, session);
+	ret = kseal_tpm2_cmd_finish(&c);
+	if (ret < 0)
+		return ret;
+	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_POLICY_GETDIGEST, &rlen);
+	if (!ret)
+		ret = kseal_tpm2_parse_digest(t->page, rlen, out);
+	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_POLICY_GETDIGEST,
+				 "PolicyGetDigest");
+}
+
+/* sessionAttributes.continueSession */
+#define KSEAL_TPMA_SESSION_CONTINUE	0x01
+
+int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
+		      const u8 *auth, u16 auth_len, u8 *out, u16 cap,
+		      u16 *out_len)
+{
+	struct kseal_tpm2_cmd c;
+	u32 rlen;
+	int ret;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
+			    KSEAL_TPM2_CC_UNSEAL);
+	kseal_tpm2_put_u32(&c, item);
+	/*
+	 * continueSession clear: the TPM ends the session when Unseal
+	 * succeeds, which saves a FlushContext. After PolicyPassword the
+	 * session's hmac field carries the passphrase-derived authValue.
+	 */
+	kseal_tpm2_put_auth(&c, session, 0, auth, auth_len);
+	ret = kseal_tpm2_cmd_finish(&c);
+	if (ret < 0)
+		goto out;
+	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_UNSEAL, &rlen);
+	if (!ret)
+		ret = kseal_tpm2_parse_unseal(t->page, rlen, out, cap, out_len);
+	if (ret > 0 && kseal_rc_is(ret, KSEAL_RC_PCR_CHANGED))
+		ret = -EAGAIN;	/* the caller runs a new session */
+	else
+		ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_UNSEAL, "Unseal");
+out:
+	memzero_explicit(t->page, PAGE_SIZE);
+	return ret;
+}
+
+int kseal_tpm2_pcr_extend(struct kseal_tpm2 *t, u32 pcr)
+{
+	u8 digest[TPM2_MAX_DIGEST_SIZE];
+	struct kseal_tpm2_cmd c;
+	unsigned int i;
+
+	if (pcr >= KSEAL_TPM2_PCR_COUNT || !t->chip->nr_allocated_banks)
+		return -EINVAL;
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
+			    KSEAL_TPM2_CC_PCR_EXTEND);
+	kseal_tpm2_put_u32(&c, pcr);
+	kseal_tpm2_put_auth(&c, KSEAL_TPM2_RS_PW, 0, NULL, 0);
+	/* Every active bank, so the PCR is locked for every policy user. */
+	kseal_tpm2_put_u32(&c, t->chip->nr_allocated_banks);
+	for (i = 0; i < t->chip->nr_allocated_banks; i++) {
+		u16 size = t->chip->allocated_banks[i].digest_size;
+
+		if (size > sizeof(digest))
+			return -EINVAL;
+		get_random_bytes(digest, size);
+		kseal_tpm2_put_u16(&c, t->chip->allocated_banks[i].alg_id);
+		kseal_tpm2_put_bytes(&c, digest, size);
+	}
+	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_PCR_EXTEND, "PCR_Extend");
 }
 
 void kseal_tpm2_flush(struct kseal_tpm2 *t, u32 handle)

@@ -14,6 +14,7 @@ struct tpm_chip;
 struct kseal_tpm2 {
 	struct tpm_chip *chip;
 	u8 *page;
+	bool transport_failed;	/* the last command got no TPM answer */
 };
 
 int kseal_tpm2_open(struct kseal_tpm2 *t);
@@ -24,6 +25,31 @@ int kseal_tpm2_get_random(struct kseal_tpm2 *t, u8 *out, size_t len);
 int kseal_tpm2_pcr_read(struct kseal_tpm2 *t, u32 mask, u8 *out,
 			size_t cap);
 void kseal_tpm2_flush(struct kseal_tpm2 *t, u32 handle);
+int kseal_tpm2_pcr_extend(struct kseal_tpm2 *t, u32 pcr);
+
+/* The object's TPM name (nameAlg || digest) into name[cap]. */
+int kseal_tpm2_read_public(struct kseal_tpm2 *t, u32 handle, u8 *name,
+			   u16 *name_len, u16 cap);
+/*
+ * Seals data under parent: a keyedhash object with authPolicy policy and
+ * userAuth auth. *pub_len and *priv_len give the capacities on entry.
+ */
+int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
+			     const u8 *data, u16 data_len,
+			     const u8 *auth, u16 auth_len, const u8 *policy,
+			     u8 *pub, u16 *pub_len, u8 *priv, u16 *priv_len);
+int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
+		    u16 pub_len, const u8 *priv, u16 priv_len, u32 *handle);
+int kseal_tpm2_start_policy_session(struct kseal_tpm2 *t, u32 *session);
+int kseal_tpm2_policy_pcr(struct kseal_tpm2 *t, u32 session, u32 mask);
+int kseal_tpm2_policy_or(struct kseal_tpm2 *t, u32 session, const u8 *a,
+			 const u8 *b);
+int kseal_tpm2_policy_password(struct kseal_tpm2 *t, u32 session);
+int kseal_tpm2_policy_get_digest(struct kseal_tpm2 *t, u32 session, u8 *out);
+/* On success the TPM has ended the session (continueSession clear). */
+int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
+		      const u8 *auth, u16 auth_len, u8 *out, u16 cap,
+		      u16 *out_len);
 
 /* Counters for /sys/kernel/kseal/stats. */
 u64 kseal_tpm2_count_total(void);

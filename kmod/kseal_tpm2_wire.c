@@ -85,6 +85,25 @@ void kseal_tpm2_put_pcr_sel(struct kseal_tpm2_cmd *c, u32 mask)
 	kseal_tpm2_put_u8(c, (mask >> 16) & 0xff);
 }
 
+u32 kseal_tpm2_size16_open(struct kseal_tpm2_cmd *c)
+{
+	u32 at = c->len;
+
+	kseal_tpm2_put_u16(c, 0);
+	return at;
+}
+
+void kseal_tpm2_size16_close(struct kseal_tpm2_cmd *c, u32 at)
+{
+	u32 n = c->len - at - 2;
+
+	if (c->overflow || n > 0xffff) {
+		c->overflow = true;
+		return;
+	}
+	put_unaligned_be16(n, c->data + at);
+}
+
 int kseal_tpm2_cmd_finish(struct kseal_tpm2_cmd *c)
 {
 	if (c->overflow || c->len < KSEAL_TPM2_HDR_LEN)
@@ -218,6 +237,17 @@ static int kseal_tpm2_open(const u8 *resp, u32 len, u32 *handles,
 	if (rc)
 		return rc > 0x7fffffff ? -EBADMSG : (int)rc;
 	return 0;
+}
+
+int kseal_tpm2_parse_empty(const u8 *resp, u32 len)
+{
+	struct kseal_tpm2_rd r;
+	int ret;
+
+	ret = kseal_tpm2_open(resp, len, NULL, 0, &r);
+	if (ret)
+		return ret;
+	return kseal_tpm2_rd_done(&r);
 }
 
 int kseal_tpm2_parse_get_random(const u8 *resp, u32 len, u8 *out, u16 cap,

@@ -27,6 +27,7 @@
 #define KSEAL_TPM2_CC_POLICY_OR		0x00000171
 #define KSEAL_TPM2_CC_POLICY_AUTHVALUE	0x0000016b
 #define KSEAL_TPM2_CC_POLICY_GETDIGEST	0x00000189
+#define KSEAL_TPM2_CC_POLICY_PASSWORD	0x0000018c
 
 #define KSEAL_TPM2_ALG_SHA256		0x000b
 #define KSEAL_TPM2_SHA256_SIZE		32
@@ -56,6 +57,12 @@ void kseal_tpm2_put_auth(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
 			 const u8 *hmac, u16 hmac_len);
 /* TPML_PCR_SELECTION with one sha256 bank and a 24-bit mask. */
 void kseal_tpm2_put_pcr_sel(struct kseal_tpm2_cmd *c, u32 mask);
+/*
+ * Nested sizes (TPM2B_PUBLIC, TPM2B_SENSITIVE_CREATE): open returns where
+ * the u16 size goes, close patches it with the bytes written since.
+ */
+u32 kseal_tpm2_size16_open(struct kseal_tpm2_cmd *c);
+void kseal_tpm2_size16_close(struct kseal_tpm2_cmd *c, u32 at);
 /* Patches the size field; returns the length or -E2BIG on overflow. */
 int kseal_tpm2_cmd_finish(struct kseal_tpm2_cmd *c);
 
@@ -86,6 +93,8 @@ int kseal_tpm2_resp_open(const u8 *resp, u32 len, u32 *rc,
 int kseal_tpm2_rd_done(const struct kseal_tpm2_rd *r);
 
 /* Response parsers: 0, -EBADMSG (malformed) or the TPM rc (positive). */
+/* A response without handles or parameters (policy commands, extend). */
+int kseal_tpm2_parse_empty(const u8 *resp, u32 len);
 int kseal_tpm2_parse_get_random(const u8 *resp, u32 len, u8 *out, u16 cap,
 				u16 *got);
 int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session);

@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Sealed keys: create, load (unseal), reseal and lock.
+ *
+ * TPM commands per operation, counted in /sys/kernel/kseal/stats:
+ *   new     ReadPublic, PCR_Read, GetRandom (one per 32 bytes), Create: 4
+ *           for a key of up to 32 bytes and up to 8 PCRs
+ *   load    Load, StartAuthSession, PolicyPCR, Unseal, FlushContext: 5;
+ *           a blob with a recovery branch adds PolicyOR: 6; with the
+ *           recovery passphrase PolicyPassword replaces PolicyPCR: 6
+ *   reseal  ReadPublic, PCR_Read, Create: 3
+ *   lock    PCR_Extend: 1
+ * The policy session ends with the successful Unseal (continueSession
+ * clear); on every failure path the session and the loaded object are
+ * flushed explicitly.
+ */
+#define pr_fmt(fmt) "kseal: " fmt
+
+#include <crypto/algapi.h>
+#include <crypto/sha2.h>
+#include <linux/bitops.h>
+#include <linux/err.h>
+#include <linux/key.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <kseal/version.h>
+
+#include "kseal_blob.h"
+#include "kseal_kdf.h"
+#include "kseal_policy.h"
+#include "kseal_sealed.h"
+#include "kseal_stats.h"
+#include "kseal_tpm2.h"
+
+/* Label of the key id that blobs carry and data blobs refer to. */
+#define KSEAL_ID_LABEL		"kseal id v1"
+/* Whole policy sessions tried when the PCRs change during one. */
+#define KSEAL_PCR_RETRIES	3
+
+/* Loaded sealed keys by id, so that data blobs find their wrapping key. */
+struct kseal_reg {
+	struct list_head node;
+	struct key *key;
+	u8 id[KSEAL_SEALED_ID_SIZE];
+};
+
+static LIST_HEAD(kseal_registry);
+static DEFINE_MUTEX(kseal_registry_lock);
+static atomic_t kseal_locked = ATOMIC_INIT(0);
+
+void kseal_sealed_free(struct kseal_sealed *s)
+{
+	if (!s)
+		return;
+	kfree(s->hdr.blob);
+	kfree_sensitive(s);
+}
+
+static int kseal_tpm_open(struct kseal_tpm2 *t)
+{
+	int ret = kseal_tpm2_open(t);
+
+	if (ret == -ENODEV)
+		pr_err_ratelimited("no TPM 2.0 chip: sealed keys need one\n");
+	return ret;
+}
+
+/*
+ * The object's authValue for the recovery branch: sha256 of the
+ * passphrase, so any passphrase length fits the 32-byte limit. The TPM
+ * drops trailing zero octets of an authValue; drop them the same way.
+ */
+static u16 kseal_recovery_auth(const char *pass, size_t len, u8 *auth)
+{
+	u16 n = SHA256_DIGEST_SIZE;
+
+	sha256((const u8 *)pass, len, auth);
+	while (n && !auth[n - 1])
+		n--;
+	return n;
+}
+
+/* The PolicyPCR branch over the PCR values of now, and the object policy. */
+static int kseal_policies(struct kseal_tpm2 *t, u32 mask, bool recovery,
+			  u8 *pcr_policy, u8 *auth_policy)
+{
+	u8 zero[KSEAL_POLICY_SIZE] = { 0 };
+	u8 av[KSEAL_POLICY_SIZE];
+	u32 n = hweight32(mask);
+	u8 *values;
+	int ret;
+
+	values = kmalloc_array(n, KSEAL_POLICY_SIZE, GFP_KERNEL);
+	if (!values)
+		return -ENOMEM;
+	ret = kseal_tpm2_pcr_read(t, mask, values, n * KSEAL_POLICY_SIZE);
+	if (!ret)
+		ret = kseal_policy_pcr(zero, mask, values, n, pcr_policy);
+	kfree(values);
+	if (ret)
+		return ret;
+	if (recovery) {
+		kseal_policy_authvalue(zero, av);
+		kseal_policy_or2(pcr_policy, av, auth_policy);
+	} else {
+		memcpy(auth_policy, pcr_policy, KSEAL_POLICY_SIZE);
+	}
+	return 0;
+}
+
+struct kseal_seal_req {
+	const u8 *secret;
+	u32 secret_len;
+	const u8 *id;
+	u32 parent;
+	u32 pcr_mask;
+	u32 flags;
+	u32 lock_pcr;
+	const char *pass;
+	size_t pass_len;
+};
+
+/* Seals r->secret now; on success *blob is a new kmalloc'ed blob. */
+static int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
+		      u8 **blob, u32 *blob_len)
+{
+	bool recovery = r->flags & KSEAL_BLOB_F_RECOVERY;
+	u8 auth[SHA256_DIGEST_SIZE];
+	struct kseal_sealed_blob *b;
+	u16 auth_len = 0;
+	ssize_t n;
+	size_t size;
+	int ret;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	b->creator_version = KSEAL_VERSION_CODE;
+	b->flags = r->flags;
+	b->parent_handle = r->parent;
+	b->pcr_mask = r->pcr_mask;
+	b->lock_pcr = (r->flags & KSEAL_BLOB_F_LOCK) ? r->lock_pcr : 0;
+	memcpy(b->key_id, r->id, KSEAL_SEALED_ID_SIZE);
+
+	ret = kseal_tpm2_read_public(t, r->parent, b->parent_name,
+				     &b->parent_name_len,
+				     sizeof(b->parent_name));
+	if (ret == -ENOKEY)
+		pr_err_ratelimited("no parent storage key at 0x%08x: run 'ksealctl provision'\n",
+				   r->parent);
+	if (ret)
+		goto out;
+	if (b->parent_name_len != KSEAL_NAME_MAX ||
+	    get_unaligned_be16(b->parent_name) != KSEAL_TPM_ALG_SHA256) {
+		pr_err_ratelimited("the key at 0x%08x has no sha256 name: not a kseal parent\n",
+				   r->parent);
+		ret = -ENOKEY;
+		goto out;
+	}
+	ret = kseal_policies(t, r->pcr_mask, recovery, b->pcr_policy,
+			     b->auth_policy);
+	if (ret)
+		goto out;
+	if (recovery)
+		auth_len = kseal_recovery_auth(r->pass, r->pass_len, auth);
+	b->public_len = sizeof(b->public_area);
+	b->private_len = sizeof(b->private_area);
+	ret = kseal_tpm2_create_sealed(t, r->parent, r->secret, r->secret_len,
+				       auth, auth_len, b->auth_policy,
+				       b->public_area, &b->public_len,
+				       b->private_area, &b->private_len);
+	if (ret)
+		goto out;
+	size = kseal_sealed_blob_size(b);
+	if (!size) {
+		ret = -EBADMSG;	/* the TPM returned empty areas */
+		goto out;
+	}
+	*blob = kmalloc(size, GFP_KERNEL);
+	if (!*blob) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n = kseal_sealed_blob_write(b, *blob, size);
+	if (n < 0) {
+		kfree(*blob);
+		*blob = NULL;
+		ret = n;
+		goto out;
+	}
+	*blob_len = n;
+out:
+	memzero_explicit(auth, sizeof(auth));
+	kfree(b);
+	return ret;
+}
+
+static int kseal_sealed_attach(struct key *key, struct kseal_sealed *s)
+{
+	struct kseal_reg *reg;
+	int ret;
+
+	reg = kzalloc(sizeof(*reg), GFP_KERNEL);
+	if (!reg)
+		return -ENOMEM;
+	ret = key_payload_reserve(key, sizeof(*s) + s->hdr.blob_len);
+	if (ret) {
+		kfree(reg);
+		return ret;
+	}
+	reg->key = key;
+	memcpy(reg->id, s->id, sizeof(reg->id));
+	mutex_lock(&kseal_registry_lock);
+	list_add(&reg->node, &kseal_registry);
+	key->payload.data[1] = reg;
+	mutex_unlock(&kseal_registry_lock);
+	rcu_assign_keypointer(key, s);
+	return 0;
+}
+
+void kseal_sealed_forget(struct key *key)
+{
+	struct kseal_reg *reg;
+
+	mutex_lock(&kseal_registry_lock);
+	reg = key->payload.data[1];
+	if (reg) {
+		list_del(&reg->node);
+		key->payload.data[1] = NULL;
+	}
+	mutex_unlock(&kseal_registry_lock);
+	kfree(reg);
+}
+
+int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
+{
+	struct kseal_seal_req req = { 0 };
+	struct kseal_sealed *s;
+	struct kseal_tpm2 t;
+	u8 *mix;
+	u32 i;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	mix = kmalloc(o->key_len, GFP_KERNEL);
+	if (!s || !mix) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	s->hdr.kind = KSEAL_BLOB_KIND_SEALED;
+	s->secret_len = o->key_len;
+	s->parent = o->parent;
+	s->pcr_mask = o->pcr_mask;
+	if (o->present & KSEAL_OPT_RECOVERY)
+		s->flags |= KSEAL_BLOB_F_RECOVERY;
+	if (o->present & KSEAL_OPT_LOCK) {
+		s->flags |= KSEAL_BLOB_F_LOCK;
+		s->lock_pcr = o->lock_pcr;
+	}
+
+	ret = kseal_tpm_open(&t);
+	if (ret)
+		goto out;
+	/* Neither RNG alone has to be trusted: the secret mixes both. */
+	ret = kseal_tpm2_get_random(&t, s->secret, s->secret_len);
+	if (!ret) {
+		get_random_bytes(mix, s->secret_len);
+		for (i = 0; i < s->secret_len; i++)
+			s->secret[i] ^= mix[i];
+		ret = kseal_kdf(s->secret, s->secret_len, KSEAL_ID_LABEL,
+				s->id);
+	}
+	if (!ret) {
+		req.secret = s->secret;
+		req.secret_len = s->secret_len;
+		req.id = s->id;
+		req.parent = s->parent;
+		req.pcr_mask = s->pcr_mask;
+		req.flags = s->flags;
+		req.lock_pcr = s->lock_pcr;
+		req.pass = o->recovery;
+		req.pass_len = o->recovery_len;
+		ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
+	}
+	kseal_tpm2_close(&t);
+	if (!ret)
+		ret = kseal_sealed_attach(key, s);
+	if (!ret) {
+		atomic64_inc(&kseal_stats.creates);
+		s = NULL;
+	}
+out:
+	kfree_sensitive(mix);
+	kseal_sealed_free(s);
+	return ret;
+}
+
+/*
+ * Load refused the blob: tell a missing or different parent (another
+ * machine, a re-provisioned TPM) from a damaged blob.
+ */
+static int kseal_load_failed(struct kseal_tpm2 *t,
+			     const struct kseal_sealed_blob *b, int err)
+{
+	u8 name[KSEAL_NAME_MAX];
+	u16 len;
+	int ret;
+
+	if (err != -EBADMSG && err != -ENOKEY)
+		return err;
+	ret = kseal_tpm2_read_public(t, b->parent_handle, name, &len,
+				     sizeof(name));
+	if (ret == -ENOKEY || ret == -EBADMSG) {
+		pr_err_ratelimited("no parent storage key at 0x%08x: this TPM was not provisioned, or was shredded\n",
+				   b->parent_handle);
+		return -ENOKEY;
+	}
+	if (ret)
+		return err;
+	if (len != b->parent_name_len || memcmp(name, b->parent_name, len)) {
+		pr_err_ratelimited("the key at 0x%08x is not the parent this blob was sealed under (another machine or a re-provisioned TPM)\n",
+				   b->parent_handle);
+		return -ENOKEY;
+	}
+	pr_err_ratelimited("the TPM refused the blob's sealed object: the blob is damaged\n");
+	return err;
+}
+
+/* One policy session: on success the TPM has already ended it. */
+static int kseal_unseal_session(struct kseal_tpm2 *t,
+				const struct kseal_sealed_blob *b, u32 item,
+				const u8 *auth, u16 auth_len, u8 *out,
+				u16 *out_len)
+{
+	u8 zero[KSEAL_POLICY_SIZE] = { 0 };
+	u8 av[KSEAL_POLICY_SIZE];
+	u32 session;
+	int ret;
+
+	ret = kseal_tpm2_start_policy_session(t, &session);
+	if (ret)
+		return ret;
+	if (auth_len)
+		ret = kseal_tpm2_policy_password(t, session);
+	else
+		ret = kseal_tpm2_policy_pcr(t, session, b->pcr_mask);
+	if (!ret && (b->flags & KSEAL_BLOB_F_RECOVERY)) {
+		kseal_policy_authvalue(zero, av);
+		ret = kseal_tpm2_policy_or(t, session, b->pcr_policy, av);
+	}
+	if (!ret)
+		ret = kseal_tpm2_unseal(t, item, session, auth, auth_len, out,
+					KSEAL_SEALED_KEY_MAX, out_len);
+	if (ret)
+		kseal_tpm2_flush(t, session);
+	return ret;
+}
+
+static int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
+			const struct kseal_opts *o, u8 *out, u32 *out_len)
+{
+	u8 auth[SHA256_DIGEST_SIZE];
+	u16 auth_len = 0, n = 0;
+	u32 item;
+	int ret, tries;
+
+	ret = kseal_tpm2_load(t, b->parent_handle, b->public_area,
+			      b->public_len, b->private_area, b->private_len,
+			      &item);
+	if (ret)
+		return kseal_load_failed(t, b, ret);
+	if (o->present & KSEAL_OPT_RECOVERY)
+		auth_len = kseal_recovery_auth(o->recovery, o->recovery_len,
+					       auth);
+	for (tries = 0; tries < KSEAL_PCR_RETRIES; tries++) {
+		ret = kseal_unseal_session(t, b, item, auth, auth_len, out, &n);
+		if (ret != -EAGAIN)
+			break;
+	}
+	kseal_tpm2_flush(t, item);
+	memzero_explicit(auth, sizeof(auth));
+	if (ret == -EAGAIN) {
+		pr_err_ratelimited("PCRs kept changing during unseal; try again\n");
+		return -EBUSY;
+	}
+	if (ret == -EKEYREJECTED && auth_len)
+		pr_err_ratelimited("unseal refused: wrong recovery passphrase\n");
+	else if (ret == -EKEYREJECTED)
+		pr_err_ratelimited("unseal refused: PCR values differ from the ones the key is bound to (reseal after a legitimate change, or load with the recovery passphrase)\n");
+	if (ret)
+		return ret;
+	if (n < KSEAL_SEALED_KEY_MIN) {
+		pr_err_ratelimited("the TPM unsealed %u bytes, too short for a kseal key\n",
+				   n);
+		return -EBADMSG;
+	}
+	*out_len = n;
+	return 0;
+}
+
+int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
+		      const u8 *blob, size_t blob_len)
+{
+	struct kseal_sealed_blob *b;
+	struct kseal_sealed *s = NULL;
+	u8 id[KSEAL_SEALED_ID_SIZE];
+	struct kseal_tpm2 t;
+	int ret;
+
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	ret = kseal_sealed_blob_parse(blob, blob_len, b);
+	if (ret)
+		goto out;
+	if ((o->present & KSEAL_OPT_RECOVERY) &&
+	    !(b->flags & KSEAL_BLOB_F_RECOVERY)) {
+		pr_info_ratelimited("recovery= given for a blob sealed without a recovery passphrase\n");
+		ret = -EINVAL;
+		goto out;
+	}
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (s)
+		s->hdr.blob = kmemdup(blob, blob_len, GFP_KERNEL);
+	if (!s || !s->hdr.blob) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	s->hdr.kind = KSEAL_BLOB_KIND_SEALED;
+	s->hdr.blob_len = blob_len;
+	s->flags = b->flags;
+	s->pcr_mask = b->pcr_mask;
+	s->parent = b->parent_handle;
+	s->lock_pcr = b->lock_pcr;
+
+	ret = kseal_tpm_open(&t);
+	if (ret)
+		goto out;
+	ret = kseal_unseal(&t, b, o, s->secret, &s->secret_len);
+	kseal_tpm2_close(&t);
+	if (ret)
+		goto out;
+	atomic64_inc(&kseal_stats.unseals);
+	/* A TPM (or something in front of it) cannot hand back another secret. */
+	ret = kseal_kdf(s->secret, s->secret_len, KSEAL_ID_LABEL, id);
+	if (!ret && crypto_memneq(id, b->key_id, sizeof(id))) {
+		pr_err_ratelimited("the unsealed secret does not match the blob's key id: refused\n");
+		ret = -EBADMSG;
+	}
+	if (ret)
+		goto out;
+	memcpy(s->id, id, sizeof(id));
+	ret = kseal_sealed_attach(key, s);
+	if (!ret)
+		s = NULL;
+out:
+	kseal_sealed_free(s);
+	kfree(b);
+	return ret;
+}
+
+static void kseal_sealed_free_rcu(struct rcu_head *head)
+{
+	kseal_sealed_free(container_of(head, struct kseal_sealed, hdr.rcu));
+}
+
+int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
+{
+	struct kseal_seal_req req = { 0 };
+	struct kseal_sealed *old, *s;
+	struct kseal_payload *p;
+	struct kseal_tpm2 t;
+	int ret;
+
+	p = kseal_payload_locked(key);
+	if (!p)
+		return -EKEYREVOKED;
+	old = container_of(p, struct kseal_sealed, hdr);
+	s = kmemdup(old, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->hdr.blob = NULL;
+	if (o->present & KSEAL_OPT_PCRS)
+		s->pcr_mask = o->pcr_mask;
+	/* The lock PCR stays in the policy, or lock would stop working. */
+	if (s->flags & KSEAL_BLOB_F_LOCK)
+		s->pcr_mask |= BIT(s->lock_pcr);
+	/* The passphrase is never kept: recovery survives only if given. */
+	s->flags &= ~KSEAL_BLOB_F_RECOVERY;
+	if (o->present & KSEAL_OPT_RECOVERY)
+		s->flags |= KSEAL_BLOB_F_RECOVERY;
+
+	ret = kseal_tpm_open(&t);
+	if (!ret) {
+		req.secret = s->secret;
+		req.secret_len = s->secret_len;
+		req.id = s->id;
+		req.parent = s->parent;
+		req.pcr_mask = s->pcr_mask;
+		req.flags = s->flags;
+		req.lock_pcr = s->lock_pcr;
+		req.pass = o->recovery;
+		req.pass_len = o->recovery_len;
+		ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
+		kseal_tpm2_close(&t);
+	}
+	if (!ret)
+		ret = key_payload_reserve(key, sizeof(*s) + s->hdr.blob_len);
+	if (ret) {
+		kseal_sealed_free(s);
+		return ret;
+	}
+	rcu_assign_keypointer(key, s);
+	call_rcu(&old->hdr.rcu, kseal_sealed_free_rcu);
+	return 0;
+}
+
+/* PCR list in the pcrs= syntax: runs of three or more as ranges. */
+static void kseal_show_pcrs(struct seq_file *m, u32 mask)
+{
+	const char *sep = "";
+	int i = 0, j;
+
+	while (i < KSEAL_PCR_COUNT) {
+		if (!(mask & BIT(i))) {
+			i++;
+			continue;
+		}
+		for (j = i; j + 1 < KSEAL_PCR_COUNT && (mask & BIT(j + 1)); j++)
+			;
+		if (j - i >= 2) {
+			seq_printf(m, "%s%d-%d", sep, i, j);
+		} else {
+			seq_printf(m, "%s%d", sep, i);
+			if (j > i)
+				seq_printf(m, ",%d", j);
+		}
+		sep = ",";
+		i = j + 1;
+	}
+}
+
+void kseal_sealed_describe(const struct kseal_sealed *s, struct seq_file *m)
+{
+	seq_puts(m, "sealed pcrs=");
+	kseal_show_pcrs(m, s->pcr_mask);
+	seq_printf(m, " parent=0x%08x", s->parent);
+	if (s->flags & KSEAL_BLOB_F_RECOVERY)
+		seq_puts(m, " recovery");
+	if (s->flags & KSEAL_BLOB_F_LOCK)
+		seq_printf(m, " lock=%u", s->lock_pcr);
+}
+
+bool kseal_key_is_sealed(const struct key *key)
+{
+	const struct kseal_payload *p;
+	bool ret = false;
+
+	if (key->type != &kseal_key_type || !key_is_positive(key))
+		return false;
+	rcu_read_lock();
+	p = rcu_dereference(key->payload.rcu_data0);
+	if (p && p->kind == KSEAL_BLOB_KIND_SEALED)
+		ret = true;
+	rcu_read_unlock();
+	return ret;
+}
+
+struct key *kseal_sealed_find(const char *ref)
+{
+	struct key *key;
+
+	key = request_key(&kseal_key_type, ref, NULL);
+	if (IS_ERR(key))
+		return key;
+	if (!kseal_key_is_sealed(key)) {
+		key_put(key);
+		return ERR_PTR(-ENOKEY);
+	}
+	return key;
+}
+
+struct key *kseal_sealed_find_by_id(const u8 *id)
+{
+	struct key *found = NULL;
+	struct kseal_reg *reg;
+
+	mutex_lock(&kseal_registry_lock);
+	list_for_each_entry(reg, &kseal_registry, node) {
+		if (!memcmp(reg->id, id, sizeof(reg->id)) &&
+		    refcount_inc_not_zero(&reg->key->usage)) {
+			found = reg->key;
+			break;
+		}
+	}
+	mutex_unlock(&kseal_registry_lock);
+	if (!found)
+		return ERR_PTR(-ENOKEY);
+	if (key_validate(found)) {
+		key_put(found);
+		return ERR_PTR(-ENOKEY);
+	}
+	return found;
+}
+
+/*
+ * Copies what derivation needs under RCU rather than taking key->sem: the
+ * callers may hold the sem of another kseal key (same lock class).
+ */
+static int kseal_sealed_copy(struct key *key, u8 *secret, u32 *len, u8 *id)
+{
+	const struct kseal_payload *p;
+	const struct kseal_sealed *s;
+	int ret = -EKEYREVOKED;
+
+	rcu_read_lock();
+	p = rcu_dereference(key->payload.rcu_data0);
+	if (key->type != &kseal_key_type || !p) {
+		ret = key->type != &kseal_key_type ? -EINVAL : -EKEYREVOKED;
+	} else if (p->kind != KSEAL_BLOB_KIND_SEALED) {
+		ret = -EINVAL;
+	} else {
+		s = container_of(p, struct kseal_sealed, hdr);
+		if (secret) {
+			memcpy(secret, s->secret, s->secret_len);
+			*len = s->secret_len;
+		}
+		if (id)
+			memcpy(id, s->id, KSEAL_SEALED_ID_SIZE);
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+int kseal_sealed_id(struct key *key, u8 *id)
+{
+	return kseal_sealed_copy(key, NULL, NULL, id);
+}
+
+int kseal_sealed_derive(struct key *key, const char *label, u8 *out)
+{
+	u8 *secret;
+	u32 len;
+	int ret;
+
+	secret = kmalloc(KSEAL_SEALED_KEY_MAX, GFP_KERNEL);
+	if (!secret)
+		return -ENOMEM;
+	ret = kseal_sealed_copy(key, secret, &len, NULL);
+	if (!ret)
+		ret = kseal_kdf(secret, len, label, out);
+	kfree_sensitive(secret);
+	return ret;
+}
+
+int kseal_lock_pcr(u32 pcr)
+{
+	struct kseal_tpm2 t;
+	int ret;
+
+	if (pcr >= KSEAL_PCR_COUNT || (KSEAL_PCR_RESETTABLE_MASK & BIT(pcr)))
+		return -EINVAL;
+	ret = kseal_tpm_open(&t);
+	if (ret)
+		return ret;
+	ret = kseal_tpm2_pcr_extend(&t, pcr);
+	kseal_tpm2_close(&t);
+	if (ret)
+		return ret;
+	atomic_or(BIT(pcr), &kseal_locked);
+	pr_info("PCR %u extended: blobs bound with lock=%u no longer load until reboot\n",
+		pcr, pcr);
+	return 0;
+}
+
+u32 kseal_locked_mask(void)
+{
+	return atomic_read(&kseal_locked);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Sealed keys: a secret generated in the kernel and sealed by the TPM
+ * under the persistent parent storage key, bound to PCR values.
+ */
+#ifndef KSEAL_SEALED_H
+#define KSEAL_SEALED_H
+
+#include <linux/key.h>
+#include <linux/seq_file.h>
+#include <kseal/limits.h>
+
+#include "kseal_key.h"
+#include "kseal_options.h"
+
+#define KSEAL_SEALED_ID_SIZE	32
+
+struct kseal_sealed {
+	struct kseal_payload hdr;
+	u32 flags;		/* KSEAL_BLOB_F_* of the blob */
+	u32 pcr_mask;
+	u32 parent;
+	u32 lock_pcr;
+	u8 id[KSEAL_SEALED_ID_SIZE];
+	u32 secret_len;
+	u8 secret[KSEAL_SEALED_KEY_MAX];
+};
+
+/* Instantiate @key from "new" options or from a binary blob. */
+int kseal_sealed_new(struct key *key, const struct kseal_opts *o);
+int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
+		      const u8 *blob, size_t blob_len);
+/* "update reseal": key->sem is held for writing. */
+int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o);
+void kseal_sealed_describe(const struct kseal_sealed *s, struct seq_file *m);
+/* Wipe and free a payload (and its blob). */
+void kseal_sealed_free(struct kseal_sealed *s);
+/* Leave the registry (revoke, destroy); safe to call twice. */
+void kseal_sealed_forget(struct key *key);
+
+/*
+ * For data keys. Each returns a key reference (key_put() it) or an
+ * ERR_PTR: a sealed key by decimal serial or description in the caller's
+ * keyrings (Search permission, like request_key), or by id among loaded
+ * sealed keys.
+ */
+struct key *kseal_sealed_find(const char *ref);
+struct key *kseal_sealed_find_by_id(const u8 *id);
+int kseal_sealed_id(struct key *key, u8 *id);
+/* out = HMAC-SHA256(secret, label), 32 bytes. */
+int kseal_sealed_derive(struct key *key, const char *label, u8 *out);
+/* True if @key is a positive kseal key of the sealed kind (under RCU). */
+bool kseal_key_is_sealed(const struct key *key);
+
+/* Lock: extend @pcr with a random value; the mask of PCRs locked. */
+int kseal_lock_pcr(u32 pcr);
+u32 kseal_locked_mask(void);
+
+#endif /* KSEAL_SEALED_H */

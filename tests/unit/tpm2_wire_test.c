@@ -97,6 +97,56 @@ TEST(command_overflow_is_reported_once)
 	ASSERT_EQ(-E2BIG, kseal_tpm2_cmd_finish(&c));
 }
 
+TEST(nested_sizes)
+{
+	struct kseal_tpm2_cmd c;
+	u8 buf[32], small[14];
+	u32 at;
+
+	kseal_tpm2_cmd_init(&c, buf, sizeof(buf), KSEAL_TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_CREATE);
+	at = kseal_tpm2_size16_open(&c);
+	kseal_tpm2_put_u32(&c, 0x01020304);
+	kseal_tpm2_put_u8(&c, 5);
+	kseal_tpm2_size16_close(&c, at);
+	ASSERT_EQ(17, kseal_tpm2_cmd_finish(&c));
+	EXPECT_EQ(5, get_unaligned_be16(buf + 10));
+	EXPECT_EQ(5, buf[16]);
+	/* A nested size that ran out of room spoils the whole command. */
+	kseal_tpm2_cmd_init(&c, small, sizeof(small), KSEAL_TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_CREATE);
+	at = kseal_tpm2_size16_open(&c);
+	kseal_tpm2_put_u32(&c, 1);
+	kseal_tpm2_size16_close(&c, at);
+	ASSERT_EQ(-E2BIG, kseal_tpm2_cmd_finish(&c));
+}
+
+TEST(empty_responses)
+{
+	struct rb r;
+
+	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0);
+	rb_end(&r);
+	ASSERT_EQ(0, kseal_tpm2_parse_empty(r.b, r.n));
+	/* PCR_Extend answers with sessions: parameterSize 0, one auth. */
+	rb_begin(&r, KSEAL_TPM2_ST_SESSIONS, 0);
+	rb_u32(&r, 0);
+	rb_auth(&r);
+	rb_end(&r);
+	ASSERT_EQ(0, kseal_tpm2_parse_empty(r.b, r.n));
+	/* A parameter where none belongs is malformed. */
+	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0);
+	rb_u16(&r, 0);
+	rb_end(&r);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_empty(r.b, r.n));
+	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0x1c4);
+	rb_end(&r);
+	ASSERT_EQ(0x1c4, kseal_tpm2_parse_empty(r.b, r.n));
+	ASSERT_TRUE(kseal_rc_is(0x1c4, KSEAL_RC_VALUE));
+	ASSERT_TRUE(kseal_rc_is(0x128, KSEAL_RC_PCR_CHANGED));
+	ASSERT_FALSE(kseal_rc_is(0x99d, KSEAL_RC_PCR_CHANGED));
+}
+
 TEST(error_response_returns_rc)
 {
 	struct rb r;

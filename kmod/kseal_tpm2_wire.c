@@ -278,6 +278,10 @@ int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session)
 	ret = kseal_tpm2_open(resp, len, session, 1, &r);
 	if (ret)
 		return ret;
+	/* An HMAC or policy session handle, or we would flush something else. */
+	if ((*session >> 24) != KSEAL_TPM2_HT_HMAC_SESSION &&
+	    (*session >> 24) != KSEAL_TPM2_HT_POLICY_SESSION)
+		return -EBADMSG;
 	kseal_tpm2_get_tpm2b(&r, &p, 64);	/* nonceTPM: unused, unsalted */
 	return kseal_tpm2_rd_done(&r);
 }
@@ -291,6 +295,8 @@ int kseal_tpm2_parse_load(const u8 *resp, u32 len, u32 *handle)
 	ret = kseal_tpm2_open(resp, len, handle, 1, &r);
 	if (ret)
 		return ret;
+	if ((*handle >> 24) != KSEAL_TPM2_HT_TRANSIENT)
+		return -EBADMSG;
 	kseal_tpm2_get_tpm2b(&r, &p, 2 + 64);	/* name */
 	return kseal_tpm2_rd_done(&r);
 }

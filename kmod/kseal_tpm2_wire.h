@@ -13,6 +13,10 @@
 #define KSEAL_TPM2_ST_SESSIONS		0x8002
 #define KSEAL_TPM2_HDR_LEN		10
 #define KSEAL_TPM2_RS_PW		0x40000009
+/* Handle types: the top byte of a handle (spec part 2, TPM_HT). */
+#define KSEAL_TPM2_HT_HMAC_SESSION	0x02
+#define KSEAL_TPM2_HT_POLICY_SESSION	0x03
+#define KSEAL_TPM2_HT_TRANSIENT		0x80
 
 #define KSEAL_TPM2_CC_CREATE		0x00000153
 #define KSEAL_TPM2_CC_LOAD		0x00000157
@@ -92,7 +96,10 @@ int kseal_tpm2_resp_open(const u8 *resp, u32 len, u32 *rc,
 /* 0 when the reader consumed its area exactly, else -EBADMSG. */
 int kseal_tpm2_rd_done(const struct kseal_tpm2_rd *r);
 
-/* Response parsers: 0, -EBADMSG (malformed) or the TPM rc (positive). */
+/*
+ * Response parsers: 0, -EBADMSG (malformed) or the TPM rc (positive).
+ * Returned handles must be of the type the command creates.
+ */
 /* A response without handles or parameters (policy commands, extend). */
 int kseal_tpm2_parse_empty(const u8 *resp, u32 len);
 int kseal_tpm2_parse_get_random(const u8 *resp, u32 len, u8 *out, u16 cap,

@@ -55,6 +55,7 @@ static const struct {
 	{ "getcapability", 0x17a },	{ "getrandom", 0x17b },
 	{ "pcrread", 0x17e },	{ "policypcr", 0x17f },
 	{ "pcrextend", 0x182 },	{ "policygetdigest", 0x189 },
+	{ "policypassword", 0x18c },
 	{ "createprimary", 0x131 },	{ "evictcontrol", 0x120 },
 	{ "selftest", 0x143 },	{ "startup", 0x144 },
 	{ "contextsave", 0x162 },	{ "contextload", 0x161 },

@@ -218,6 +218,10 @@ TEST(load_with_sessions)
 	build_load(&r);
 	ASSERT_EQ(0, kseal_tpm2_parse_load(r.b, r.n, &h));
 	ASSERT_EQ(0x80000001u, h);
+	/* Load must hand back a transient object handle. */
+	put_unaligned_be32(0x81000001, r.b + 10);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_load(r.b, r.n, &h));
+	build_load(&r);
 	/* parameterSize beyond the buffer */
 	put_unaligned_be32(0x7fffffff, r.b + 14);
 	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_load(r.b, r.n, &h));
@@ -402,6 +406,9 @@ TEST(unseal_and_start_auth)
 	rb_end(&r);
 	ASSERT_EQ(0, kseal_tpm2_parse_start_auth(r.b, r.n, &s));
 	ASSERT_EQ(0x03000000u, s);
+	/* A handle that is no session: flushing it would hit something else. */
+	put_unaligned_be32(0x80000000, r.b + 10);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_start_auth(r.b, r.n, &s));
 }
 
 TEST(rc_decoding)

@@ -14,6 +14,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include "kseal_audit.h"
 #include "kseal_blob.h"
 #include "kseal_hex.h"
 #include "kseal_key.h"
@@ -68,6 +69,7 @@ out:
 
 static int kseal_instantiate(struct key *key, struct key_preparsed_payload *prep)
 {
+	const char *op = "create";
 	struct kseal_opts *o;
 	int ret;
 
@@ -75,6 +77,8 @@ static int kseal_instantiate(struct key *key, struct key_preparsed_payload *prep
 	if (!o)
 		return -ENOMEM;
 	ret = kseal_opts_parse(prep->data, prep->datalen, o);
+	if (!ret && o->verb == KSEAL_VERB_LOAD)
+		op = "load";
 	if (ret) {
 		pr_info_ratelimited("payload not understood: see kseal(7) for the syntax\n");
 	} else if (o->verb == KSEAL_VERB_NEW) {
@@ -85,6 +89,7 @@ static int kseal_instantiate(struct key *key, struct key_preparsed_payload *prep
 	} else {
 		ret = -EINVAL;	/* "update" needs an existing key */
 	}
+	kseal_audit_key(op, key->serial, ret);
 	kseal_opts_wipe(o);
 	kfree(o);
 	if (ret)
@@ -117,6 +122,7 @@ static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
 		ret = -EINVAL;	/* rotate, retire, rewrap: data keys only */
 	else
 		ret = kseal_sealed_reseal(key, o);
+	kseal_audit_key("update", key->serial, ret);
 	kseal_opts_wipe(o);
 	kfree(o);
 	if (ret)
@@ -200,6 +206,7 @@ static void kseal_revoke(struct key *key)
 	struct kseal_payload *p = kseal_payload_locked(key);
 
 	kseal_sealed_forget(key);
+	kseal_audit_key("revoke", key->serial, 0);
 	if (!p)
 		return;
 	key_payload_reserve(key, 0);

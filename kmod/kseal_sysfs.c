@@ -16,6 +16,7 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 
+#include "kseal_audit.h"
 #include "kseal_sealed.h"
 #include "kseal_stats.h"
 #include "kseal_sysfs.h"
@@ -52,8 +53,10 @@ static ssize_t lock_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	ret = kstrtou32(buf, 10, &pcr);
-	if (!ret)
+	if (!ret) {
 		ret = kseal_lock_pcr(pcr);
+		kseal_audit_lock(pcr, ret);
+	}
 	if (ret) {
 		atomic64_inc(&kseal_stats.failures);
 		return ret;

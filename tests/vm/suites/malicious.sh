@@ -95,6 +95,11 @@ check "after create faults: no handle left" handles_clean
 check "the module still works" keyctl add kseal ok2 "load $(cat /tmp/pcr.blob)" @u
 check "failures were counted" sh -c '[ $(cat /sys/kernel/kseal/stats/failures) -ge 20 ]'
 
+check "failed loads are audited with their errno" sh -c \
+	'dmesg | grep "type=1316" | grep "op=kseal-load" | grep -q "errno=74 .* res=0"'
+check "successful loads are audited" sh -c \
+	'dmesg | grep "type=1316" | grep "op=kseal-load" | grep -q "res=1"'
+
 # Last: the TPM vanishes in the middle of an unseal.
 proxy_fault "unseal die"
 check_fails "Input/output error" "TPM gone mid-unseal: EIO, no hang" \

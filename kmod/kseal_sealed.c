@@ -58,13 +58,18 @@ void kseal_sealed_free(struct kseal_sealed *s)
 	kfree_sensitive(s);
 }
 
-static int kseal_tpm_open(struct kseal_tpm2 *t)
+/* Opens the TPM for an operation whose policy reads the sha256 bank. */
+static int kseal_tpm_open(struct kseal_tpm2 *t, bool need_sha256)
 {
 	int ret = kseal_tpm2_open(t);
 
 	if (ret == -ENODEV)
 		pr_err_ratelimited("no TPM 2.0 chip: sealed keys need one\n");
-	return ret;
+	if (ret || !need_sha256 || kseal_tpm2_has_sha256(t))
+		return ret;
+	kseal_tpm2_close(t);
+	pr_err_ratelimited("the TPM has no sha256 PCR bank: allocate one (tpm2 pcrallocate) and reboot\n");
+	return -EOPNOTSUPP;
 }
 
 /*
@@ -260,7 +265,7 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 		s->lock_pcr = o->lock_pcr;
 	}
 
-	ret = kseal_tpm_open(&t);
+	ret = kseal_tpm_open(&t, true);
 	if (ret)
 		goto out;
 	/* Neither RNG alone has to be trusted: the secret mixes both. */
@@ -435,7 +440,7 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	s->parent = b->parent_handle;
 	s->lock_pcr = b->lock_pcr;
 
-	ret = kseal_tpm_open(&t);
+	ret = kseal_tpm_open(&t, true);
 	if (ret)
 		goto out;
 	ret = kseal_unseal(&t, b, o, s->secret, &s->secret_len);
@@ -492,7 +497,7 @@ int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 	if (o->present & KSEAL_OPT_RECOVERY)
 		s->flags |= KSEAL_BLOB_F_RECOVERY;
 
-	ret = kseal_tpm_open(&t);
+	ret = kseal_tpm_open(&t, true);
 	if (!ret) {
 		req.secret = s->secret;
 		req.secret_len = s->secret_len;
@@ -663,7 +668,7 @@ int kseal_lock_pcr(u32 pcr)
 
 	if (pcr >= KSEAL_PCR_COUNT || (KSEAL_PCR_RESETTABLE_MASK & BIT(pcr)))
 		return -EINVAL;
-	ret = kseal_tpm_open(&t);
+	ret = kseal_tpm_open(&t, false);
 	if (ret)
 		return ret;
 	ret = kseal_tpm2_pcr_extend(&t, pcr);

@@ -69,6 +69,17 @@ put_dev:
 	return ret;
 }
 
+bool kseal_tpm2_has_sha256(struct kseal_tpm2 *t)
+{
+	unsigned int i;
+
+	/* The kernel lists only banks with at least one PCR allocated. */
+	for (i = 0; i < t->chip->nr_allocated_banks; i++)
+		if (t->chip->allocated_banks[i].alg_id == TPM_ALG_SHA256)
+			return true;
+	return false;
+}
+
 void kseal_tpm2_close(struct kseal_tpm2 *t)
 {
 	if (!t->chip)

@@ -19,6 +19,8 @@ struct kseal_tpm2 {
 
 int kseal_tpm2_open(struct kseal_tpm2 *t);
 void kseal_tpm2_close(struct kseal_tpm2 *t);
+/* Whether the TPM has PCRs allocated in the sha256 bank policies use. */
+bool kseal_tpm2_has_sha256(struct kseal_tpm2 *t);
 
 int kseal_tpm2_get_random(struct kseal_tpm2 *t, u8 *out, size_t len);
 /* Reads the sha256 PCRs in mask, ascending, 32 bytes each, into out. */

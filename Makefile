@@ -8,6 +8,7 @@
 # make check-debug  the VM suites on the debug kernel (KASAN, kmemleak, lockdep)
 # make C=1 W=1    sparse and extra warnings (passed to kbuild)
 # make dkms-install   install the module with DKMS;  make deb   Debian packages
+# make sign KEY=... CERT=...   sign kmod/kseal.ko with the kernel's sign-file
 
 KSEAL_CACHE ?= /var/cache/kseal
 export KSEAL_CACHE
@@ -64,6 +65,10 @@ vm-shell: deps-if-needed all
 dkms-install:
 	scripts/dkms.sh install
 
+# Sign kmod/kseal.ko for Secure Boot / lockdown: make sign KEY=key.pem CERT=cert.der
+sign: module
+	scripts/sign.sh sign $(KDIR) "$(KEY)" "$(CERT)"
+
 # Debian packages kseal-dkms and ksealctl, into ../ like dpkg-buildpackage.
 deb:
 	scripts/deb.sh build ..
@@ -81,4 +86,4 @@ clean:
 	-[ -f tests/fuzz/Makefile ] && $(MAKE) -C tests/fuzz clean
 
 .PHONY: all module helper selftests kdir-ok print-kdir deps deps-if-needed \
-	check vm vm-shell demo clean debug-kernel check-debug dkms-install deb
+	check vm vm-shell demo clean debug-kernel check-debug dkms-install deb sign

@@ -16,7 +16,7 @@ PACKAGES=(
 	libtss2-dev libkeyutils-dev libjson-c-dev libssl-dev
 	qemu-system-x86 swtpm swtpm-tools busybox-static keyutils tpm2-tools
 	dmsetup sparse clang libclang-rt-14-dev python3 perl
-	flex bison bc libelf-dev dkms debhelper dh-dkms lintian fakeroot
+	flex bison bc libelf-dev dkms debhelper dh-dkms lintian fakeroot openssl
 )
 
 missing_packages() {

@@ -133,6 +133,16 @@ static void check_kernel(struct report *r, size_t nkeys, size_t damaged)
 			snprintf(buf, sizeof(buf), "unknown");
 		snprintf(d, sizeof(d), "kseal module loaded, version %s", buf);
 		check(r, "module", true, d, "");
+		/*
+		 * The kernel taints with 'E' a module loaded without a
+		 * signature it could verify.
+		 */
+		if (!read_line("/sys/module/kseal/taint", buf, sizeof(buf)))
+			buf[0] = '\0';
+		check(r, "module-signed", !strchr(buf, 'E'),
+		      strchr(buf, 'E') ? "kseal module not signed by a key the kernel trusts" :
+		      "kseal module signature verified",
+		      "sign it (make sign, or DKMS with an enrolled MOK key) so lockdown can hold");
 	} else {
 		check(r, "module", false, "kseal module not loaded",
 		      "modprobe kseal (and list it in /etc/modules-load.d)");

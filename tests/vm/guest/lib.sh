@@ -63,6 +63,7 @@ tpm_make_parent() {
 	) >/tmp/parent.log 2>&1 || { cat /tmp/parent.log; return 1; }
 }
 
+# (--seccomp action=none: the small debug kernel has no seccomp.)
 # proxy_tpm_start: boot with --no-tpm, then this makes /dev/tpm0 a vTPM
 # whose commands go to a swtpm inside the guest through kseal_tpm_proxy,
 # which damages responses as /run/tpm-proxy.fault says (see its source).
@@ -73,6 +74,7 @@ proxy_tpm_start() {
 	swtpm socket --tpm2 --tpmstate dir=/run/swtpm \
 		--server type=unixio,path=/run/swtpm.sock \
 		--flags not-need-init,startup-clear \
+		--seccomp action=none \
 		--pid file=/run/swtpm.pid --daemon || return 1
 	for _ in $(seq 50); do [ -S /run/swtpm.sock ] && break; sleep 0.1; done
 	: > /run/tpm-proxy.fault

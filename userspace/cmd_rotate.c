@@ -31,11 +31,17 @@ static const char rotate_help[] =
 
 static const char reseal_help[] =
 "Usage: ksealctl reseal NAME [--pcrs LIST]\n"
+"                       [--recovery | --recovery-fd FD | --no-recovery]\n"
 "Bind a loaded sealed key to the current PCR values (after a firmware or\n"
 "kernel update: load it with --recovery first) and save the new blob.\n"
-"  --pcrs LIST   a new PCR selection (default: keep the current one)\n";
+"  --pcrs LIST        a new PCR selection (default: keep the current one)\n"
+"  --recovery         keep the recovery passphrase: ask for it on the terminal\n"
+"  --recovery-fd FD   keep it, reading it from file descriptor FD\n"
+"  --no-recovery      drop the recovery passphrase\n"
+"A key with a recovery passphrase needs one of the last three: the kernel\n"
+"does not keep the passphrase.\n";
 
-enum { O_REC = OPT_SUB, O_RECFD, O_PCRS };
+enum { O_REC = OPT_SUB, O_RECFD, O_PCRS, O_NOREC };
 
 static int update_and_read(int32_t s, const char *payload, struct kkey *k)
 {
@@ -221,12 +227,17 @@ int cmd_reseal(int argc, char **argv)
 	static const struct option opts[] = {
 		GLOBAL_LONGOPTS,
 		{ "pcrs", required_argument, NULL, O_PCRS },
+		{ "recovery", no_argument, NULL, O_REC },
+		{ "recovery-fd", required_argument, NULL, O_RECFD },
+		{ "no-recovery", no_argument, NULL, O_NOREC },
 		{ 0 }
 	};
 	const char *pcrs = NULL;
+	bool rec = false, norec = false;
+	char *pass = NULL, *payload = NULL;
 	struct kstate st;
 	struct kkey *k;
-	char payload[128];
+	long fd = -1;
 	int32_t ring, s;
 	int c, rc;
 
@@ -240,12 +251,30 @@ int cmd_reseal(int argc, char **argv)
 			}
 			pcrs = optarg;
 			break;
+		case O_REC:
+			rec = true;
+			break;
+		case O_RECFD:
+			if (parse_int(optarg, 0, 65535, &fd)) {
+				kerr("reseal: bad --recovery-fd '%s'; give an open file descriptor number",
+				     optarg);
+				return KX_USAGE;
+			}
+			rec = true;
+			break;
+		case O_NOREC:
+			norec = true;
+			break;
 		default:
 			HANDLE_GLOBAL(c, reseal_help);
 		}
 	}
 	if (optind + 1 != argc || !valid_name(argv[optind])) {
 		kerr("reseal: give exactly one valid key NAME; see ksealctl reseal --help");
+		return KX_USAGE;
+	}
+	if (rec && norec) {
+		kerr("reseal: --recovery and --no-recovery exclude each other");
 		return KX_USAGE;
 	}
 	rc = state_open(&st, g.state_dir, true);
@@ -266,18 +295,45 @@ int cmd_reseal(int argc, char **argv)
 		rc = KX_KERNEL;
 		goto out;
 	}
-	snprintf(payload, sizeof(payload), "update reseal%s%s",
-		 pcrs ? " pcrs=" : "", pcrs ? pcrs : "");
+	/*
+	 * The kernel never keeps the recovery passphrase, so resealing keeps
+	 * the recovery branch only if the passphrase is given again; losing
+	 * it silently would remove the admin's way back.
+	 */
+	if (k->recovery && !rec && !norec) {
+		kerr("reseal: %s has a recovery passphrase, which the kernel does not keep: give it again with --recovery or --recovery-fd, or drop it with --no-recovery",
+		     k->name);
+		rc = KX_REFUSED;
+		goto out;
+	}
+	if (rec) {
+		pass = read_passphrase("Recovery passphrase: ", (int)fd);
+		if (!pass) {
+			rc = KX_USAGE;
+			goto out;
+		}
+	}
+	if (asprintf(&payload, "update reseal%s%s%s%s",
+		     pcrs ? " pcrs=" : "", pcrs ? pcrs : "",
+		     pass ? " recovery=" : "", pass ? pass : "") < 0) {
+		payload = NULL;
+		kerr("reseal: out of memory");
+		rc = KX_STATE;
+		goto out;
+	}
 	rc = update_and_read(s, payload, k);
 	if (!rc) {
 		if (pcrs)
 			snprintf(k->pcrs, sizeof(k->pcrs), "%s", pcrs);
+		k->recovery = pass != NULL;
 		rc = state_commit(&st);
 	}
 	if (!rc)
-		kinfo("resealed %s to the current values of PCRs %s", k->name,
-		      k->pcrs);
+		kinfo("resealed %s to the current values of PCRs %s%s", k->name,
+		      k->pcrs, pass ? ", with its recovery passphrase" : "");
 out:
+	free_secret(payload);
+	free_secret(pass);
 	state_close(&st);
 	return rc;
 }

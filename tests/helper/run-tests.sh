@@ -148,6 +148,14 @@ k -q rotate rec --recovery-fd 3 3<"$T/pass" 2>"$T/err"
 ok $? "rotate with --recovery-fd"
 k -q reseal root --pcrs 7 2>"$T/err" && grep -q '"pcrs":"7"' "$T/state/current/root.json"
 ok $? "reseal with new PCRs saves the blob and the selection"
+k reseal rec </dev/null 2>"$T/err"; [ $? = 7 ] &&
+	grep -q 'does not keep' "$T/err" && grep -q '"recovery":true' "$T/state/current/rec.json"
+ok $? "reseal of a key with recovery refuses without the passphrase, changes nothing"
+k -q reseal rec --recovery-fd 3 3<"$T/pass" 2>"$T/err" &&
+	grep -q '"recovery":true' "$T/state/current/rec.json"
+ok $? "reseal --recovery-fd keeps the recovery branch"
+k -q reseal rec --no-recovery 2>"$T/err" && grep -q '"recovery":false' "$T/state/current/rec.json"
+ok $? "reseal --no-recovery drops it and records that"
 k -q lock 2>"$T/err" && [ "$(cat "$KSEAL_FAKE_KEYRING.pcrlock")" = 15 ]
 ok $? "lock extends the lock PCR of the sealed keys"
 printf 'LOCK_PCR=14\n' >"$T/conf"

@@ -57,6 +57,9 @@ for t in "$repo"/tests/kselftest/*_test "$repo"/tests/kselftest/kseal_tpm_proxy;
 	mv "$stage$t" "$stage/tests/"
 done
 rm -rf "${stage:?}$repo"
+# The boot unit, so the demo runs the unit's own command lines.
+install -D -m 0644 "$repo/userspace/kseal-load.service" \
+	"$stage/usr/share/kseal/kseal-load.service"
 cp "$repo"/tests/vm/guest/*.sh "$stage/tests/" 2>/dev/null || true
 
 # Debian kernel modules the tests load, with their dependencies.

@@ -1,16 +1,128 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# What kseal does today, narrated in the VM: the TPM, the module and its key
-# type. Each step is an assertion, so the demo also runs in `make check`.
-vm_boot demo <<'GUEST'
-step() { echo "# ---- $*"; }
-step "the machine's TPM"
-check "TPM 2.0 present" grep -qx 2 /sys/class/tpm/tpm0/tpm_version_major
-step "insmod kseal.ko"
-check "module loads" kseal_insmod
-check "modinfo shows the project version" test -s /sys/module/kseal/version
-echo "# kseal version $(cat /sys/module/kseal/version)"
-dmesg | grep -i kseal | sed 's/^/#   dmesg: /'
-step "rmmod kseal"
-check "module unloads" rmmod kseal
-dmesg | grep -i kseal | tail -n 2 | sed 's/^/#   dmesg: /'
+# The main job, end to end, narrated with real commands and their real
+# output: provision the TPM, create a sealed machine key, reboot and load
+# keys with the boot unit's own command lines, lock, try a copied blob on a
+# second machine, survive a firmware update with the recovery passphrase,
+# rotate, shred. Every step is an assertion (OK/FAIL as TAP), so the demo
+# also runs in `make check`.
+vm_disk_new D
+
+# Shared by every boot: narration helpers and the admin's command line.
+cat > "$VM_DIR/demo-lib.sh" <<'LIB'
+K="ksealctl --state-dir /data/kseal --conf /data/kseal.conf"
+say() { echo "#"; echo "# ==== $*"; }
+# step DESC CMD...: show the command and its output; OK if it succeeds.
+step() {
+	desc=$1
+	shift
+	_check_n=$((_check_n + 1))
+	echo "# \$ $*"
+	if "$@" >/tmp/step.out 2>&1; then
+		sed 's/^/#   /' /tmp/step.out
+		echo "ok $_check_n $desc"
+	else
+		sed 's/^/#   /' /tmp/step.out
+		echo "not ok $_check_n $desc"
+	fi
+}
+# refused TEXT DESC CMD...: the command must fail, saying TEXT.
+refused() {
+	want=$1
+	desc=$2
+	shift 2
+	_check_n=$((_check_n + 1))
+	echo "# \$ $*"
+	"$@" >/tmp/step.out 2>&1
+	rc=$?
+	sed 's/^/#   /' /tmp/step.out
+	if [ $rc != 0 ] && grep -q "$want" /tmp/step.out; then
+		echo "ok $_check_n $desc (refused, exit $rc)"
+	else
+		echo "not ok $_check_n $desc (exit $rc, wanted a refusal saying: $want)"
+	fi
+}
+# The boot unit's command lines, as installed.
+unit_lines() {
+	sed -n 's|^ExecStart\(Post\)\{0,1\}=@SBINDIR@/|/usr/sbin/|p' \
+		/usr/share/kseal/kseal-load.service
+}
+boot_unit() {
+	unit_lines > /tmp/unit.lines
+	while read -r line; do
+		step "boot unit: $line" $line --state-dir /data/kseal --conf /data/kseal.conf
+	done < /tmp/unit.lines
+}
+# A new firmware measures something else into PCR 8 at every boot.
+new_firmware() {
+	tpm2 pcrextend 8:sha256=$(printf 'firmware v2' | sha256sum | cut -d' ' -f1)
+}
+LIB
+
+vm_disk_put D "$VM_DIR/demo-lib.sh" demo-lib.sh
+
+vm_boot --tpm default --disk D "demo: provision and create" <<'GUEST'
+. /data/demo-lib.sh
+kseal_insmod
+printf 'LOCK_PCR=15\n' > /data/kseal.conf
+printf 'correct-horse-battery\n' > /data/recovery.pass
+say "a storage server with a TPM 2.0 and the kseal module"
+step "the module registered the kseal key type" sh -c 'dmesg | grep "Key type kseal registered"' 
+step "provision the TPM: SRK and the kseal parent key" $K provision
+step "create the machine key, sealed to PCRs 7 and 8, lockable through PCR 15, with a recovery passphrase" \
+	$K create machine --pcrs 7,8 --lock-pcr 15 --recovery-fd 3 3</data/recovery.pass
+step "list: what is on disk and in the kernel" $K list
+step "the kernel shows the policy, never key bytes" grep kseal /proc/keys
+step "the state directory holds only the sealed blob" sh -c 'ls -l /data/kseal/current/ && head -c 120 /data/kseal/current/machine.json; echo'
+GUEST
+
+vm_boot --tpm default --disk D "demo: reboot, boot unit loads and locks" <<'GUEST'
+. /data/demo-lib.sh
+kseal_insmod
+say "after a reboot: the boot unit (kseal-load.service) runs"
+unit_lines | sed 's/^/#   unit: /'
+boot_unit
+step "the machine key is back" sh -c "$K list | grep machine"
+step "PCR 15 is locked for this boot" grep -qw 15 /sys/kernel/kseal/lock
+say "after lock, not even root can unseal a copy of the blob"
+refused "rejected" "a second load of the machine key's blob, after lock" \
+	sh -c 'keyctl add kseal copy "load $(sed -n "s/.*\"blob\":\"\([0-9a-f]*\)\".*/\1/p" /data/kseal/current/machine.json)" @u'
+step "the key loaded before the lock still works" sh -c "keyctl list %:kseal | grep machine"
+GUEST
+
+vm_tpm_new B
+vm_boot --tpm B --disk D "demo: the disk in another machine" <<'GUEST'
+. /data/demo-lib.sh
+kseal_insmod
+say "someone moves the disk to another server (its own TPM)"
+step "that TPM gets its own kseal parent" $K provision
+refused "Required key not available" "the copied blobs do not load there" $K load --all
+step "the kernel log says why" sh -c 'dmesg | grep "not the parent"'
+GUEST
+
+vm_boot --tpm default --disk D "demo: firmware update" <<'GUEST'
+. /data/demo-lib.sh
+kseal_insmod
+say "a firmware update changes PCR 8"
+step "new firmware measures into PCR 8" new_firmware
+refused "PCR" "load refuses: the PCRs differ" $K load machine
+step "the recovery passphrase loads it" $K load machine --recovery-fd 3 3</data/recovery.pass
+step "reseal to the new PCR values, keeping the recovery passphrase" \
+	$K reseal machine --recovery-fd 3 3</data/recovery.pass
+step "rotate the machine key: a new sealed key replaces it" \
+	$K rotate machine --recovery-fd 3 3</data/recovery.pass
+step "list" $K list
+GUEST
+
+vm_boot --tpm default --disk D "demo: reboot with the new firmware" <<'GUEST'
+. /data/demo-lib.sh
+kseal_insmod
+step "the new firmware measures again at boot" new_firmware
+boot_unit
+step "the rotated machine key loads without the passphrase" sh -c "$K list | grep machine"
+say "decommissioning: shred"
+step "keep a copy of the blobs, as a thief would" cp -r /data/kseal /data/stolen
+step "shred every key" $K shred --yes
+refused "" "the copied blobs never load again, even with the same PCRs" \
+	ksealctl --state-dir /data/stolen --conf /dev/null load --all
+step "the kernel holds no kseal key" sh -c '! grep -q " kseal " /proc/keys'
 GUEST

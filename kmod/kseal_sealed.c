@@ -139,6 +139,16 @@ static int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 	size_t size;
 	int ret;
 
+	/*
+	 * Sealing to a lock PCR after the lock would bind the blob to the
+	 * random value of this boot: it could never load again.
+	 */
+	if ((r->flags & KSEAL_BLOB_F_LOCK) &&
+	    (kseal_locked_mask() & BIT(r->lock_pcr))) {
+		pr_err_ratelimited("PCR %u is locked until reboot: seal keys bound to it before locking\n",
+				   r->lock_pcr);
+		return -EBUSY;
+	}
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;

@@ -89,7 +89,8 @@ else
 	# Each QEMU (TCG) keeps about one core busy: the debug-kernel suites run
 	# beside the release ones, and their output is shown when both are done.
 	dbg_log=$(mktemp)
-	tests/vm/run --kernel debug ${SUITES:-} >"$dbg_log" 2>&1 &
+	dbg_suites=${SUITES:-$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/debug-kernel/suites)}
+	tests/vm/run --kernel debug $dbg_suites >"$dbg_log" 2>&1 &
 	dbg_pid=$!
 	part "vm" tests/vm/run ${SUITES:-}
 	wait $dbg_pid

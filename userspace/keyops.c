@@ -35,7 +35,7 @@ const char *load_advice(int err)
 	case EKEYREJECTED:
 		return "PCR policy mismatch: use --recovery and then ksealctl reseal";
 	case ENOKEY:
-		return "parent or wrapping key missing: run ksealctl provision, or load the wrapping key first";
+		return "parent key missing or not the one this blob was sealed under (another machine, a re-provisioned or shredded TPM), or the wrapping key not loaded: see dmesg";
 	case EKEYREVOKED:
 		return "the key was revoked: load it again from its blob";
 	case EBADMSG:
@@ -45,7 +45,9 @@ const char *load_advice(int err)
 		return "kseal module not loaded or no TPM: modprobe kseal and check ksealctl status";
 	case EBUSY:
 	case EAGAIN:
-		return "the TPM is busy or in lockout: retry later, see ksealctl status";
+		return "the TPM is busy or in dictionary-attack lockout (see ksealctl status), or the key's lock PCR is locked until reboot";
+	case EOPNOTSUPP:
+		return "the TPM has no sha256 PCR bank, or this kseal module lacks the operation: see dmesg";
 	case EACCES:
 	case EPERM:
 		return "permission denied: run as root";

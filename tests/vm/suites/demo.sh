@@ -10,7 +10,7 @@ vm_disk_new D
 # Shared by every boot: narration helpers and the admin's command line.
 cat > "$VM_DIR/demo-lib.sh" <<'LIB'
 K="ksealctl --state-dir /data/kseal --conf /data/kseal.conf"
-say() { echo "#"; echo "# ==== $*"; }
+say() { echo "#"; echo "# ---- $*"; }
 # step DESC CMD...: show the command and its output; OK if it succeeds.
 step() {
 	desc=$1
@@ -87,6 +87,8 @@ say "after lock, not even root can unseal a copy of the blob"
 refused "rejected" "a second load of the machine key's blob, after lock" \
 	sh -c 'keyctl add kseal copy "load $(sed -n "s/.*\"blob\":\"\([0-9a-f]*\)\".*/\1/p" /data/kseal/current/machine.json)" @u'
 step "the key loaded before the lock still works" sh -c "keyctl list %:kseal | grep machine"
+refused "locked until reboot" "no new key can be bound to the locked PCR until reboot" \
+	$K create late --lock-pcr 15
 GUEST
 
 vm_tpm_new B

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# ksealctl against the real module and a fresh swtpm: provision, status on
+# a healthy and on a broken setup, create, list, load across reboots,
+# reseal, rotate, lock, concurrent runs, shred. (Host tests in
+# tests/helper/ cover argument parsing, JSON and kill -9 atomicity.)
+vm_disk_new H
+
+vm_boot --tpm default --disk H "helper: provision, create, status" <<'GUEST'
+K="ksealctl --state-dir /data/kseal --conf /dev/null"
+check "status without the module warns about it (exit 6)" \
+	sh -c "$K status > /tmp/st; rc=\$?; cat /tmp/st; [ \$rc = 6 ] && grep -q '^WARN *module ' /tmp/st"
+kseal_insmod
+check "provision on a fresh TPM" $K provision
+check "both handles are persistent" sh -c \
+	'h=$(tpm2 getcap handles-persistent) && echo "$h" | grep -q 0x81000001 && echo "$h" | grep -q 0x81000100'
+check "a second provision changes nothing" sh -c \
+	"before=\$(tpm2 readpublic -c 0x81000100 | sha256sum) && $K provision && [ \"\$(tpm2 readpublic -c 0x81000100 | sha256sum)\" = \"\$before\" ]"
+check "create a sealed key" $K create root --pcrs 7 --lock-pcr 15
+check "create a second one, with recovery" sh -c \
+	"printf 'pass-word\n' | $K create backup --pcrs 0,7 --recovery-fd 0"
+check "the state files are mode 0600" sh -c \
+	'[ "$(stat -c %a /data/kseal/current/root.json)" = 600 ] && [ "$(stat -c %a /data/kseal/current/backup.json)" = 600 ]'
+check "list --json: two sealed keys, loaded" sh -c \
+	"[ \$($K list --json | grep -o '\"loaded\":true' | wc -l) = 2 ]"
+check "status: TPM, SRK, parent, lockout, PCR banks and module OK" sh -c \
+	"$K status --json > /tmp/st.json; for c in tpm srk parent lockout pcr-banks module; do grep -A1 \"\\\"check\\\":\\\"\$c\\\"\" /tmp/st.json | grep -q '\"status\":\"OK\"' || { echo \$c; exit 1; }; done"
+check "the saved blob is what the kernel returns" sh -c \
+	"keyctl pipe \$(keyctl search %:kseal kseal root) | grep -qf - /data/kseal/current/root.json"
+# Two runs at once: the state lock serialises them, neither corrupts.
+check "concurrent creates both land" sh -c \
+	"$K create c1 & $K create c2 & wait; $K list | grep -q '^c1 ' && $K list | grep -q '^c2 '"
+check "no damaged or stray file after concurrent runs" sh -c \
+	"! $K list 2>&1 | grep -qi damaged && [ \$(ls /data/kseal/current | wc -l) = 4 ]"
+GUEST
+
+vm_boot --tpm default --disk H "helper: reboot, load, reseal, rotate, lock" <<'GUEST'
+K="ksealctl --state-dir /data/kseal --conf /dev/null"
+kseal_insmod
+check "nothing loaded after the reboot" sh -c "! grep -q ' kseal ' /proc/keys"
+check "load --all loads every key" $K load --all
+check "list shows all four loaded" sh -c \
+	"[ \$($K list --json | grep -o '\"loaded\":true' | wc -l) = 4 ]"
+check "load --all again leaves loaded keys alone" $K load --all
+check "reseal root to PCRs 7 and 8" sh -c "$K reseal root --pcrs 7,8 && $K list | grep root | grep -q 'pcrs=7,8'"
+check_fails "does not keep" "reseal of a key with recovery needs the passphrase again" $K reseal backup
+check "rotate a sealed key" sh -c "$K rotate c1 && $K list | grep '^c1 ' | grep -q ' 2 '"
+check "lock extends the lock PCR" sh -c "$K lock && grep -qw 15 /sys/kernel/kseal/lock"
+GUEST
+
+vm_boot --tpm default --disk H "helper: broken setup, shred" <<'GUEST'
+K="ksealctl --state-dir /data/kseal --conf /dev/null"
+kseal_insmod
+check "the rotated and resealed set loads after a reboot" $K load --all
+tpm2 evictcontrol -Q -C o -c 0x81000100
+check "status warns when the parent key is gone (exit 6)" \
+	sh -c "$K status > /tmp/st; rc=\$?; cat /tmp/st; [ \$rc = 6 ] && grep -q '^WARN *parent ' /tmp/st"
+keyctl unlink "$(keyctl search %:kseal kseal root)" %:kseal >/dev/null
+check_fails "Required key not available" "loading without the parent fails with its reason" $K load root
+check "provision again makes a new parent" $K provision
+check "shred --yes" $K shred --yes
+check "the parent is gone, the SRK stays" sh -c \
+	'h=$(tpm2 getcap handles-persistent) && ! echo "$h" | grep -q 0x81000100 && echo "$h" | grep -q 0x81000001'
+check "no kseal key left in the kernel" sh -c "! grep -q ' kseal ' /proc/keys"
+check "no blob left" sh -c "[ ! -e /data/kseal/current ] || [ -z \"\$(ls /data/kseal/current)\" ]"
+GUEST

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) "kseal: " fmt
 
+#include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/key-type.h>
 #include <linux/seq_file.h>
@@ -21,6 +22,16 @@
 #include "kseal_options.h"
 #include "kseal_sealed.h"
 #include "kseal_stats.h"
+
+/*
+ * Sealed keys unseal machine secrets with the TPM: creating, loading and
+ * resealing them is for the machine's administrator (CAP_SYS_ADMIN in the
+ * initial user namespace), whoever owns the keyring.
+ */
+static int kseal_sealed_allowed(void)
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
 
 static void kseal_payload_free(struct kseal_payload *p)
 {
@@ -57,8 +68,11 @@ static int kseal_load(struct key *key, const struct kseal_opts *o)
 	if (kind < 0) {
 		ret = kind;
 	} else if (kind == KSEAL_BLOB_KIND_SEALED) {
-		ret = (o->present & KSEAL_OPT_LOGON) ? -EINVAL :
-			kseal_sealed_load(key, o, blob, len);
+		ret = kseal_sealed_allowed();
+		if (!ret && (o->present & KSEAL_OPT_LOGON))
+			ret = -EINVAL;
+		if (!ret)
+			ret = kseal_sealed_load(key, o, blob, len);
 	} else {
 		ret = -EOPNOTSUPP;	/* data keys: not in this version */
 	}
@@ -83,7 +97,9 @@ static int kseal_instantiate(struct key *key, struct key_preparsed_payload *prep
 		pr_info_ratelimited("payload not understood: see kseal(7) for the syntax\n");
 	} else if (o->verb == KSEAL_VERB_NEW) {
 		ret = (o->present & KSEAL_OPT_WRAP) ? -EOPNOTSUPP :
-			kseal_sealed_new(key, o);
+			kseal_sealed_allowed();
+		if (!ret)
+			ret = kseal_sealed_new(key, o);
 	} else if (o->verb == KSEAL_VERB_LOAD) {
 		ret = kseal_load(key, o);
 	} else {
@@ -121,7 +137,7 @@ static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
 	else if (o->update != KSEAL_UPD_RESEAL)
 		ret = -EINVAL;	/* rotate, retire, rewrap: data keys only */
 	else
-		ret = kseal_sealed_reseal(key, o);
+		ret = kseal_sealed_allowed() ?: kseal_sealed_reseal(key, o);
 	kseal_audit_key("update", key->serial, ret);
 	kseal_opts_wipe(o);
 	kfree(o);

@@ -25,6 +25,35 @@ int kseal_blob_kind(const u8 *buf, size_t len)
 	return kind;
 }
 
+/* TPMT_PUBLIC of a sealed object (spec part 2, 12.2.4), as kseal makes it. */
+#define KSEAL_PUB_TYPE_KEYEDHASH	0x0008
+#define KSEAL_PUB_ATTR_FIXED		0x00000012	/* fixedTPM|fixedParent */
+#define KSEAL_PUB_ATTR_USER_WITH_AUTH	0x00000040
+#define KSEAL_PUB_POLICY_OFF		10	/* after type, nameAlg, attrs, size */
+
+/*
+ * The public area must be a keyedhash object with a sha256 name, bound to
+ * its TPM and parent, that only its policy can authorise, and that policy
+ * must be the blob's authPolicy: the copy in the blob is what load checks
+ * against the PCR branch, so the two may not disagree.
+ */
+static bool kseal_sealed_public_valid(const struct kseal_sealed_blob *b)
+{
+	const u8 *p = b->public_area;
+	u32 attrs;
+
+	if (b->public_len < KSEAL_PUB_POLICY_OFF + KSEAL_DIGEST_SIZE)
+		return false;
+	attrs = get_unaligned_be32(p + 4);
+	return get_unaligned_be16(p) == KSEAL_PUB_TYPE_KEYEDHASH &&
+	       get_unaligned_be16(p + 2) == KSEAL_TPM_ALG_SHA256 &&
+	       (attrs & KSEAL_PUB_ATTR_FIXED) == KSEAL_PUB_ATTR_FIXED &&
+	       !(attrs & KSEAL_PUB_ATTR_USER_WITH_AUTH) &&
+	       get_unaligned_be16(p + 8) == KSEAL_DIGEST_SIZE &&
+	       !memcmp(p + KSEAL_PUB_POLICY_OFF, b->auth_policy,
+		       KSEAL_DIGEST_SIZE);
+}
+
 /* The rules shared by parser and writer, on the decoded fields. */
 static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
 {
@@ -57,7 +86,7 @@ static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
 	if (!b->public_len || b->public_len > KSEAL_PUBLIC_MAX ||
 	    !b->private_len || b->private_len > KSEAL_PRIVATE_MAX)
 		return false;
-	return true;
+	return kseal_sealed_public_valid(b);
 }
 
 /* Cursor over untrusted bytes: every read is bounds-checked. */

@@ -343,6 +343,26 @@ static int kseal_load_failed(struct kseal_tpm2 *t,
 	return err;
 }
 
+/*
+ * The parser checked that the object's policy is the blob's authPolicy and,
+ * without recovery, the PCR branch itself. With recovery it must be the OR
+ * of the PCR branch and the passphrase branch, or the blob was tampered with.
+ */
+static int kseal_sealed_blob_policy_ok(const struct kseal_sealed_blob *b)
+{
+	u8 zero[KSEAL_POLICY_SIZE] = { 0 };
+	u8 av[KSEAL_POLICY_SIZE], or[KSEAL_POLICY_SIZE];
+
+	if (!(b->flags & KSEAL_BLOB_F_RECOVERY))
+		return 0;
+	kseal_policy_authvalue(zero, av);
+	kseal_policy_or2(b->pcr_policy, av, or);
+	if (!memcmp(or, b->auth_policy, sizeof(or)))
+		return 0;
+	pr_err_ratelimited("the blob's policy digests disagree: the blob was damaged\n");
+	return -EBADMSG;
+}
+
 /* One policy session: on success the TPM has already ended it. */
 static int kseal_unseal_session(struct kseal_tpm2 *t,
 				const struct kseal_sealed_blob *b, u32 item,
@@ -428,6 +448,9 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	if (!b)
 		return -ENOMEM;
 	ret = kseal_sealed_blob_parse(blob, blob_len, b);
+	if (ret)
+		goto out;
+	ret = kseal_sealed_blob_policy_ok(b);
 	if (ret)
 		goto out;
 	if ((o->present & KSEAL_OPT_RECOVERY) &&

@@ -52,7 +52,8 @@ static ssize_t lock_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	ret = kstrtou32(buf, 10, &pcr);
+	/* Anything but a PCR index is -EINVAL, out of range numbers too. */
+	ret = kstrtou32(buf, 10, &pcr) ? -EINVAL : 0;
 	if (!ret) {
 		ret = kseal_lock_pcr(pcr);
 		kseal_audit_lock(pcr, ret);

@@ -36,7 +36,9 @@
  *              secret); data blobs name their wrapping key by it. It stays
  *              the same across reseal and reveals nothing of the secret.
  *            2 public size P, 1..KSEAL_PUBLIC_MAX
- *            P TPM2B_PUBLIC payload (TPMT_PUBLIC)
+ *            P TPM2B_PUBLIC payload (TPMT_PUBLIC): a keyedhash object,
+ *              nameAlg sha256, fixedTPM and fixedParent set, userWithAuth
+ *              clear, whose authPolicy equals the object authPolicy above
  *            2 private size Q, 1..KSEAL_PRIVATE_MAX
  *            Q TPM2B_PRIVATE payload
  *

@@ -54,6 +54,12 @@ static size_t make_blob(u32 flags, u16 pub, u16 priv, u8 *out, size_t cap)
 	b.public_len = pub;
 	for (i = 0; i < pub; i++)
 		b.public_area[i] = (u8)i;
+	/* A TPMT_PUBLIC as the module makes it: keyedhash, sha256, policy. */
+	put_unaligned_be16(0x0008, b.public_area);
+	put_unaligned_be16(KSEAL_TPM_ALG_SHA256, b.public_area + 2);
+	put_unaligned_be32(0x12, b.public_area + 4);
+	put_unaligned_be16(32, b.public_area + 8);
+	memcpy(b.public_area + 10, b.auth_policy, 32);
 	b.private_len = priv;
 	for (i = 0; i < priv; i++)
 		b.private_area[i] = (u8)(255 - i);
@@ -91,7 +97,7 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "sealed-f%u", flags);
 		save("fuzz_blob", name, blob, n);
 	}
-	n = make_blob(0, 1, 1, blob, sizeof(blob));
+	n = make_blob(0, 42, 1, blob, sizeof(blob));
 	save("fuzz_blob", "sealed-min", blob, n);
 	n = make_blob(3, KSEAL_PUBLIC_MAX, KSEAL_PRIVATE_MAX, blob,
 		      sizeof(blob));

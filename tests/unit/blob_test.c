@@ -24,6 +24,9 @@ struct raw {
 	u8 lock;
 	u8 pcr_policy[32], auth_policy[32];
 	u16 pub_len, priv_len;
+	u32 pub_attrs;			/* objectAttributes in the public area */
+	bool pub_policy_set;		/* pub_policy differs from auth_policy */
+	u8 pub_policy[32];
 	int pub_bytes, priv_bytes;	/* -1: as many as the length says */
 	int trailing;
 };
@@ -42,6 +45,7 @@ static void raw_init(struct raw *r)
 	memset(r->pcr_policy, 0x11, 32);
 	memset(r->auth_policy, 0x11, 32);
 	r->pub_len = 80;
+	r->pub_attrs = 0x12;
 	r->priv_len = 200;
 	r->pub_bytes = -1;
 	r->priv_bytes = -1;
@@ -91,7 +95,18 @@ static size_t raw_encode(const struct raw *r, u8 *buf)
 	p += 32;
 	fill(&p, 32, 0x20);	/* key id: any value */
 	put16(&p, r->pub_len);
-	fill(&p, r->pub_bytes < 0 ? r->pub_len : r->pub_bytes, 0x01);
+	if (r->pub_bytes < 0 && r->pub_len >= 42) {
+		/* A TPMT_PUBLIC as the module makes it, then filler. */
+		put16(&p, 0x0008);
+		put16(&p, KSEAL_TPM_ALG_SHA256);
+		put32(&p, r->pub_attrs);
+		put16(&p, 32);
+		memcpy(p, r->pub_policy_set ? r->pub_policy : r->auth_policy, 32);
+		p += 32;
+		fill(&p, r->pub_len - 42, 0x01);
+	} else {
+		fill(&p, r->pub_bytes < 0 ? r->pub_len : r->pub_bytes, 0x01);
+	}
 	put16(&p, r->priv_len);
 	fill(&p, r->priv_bytes < 0 ? r->priv_len : r->priv_bytes, 0x80);
 	fill(&p, r->trailing, 0xee);
@@ -159,16 +174,65 @@ TEST(parse_valid_fields)
 	EXPECT_EQ(0x11, b.pcr_policy[31]);
 	EXPECT_EQ(0x12, b.auth_policy[31]);
 	EXPECT_EQ(80, b.public_len);
-	EXPECT_EQ(0x01, b.public_area[0]);
+	EXPECT_EQ(0x00, b.public_area[0]);
+	EXPECT_EQ(0x08, b.public_area[1]);	/* keyedhash */
 	EXPECT_EQ(200, b.private_len);
 	EXPECT_EQ(0x80, b.private_area[0]);
+}
+
+/* The sealed object must be what the module makes, with the blob's policy. */
+TEST(public_area_rules)
+{
+	u8 buf[BUF_MAX];
+	struct raw r;
+	size_t len;
+
+	raw_init(&r);
+	ASSERT_EQ(0, raw_parse(&r));
+	r.pub_attrs = 0x12 | 0x40;	/* userWithAuth: a password would do */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.pub_attrs = 0x10;		/* not fixedTPM */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.pub_attrs = 0x02;		/* not fixedParent */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.pub_attrs = 0x12 | 0x20000;	/* other bits do not matter */
+	EXPECT_EQ(0, raw_parse(&r));
+
+	/* The object's policy and the blob's copy may not disagree. */
+	raw_init(&r);
+	r.pub_policy_set = true;
+	memcpy(r.pub_policy, r.auth_policy, 32);
+	r.pub_policy[17] ^= 4;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+
+	/* Type, name algorithm and policy size, each on its own. */
+	{
+		/* Where the TPMT_PUBLIC starts: after the fields and its size. */
+		const size_t at = KSEAL_SEALED_FIXED_SIZE - 2;
+		static const struct { size_t off; u8 v; } bad[] = {
+			{ 1, 0x25 },	/* type ECC */
+			{ 3, 0x0c },	/* nameAlg sha384 */
+			{ 9, 31 },	/* authPolicy size */
+			{ 9, 48 },
+		};
+		struct kseal_sealed_blob b;
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			raw_init(&r);
+			len = raw_encode(&r, buf);
+			ASSERT_EQ(0, kseal_sealed_blob_parse(buf, len, &b));
+			buf[at + bad[i].off] = bad[i].v;
+			EXPECT_EQ(-EBADMSG, kseal_sealed_blob_parse(buf, len, &b));
+		}
+	}
 }
 
 TEST(round_trip_is_byte_identical)
 {
 	static const u32 flags[] = { 0, KSEAL_BLOB_F_RECOVERY, KSEAL_BLOB_F_LOCK,
 				     KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK };
-	static const u16 pubs[] = { 1, 80, KSEAL_PUBLIC_MAX };
+	static const u16 pubs[] = { 42, 80, KSEAL_PUBLIC_MAX };
 	static const u16 privs[] = { 1, 200, KSEAL_PRIVATE_MAX };
 	struct kseal_sealed_blob b, b2;
 	u8 in[BUF_MAX], out[BUF_MAX];
@@ -399,6 +463,10 @@ TEST(field_limits)
 	r.pub_len = 0;
 	EXPECT_EQ(-EBADMSG, raw_parse(&r));
 	r.pub_len = 1;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.pub_len = 41;		/* too short to hold the authPolicy */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.pub_len = 42;
 	EXPECT_EQ(0, raw_parse(&r));
 	r.pub_len = KSEAL_PUBLIC_MAX;
 	EXPECT_EQ(0, raw_parse(&r));

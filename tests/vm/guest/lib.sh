@@ -49,14 +49,16 @@ kseal_insmod() {
 }
 
 # Make the SRK and the kseal parent storage key with tpm2-tools, as the
-# helper's provision does, for tests that do not exercise the helper.
+# helper's provision does (noDA: a dictionary-attack lockout caused by
+# wrong recovery passphrases must not stop PCR-bound keys from loading),
+# for tests that do not exercise the helper.
 tpm_make_parent() {
 	(
 		cd /tmp &&
 		tpm2 createprimary -Q -C o -g sha256 -G ecc -c srk.ctx &&
 		tpm2 evictcontrol -Q -C o -c srk.ctx 0x81000001 &&
 		tpm2 create -Q -C 0x81000001 -G ecc -u p.pub -r p.priv \
-			-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|decrypt' &&
+			-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt' &&
 		tpm2 load -Q -C 0x81000001 -u p.pub -r p.priv -c p.ctx &&
 		tpm2 evictcontrol -Q -C o -c p.ctx 0x81000100 &&
 		tpm2 flushcontext -t
@@ -90,4 +92,40 @@ proxy_tpm_start() {
 # is damaged; proxy_fault "" clears it.
 proxy_fault() {
 	echo "$1" > /run/tpm-proxy.fault
+}
+
+# What keyctl prints for an add_key errno, as check_fails patterns.
+E_REJECTED='Key was rejected by service$'
+E_NOKEY='Required key not available$'
+E_INVAL='Invalid argument$'
+E_NODEV='No such device$'
+E_BUSY='Device or resource busy$'
+E_BADMSG='Bad message$'
+
+# blob_to_tpm2 HEXFILE PUB PRIV: the TPM2B_PUBLIC and TPM2B_PRIVATE inside
+# a sealed kseal blob (layout in include/kseal/blob.h: the public area's
+# size is at byte 161), in the files tpm2 load takes.
+blob_to_tpm2() {
+	xxd -r -p "$1" > /tmp/blob.bin || return 1
+	_pub=$(od -An -tu1 -j161 -N2 /tmp/blob.bin | awk '{ print $1 * 256 + $2 }')
+	[ -n "$_pub" ] || return 1
+	dd if=/tmp/blob.bin of="$2" bs=1 skip=161 count=$((_pub + 2)) 2>/dev/null &&
+	dd if=/tmp/blob.bin of="$3" bs=1 skip=$((163 + _pub)) 2>/dev/null
+}
+
+# tpm2_unseal_blob HEXFILE PCRS: what root can do with tpm2-tools and a
+# copied blob: load it under the parent and unseal it with a PolicyPCR
+# session over PCRS (e.g. 7,15). Succeeds if the TPM hands out a secret of
+# 32..128 bytes; the secret itself is never printed and is deleted.
+tpm2_unseal_blob() {
+	blob_to_tpm2 "$1" /tmp/u.pub /tmp/u.priv &&
+	tpm2 load -Q -C 0x81000100 -u /tmp/u.pub -r /tmp/u.priv -c /tmp/u.ctx &&
+	tpm2 unseal -c /tmp/u.ctx -p "pcr:sha256:$2" -o /tmp/u.secret
+	_rc=$?
+	if [ $_rc = 0 ]; then
+		_n=$(wc -c < /tmp/u.secret)
+		[ "$_n" -ge 32 ] && [ "$_n" -le 128 ] || _rc=1
+	fi
+	rm -f /tmp/u.secret /tmp/u.ctx
+	return $_rc
 }

@@ -12,8 +12,6 @@
 #include "kseal_errors.h"
 #include "kseal_tpm2_wire.h"
 
-#define KSEAL_RC_FMT1		0x080
-#define KSEAL_RC_VER1		0x100
 #define KSEAL_RC_WARN		0x900
 #define KSEAL_RC_REF_H0		0x910
 #define KSEAL_RC_REF_S6		0x91e
@@ -25,6 +23,7 @@ struct kseal_rc_name {
 };
 
 static const struct kseal_rc_name kseal_rc_names[] = {
+	{ 0x01e, "TPM_RC_BAD_TAG", "command tag not accepted" },
 	{ 0x084, "TPM_RC_VALUE", "value out of range" },
 	{ 0x08a, "TPM_RC_TYPE", "wrong object type" },
 	{ 0x08b, "TPM_RC_HANDLE", "handle does not exist" },
@@ -87,6 +86,11 @@ void kseal_rc_decode(u32 rc, struct kseal_rc_info *info)
 			info->words = kseal_rc_names[i].words;
 			return;
 		}
+	}
+	if (!(rc & (KSEAL_RC_FMT1 | KSEAL_RC_VER1))) {
+		/* A TPM 1.2 code, as a dead TPM emulator's stand-in answers. */
+		info->name = "TPM_RC_NOT_V2";
+		info->words = "not a TPM 2.0 response code (TPM failing or not 2.0)";
 	}
 }
 

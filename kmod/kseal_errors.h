@@ -9,6 +9,10 @@
 
 #include "kseal_compat.h"
 
+/* Format-one codes blame one handle, session or parameter. */
+#define KSEAL_RC_FMT1		0x080
+#define KSEAL_RC_VER1		0x100
+
 /* Base codes (parameter/handle/session number stripped). */
 #define KSEAL_RC_VALUE		0x084
 #define KSEAL_RC_HANDLE		0x08b
@@ -35,6 +39,11 @@ struct kseal_rc_info {
 void kseal_rc_decode(u32 rc, struct kseal_rc_info *info);
 /* True if rc's base code (number field stripped) is base. */
 bool kseal_rc_is(u32 rc, u32 base);
+static inline bool kseal_rc_is_fmt1(u32 rc)
+{
+	return rc & KSEAL_RC_FMT1;
+}
+
 /* errno for a TPM response code returned by command cc. */
 int kseal_rc_errno(u32 rc, u32 cc);
 

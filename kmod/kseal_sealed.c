@@ -333,7 +333,7 @@ static int kseal_load_failed(struct kseal_tpm2 *t,
 		return -ENOKEY;
 	}
 	if (ret)
-		return err;
+		return ret;	/* the TPM itself fails: not the blob's fault */
 	if (len != b->parent_name_len || memcmp(name, b->parent_name, len)) {
 		pr_err_ratelimited("the key at 0x%08x is not the parent this blob was sealed under (another machine or a re-provisioned TPM)\n",
 				   b->parent_handle);

@@ -315,7 +315,7 @@ int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
 		    u16 pub_len, const u8 *priv, u16 priv_len, u32 *handle)
 {
 	struct kseal_tpm2_cmd c;
-	u32 rlen;
+	u32 rlen, rc;
 	int ret;
 
 	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
@@ -328,11 +328,15 @@ int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
 	if (ret < 0)
 		return ret;
 	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_LOAD, &rlen);
+	rc = ret > 0 ? ret : 0;
 	if (!ret)
 		ret = kseal_tpm2_parse_load(t->page, rlen, handle);
 	ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_LOAD, "Load");
-	/* Areas the TPM does not accept (attributes, sizes...): bad blob. */
-	if (ret == -EINVAL || (ret == -EIO && !t->transport_failed))
+	/*
+	 * A format-one code blames one of the areas (attributes, sizes...):
+	 * the blob is bad. Failure mode or a dead TPM stays an I/O error.
+	 */
+	if (ret == -EINVAL || (ret == -EIO && kseal_rc_is_fmt1(rc)))
 		ret = -EBADMSG;
 	return ret;
 }

@@ -439,6 +439,14 @@ TEST(rc_decoding)
 	ASSERT_STREQ("TPM_RC_REFERENCE", i.name);
 	kseal_rc_decode(0x7ff, &i);
 	ASSERT_STREQ("TPM_RC_UNKNOWN", i.name);
+	/* TPM 1.2 TPM_FAIL, what QEMU answers once its swtpm is gone */
+	kseal_rc_decode(0x009, &i);
+	ASSERT_STREQ("TPM_RC_NOT_V2", i.name);
+	ASSERT_FALSE(kseal_rc_is_fmt1(0x009));
+	ASSERT_FALSE(kseal_rc_is_fmt1(0x101));
+	ASSERT_TRUE(kseal_rc_is_fmt1(0x2c2));
+	kseal_rc_decode(0x01e, &i);
+	ASSERT_STREQ("TPM_RC_BAD_TAG", i.name);
 }
 
 TEST(rc_errno)
@@ -457,6 +465,7 @@ TEST(rc_errno)
 	ASSERT_EQ(-EBADMSG, kseal_rc_errno(0x1e5, KSEAL_TPM2_CC_LOAD));
 	ASSERT_EQ(-ENOMEM, kseal_rc_errno(0x902, KSEAL_TPM2_CC_LOAD));
 	ASSERT_EQ(-EIO, kseal_rc_errno(0x101, KSEAL_TPM2_CC_LOAD));
+	ASSERT_EQ(-EIO, kseal_rc_errno(0x009, KSEAL_TPM2_CC_LOAD));
 }
 
 /*

@@ -17,6 +17,7 @@
 
 #include "kseal_audit.h"
 #include "kseal_blob.h"
+#include "kseal_data.h"
 #include "kseal_hex.h"
 #include "kseal_key.h"
 #include "kseal_options.h"
@@ -28,7 +29,13 @@
  * resealing them is for the machine's administrator (CAP_SYS_ADMIN in the
  * initial user namespace), whoever owns the keyring.
  */
-static int kseal_sealed_allowed(void)
+/*
+ * Creating, loading and updating kseal keys is the machine administrator's
+ * job: a stolen data blob must not become a decryption oracle for whoever
+ * can reach the loaded sealed key. Use of a loaded key is governed by its
+ * key permissions.
+ */
+static int kseal_admin_allowed(void)
 {
 	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
 }
@@ -40,6 +47,9 @@ static void kseal_payload_free(struct kseal_payload *p)
 	switch (p->kind) {
 	case KSEAL_BLOB_KIND_SEALED:
 		kseal_sealed_free(container_of(p, struct kseal_sealed, hdr));
+		break;
+	case KSEAL_BLOB_KIND_DATA:
+		kseal_data_free(container_of(p, struct kseal_data, hdr));
 		break;
 	default:
 		WARN_ON_ONCE(1);
@@ -68,13 +78,14 @@ static int kseal_load(struct key *key, const struct kseal_opts *o)
 	if (kind < 0) {
 		ret = kind;
 	} else if (kind == KSEAL_BLOB_KIND_SEALED) {
-		ret = kseal_sealed_allowed();
+		ret = kseal_admin_allowed();
 		if (!ret && (o->present & KSEAL_OPT_LOGON))
 			ret = -EINVAL;
 		if (!ret)
 			ret = kseal_sealed_load(key, o, blob, len);
 	} else {
-		ret = -EOPNOTSUPP;	/* data keys: not in this version */
+		ret = kseal_admin_allowed() ?:
+			kseal_data_instantiate(key, o, blob, len);
 	}
 out:
 	kfree(blob);
@@ -96,9 +107,10 @@ static int kseal_instantiate(struct key *key, struct key_preparsed_payload *prep
 	if (ret) {
 		pr_info_ratelimited("payload not understood: see kseal(7) for the syntax\n");
 	} else if (o->verb == KSEAL_VERB_NEW) {
-		ret = (o->present & KSEAL_OPT_WRAP) ? -EOPNOTSUPP :
-			kseal_sealed_allowed();
-		if (!ret)
+		ret = kseal_admin_allowed();
+		if (!ret && (o->present & KSEAL_OPT_WRAP))
+			ret = kseal_data_instantiate(key, o, NULL, 0);
+		else if (!ret)
 			ret = kseal_sealed_new(key, o);
 	} else if (o->verb == KSEAL_VERB_LOAD) {
 		ret = kseal_load(key, o);
@@ -122,6 +134,9 @@ static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
 	struct kseal_opts *o;
 	int ret;
 
+	/* A negative key (a failed request_key) never held a payload. */
+	if (key_is_negative(key))
+		return -ENOKEY;
 	if (!p)
 		return -EKEYREVOKED;
 	o = kmalloc(sizeof(*o), GFP_KERNEL);
@@ -132,12 +147,12 @@ static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
 		pr_info_ratelimited("payload not understood: see kseal(7) for the syntax\n");
 	else if (o->verb != KSEAL_VERB_UPDATE)
 		ret = -EEXIST;	/* new/load onto an existing description */
-	else if (p->kind != KSEAL_BLOB_KIND_SEALED)
-		ret = -EOPNOTSUPP;
+	else if (p->kind == KSEAL_BLOB_KIND_DATA)
+		ret = kseal_admin_allowed() ?: kseal_data_update(key, o);
 	else if (o->update != KSEAL_UPD_RESEAL)
 		ret = -EINVAL;	/* rotate, retire, rewrap: data keys only */
 	else
-		ret = kseal_sealed_allowed() ?: kseal_sealed_reseal(key, o);
+		ret = kseal_admin_allowed() ?: kseal_sealed_reseal(key, o);
 	kseal_audit_key("update", key->serial, ret);
 	kseal_opts_wipe(o);
 	kfree(o);
@@ -214,6 +229,8 @@ static void kseal_describe(const struct key *key, struct seq_file *m)
 	if (p->kind == KSEAL_BLOB_KIND_SEALED)
 		kseal_sealed_describe(container_of(p, struct kseal_sealed, hdr),
 				      m);
+	else if (p->kind == KSEAL_BLOB_KIND_DATA)
+		kseal_data_describe(container_of(p, struct kseal_data, hdr), m);
 }
 
 /* Revoked keys lose their secret at once, not at garbage collection. */
@@ -222,6 +239,7 @@ static void kseal_revoke(struct key *key)
 	struct kseal_payload *p = kseal_payload_locked(key);
 
 	kseal_sealed_forget(key);
+	kseal_data_revoke(key);
 	kseal_audit_key("revoke", key->serial, 0);
 	if (!p)
 		return;
@@ -235,6 +253,7 @@ static void kseal_destroy(struct key *key)
 	struct kseal_payload *p;
 
 	kseal_sealed_forget(key);
+	kseal_data_destroy(key);
 	p = rcu_dereference_protected(key->payload.rcu_data0, 1);
 	kseal_payload_free(p);
 	if (key_is_positive(key))
@@ -250,4 +269,7 @@ struct key_type kseal_key_type = {
 	.destroy = kseal_destroy,
 	.describe = kseal_describe,
 	.read = kseal_read,
+	.asym_query = kseal_data_asym_query,
+	.asym_eds_op = kseal_data_asym_eds_op,
+	.asym_verify_signature = kseal_data_asym_verify,
 };

@@ -45,6 +45,28 @@
  * The blob ends there: total length = 20 + 4 + 2 + 34 + 4 + 1 + 32 + 32 +
  * 32 + 2 + P + 2 + Q, and the buffer holds exactly that many bytes.
  *
+ * Data key body (kind 2), from offset 20. Flags: none defined, must be 0.
+ *
+ *   size       field
+ *   ---------- -----------------------------------------------------------
+ *           32 wrapping key id: the key id of the sealed key whose derived
+ *              key HMAC-SHA256(secret, "kseal wrap v1") wraps the versions
+ *            2 key length L, KSEAL_DATA_KEY_MIN..KSEAL_DATA_KEY_MAX
+ *            4 current version: the highest stored, at least 1
+ *            4 minimum version: the lowest stored; versions below it were
+ *              retired and cannot come back
+ *            2 count N = current - minimum + 1, 1..KSEAL_VERSIONS_MAX
+ *   N * (32+L) per version, in order minimum, minimum + 1, ..., current:
+ *            4   version number
+ *           12   AES-256-GCM nonce
+ *            L   ciphertext of the version's key bytes
+ *           16   GCM tag
+ *
+ * Total length = 64 + N * (32 + L). The AAD of every version is the first
+ * 64 bytes of the blob (header and fixed body, so total length, key id,
+ * length and version range are all authenticated) followed by the 4-byte
+ * version number: no metadata can change without every tag failing.
+ *
  * Errors of the parsers: -EINVAL when the bytes are not a blob this version
  * understands (shorter than the header, wrong magic, unknown format version
  * or kind, unknown flag bits); -EBADMSG when they claim to be one but are
@@ -78,5 +100,22 @@
 /* Sealed key body size without the public and private payloads. */
 #define KSEAL_SEALED_FIXED_SIZE	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4 + 1 + \
 				 32 + 32 + 32 + 2 + 2)
+
+/* Data key body (kind 2). */
+#define KSEAL_BLOB_DATA_FLAGS	0x00000000U	/* no flags defined yet */
+#define KSEAL_DATA_ID_SIZE	32
+#define KSEAL_DATA_NONCE_SIZE	12
+#define KSEAL_DATA_TAG_SIZE	16
+#define KSEAL_DATA_OFF_ID	KSEAL_BLOB_HDR_SIZE
+#define KSEAL_DATA_OFF_KEYLEN	(KSEAL_DATA_OFF_ID + KSEAL_DATA_ID_SIZE)
+#define KSEAL_DATA_OFF_CUR	(KSEAL_DATA_OFF_KEYLEN + 2)
+#define KSEAL_DATA_OFF_MIN	(KSEAL_DATA_OFF_CUR + 4)
+#define KSEAL_DATA_OFF_COUNT	(KSEAL_DATA_OFF_MIN + 4)
+#define KSEAL_DATA_FIXED_SIZE	(KSEAL_DATA_OFF_COUNT + 2)	/* 64 */
+/* One stored version without its L ciphertext bytes. */
+#define KSEAL_DATA_VER_OVERHEAD	(4 + KSEAL_DATA_NONCE_SIZE + \
+				 KSEAL_DATA_TAG_SIZE)
+/* AAD of a version: the fixed part, then the version number. */
+#define KSEAL_DATA_AAD_SIZE	(KSEAL_DATA_FIXED_SIZE + 4)
 
 #endif /* KSEAL_BLOB_H */

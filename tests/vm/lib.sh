@@ -84,18 +84,36 @@ vm_swtpm_start() {
 	return 1
 }
 
-# vm_boot [--tpm NAME|--no-tpm] [--disk NAME] [--timeout S] LABEL < SCRIPT
+# vm_kill_later MS BOOTDIR: SIGKILL the boot's QEMU after MS milliseconds
+# and leave BOOTDIR/killed behind; nothing if QEMU is already gone.
+vm_kill_later() {
+	local pid
+	sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"
+	pid=$(cat "$2/qemu.pid" 2>/dev/null) || return 0
+	case $(cat "/proc/$pid/comm" 2>/dev/null) in
+	qemu-system-*) kill -KILL "$pid" 2>/dev/null && : > "$2/killed" ;;
+	esac
+}
+
+# vm_boot [--tpm NAME|--no-tpm] [--disk NAME] [--disk2 NAME] [--timeout S]
+#         [--kill-after-ms N] LABEL < SCRIPT
 # Boots the VM once, running the guest script read from stdin. TAP from the
 # guest is printed as it arrives and counted. The boot itself fails on a
 # hang, a crash, a non-zero script or suite exit, or a bad kernel log line.
+# With --kill-after-ms, QEMU gets SIGKILL N ms after the guest prints the
+# line KSEAL-ARMED (a power cut: the guest's page cache is lost); such a
+# boot counts as passed if the kill happened, and is judged as usual if
+# the guest powered off first.
 vm_boot() {
-	local tpm=default disk="" timeout=$VM_TIMEOUT label
+	local tpm=default disk="" disk2="" timeout=$VM_TIMEOUT label kill_ms=""
 	while [ $# -gt 1 ]; do
 		case $1 in
 		--tpm) tpm=$2; shift 2 ;;
 		--no-tpm) tpm=""; shift ;;
 		--disk) disk=$2; shift 2 ;;
+		--disk2) disk2=$2; shift 2 ;;	# raw second disk, /dev/vdb
 		--timeout) timeout=$2; shift 2 ;;
+		--kill-after-ms) kill_ms=$2; shift 2 ;;
 		*) break ;;
 		esac
 	done
@@ -111,7 +129,8 @@ vm_boot() {
 	local args=(-nographic -no-reboot -monitor none -m "$VM_MEM" -smp "$VM_SMP"
 		-kernel "$VM_KERNEL" -initrd "$bdir/initrd"
 		-append "console=ttyS0 loglevel=7 panic=-1 rdinit=/init ${VM_APPEND:-}"
-		-serial "file:$bdir/console.log" -serial stdio)
+		-serial "file:$bdir/console.log" -serial stdio
+		-pidfile "$bdir/qemu.pid")
 	if [ -n "$tpm" ]; then
 		vm_swtpm_start "$tpm" || { vm_note_fail "$label: swtpm did not start"; return 1; }
 		args+=(-chardev "socket,id=chrtpm,path=$VM_DIR/tpm-$tpm.sock"
@@ -119,10 +138,11 @@ vm_boot() {
 			-device "$VM_TPM_IF,tpmdev=tpm0")
 	fi
 	[ -n "$disk" ] && args+=(-drive "file=$VM_DIR/disk-$disk.img,format=raw,if=virtio")
+	[ -n "$disk2" ] && args+=(-drive "file=$VM_DIR/disk-$disk2.img,format=raw,if=virtio")
 
 	echo "# boot $n: $label${tpm:+ (tpm $tpm)}${disk:+ (disk $disk)}"
 	local before_fail=$vm_fail
-	local line rc done_seen=0 script_rc="" t0=$SECONDS
+	local line rc done_seen=0 script_rc="" t0=$SECONDS killer=""
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		case $line in
@@ -140,14 +160,24 @@ vm_boot() {
 			fi ;;
 		KSEAL-SCRIPT-EXIT*) script_rc=${line#KSEAL-SCRIPT-EXIT } ;;
 		KSEAL-DONE) done_seen=1 ;;
+		KSEAL-ARMED)
+			if [ -n "$kill_ms" ] && [ -z "$killer" ]; then
+				echo "# armed: SIGKILL to QEMU in $kill_ms ms"
+				vm_kill_later "$kill_ms" "$bdir" &
+				killer=$!
+			fi ;;
 		KSEAL-BOOT*) echo "# $line" ;;
 		*) echo "$line" ;;
 		esac
 	done < <(timeout --kill-after=5 "$timeout" qemu-system-x86_64 "${args[@]}" </dev/null 2>"$bdir/qemu.err"; echo "KSEAL-QEMU-EXIT $?" > "$bdir/qemu.rc")
+	# A guest that powered off first cancels the pending kill.
+	[ -n "$killer" ] && kill "$killer" 2>/dev/null && wait "$killer" 2>/dev/null
 	rc=$(sed -n 's/KSEAL-QEMU-EXIT //p' "$bdir/qemu.rc")
 	[ -n "$tpm" ] && vm_swtpm_stop "$tpm"
 
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	if [ -f "$bdir/killed" ]; then
+		vm_note_pass "$label: QEMU killed $kill_ms ms after KSEAL-ARMED"
+	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		vm_note_fail "$label: guest hung (no power-off within ${timeout}s)"
 	elif [ "$done_seen" != 1 ]; then
 		vm_note_fail "$label: guest stopped before finishing (qemu exit $rc): $(head -c 300 "$bdir/qemu.err")"

@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Data keys: create, load, rotate, retire and rewrap, and their use by
+ * keyctl pkey_* (AES-256-GCM encrypt/decrypt, HMAC-SHA256 sign/verify).
+ * The plaintext of every version lives only in the payload; updates build
+ * a new payload and swap it in under RCU, so readers never see a partial
+ * one. A data key does not keep its sealed key: only load, rotate and
+ * rewrap (which write a blob) need the sealed key to be loaded.
+ */
+#define pr_fmt(fmt) "kseal: " fmt
+
+#include <crypto/algapi.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/key-type.h>
+#include <linux/overflow.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <kseal/version.h>
+
+#include "kseal_ciphertext.h"
+#include "kseal_crypto.h"
+#include "kseal_data.h"
+#include "kseal_datablob.h"
+#include "kseal_kdf.h"
+#include "kseal_logon.h"
+#include "kseal_sealed.h"
+
+/* pkey_sign output: the version (big-endian u32), then its HMAC-SHA256. */
+#define KSEAL_SIG_SIZE	(4 + KSEAL_MAC_SIZE)
+
+static struct kseal_data *kseal_data_alloc(u32 count)
+{
+	struct kseal_data *d;
+
+	d = kzalloc(struct_size(d, v, count), GFP_KERNEL);
+	if (d) {
+		d->hdr.kind = KSEAL_BLOB_KIND_DATA;
+		d->count = count;
+	}
+	return d;
+}
+
+void kseal_data_free(struct kseal_data *d)
+{
+	u32 i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->count; i++) {
+		crypto_free_aead(d->v[i].gcm);
+		crypto_free_shash(d->v[i].mac);
+	}
+	kfree(d->hdr.blob);
+	/* The versions' key bytes are in the payload itself. */
+	kfree_sensitive(d);
+}
+
+static void kseal_data_free_rcu(struct rcu_head *head)
+{
+	kseal_data_free(container_of(head, struct kseal_data, hdr.rcu));
+}
+
+/* The logon export lives beside the payload (slot 1 is the registry's). */
+#define kseal_data_logon(key) ((struct kseal_logon *)(key)->payload.data[2])
+
+void kseal_data_revoke(struct key *key)
+{
+	kseal_logon_revoke(kseal_data_logon(key));
+}
+
+void kseal_data_destroy(struct key *key)
+{
+	kseal_logon_destroy(kseal_data_logon(key));
+	key->payload.data[2] = NULL;
+}
+
+/* Key the version's transforms with keys derived from its bytes. */
+static int kseal_data_ver_init(struct kseal_data_ver *v, u32 key_len)
+{
+	u8 k[KSEAL_KDF_SIZE];
+	int ret;
+
+	ret = kseal_kdf(v->key, key_len, "kseal enc v1", k);
+	if (ret)
+		goto out;
+	v->gcm = kseal_gcm_new(k);
+	if (IS_ERR(v->gcm)) {
+		ret = PTR_ERR(v->gcm);
+		v->gcm = NULL;
+		goto out;
+	}
+	ret = kseal_kdf(v->key, key_len, "kseal mac v1", k);
+	if (ret)
+		goto out;
+	v->mac = kseal_hmac_new(k, sizeof(k));
+	if (IS_ERR(v->mac)) {
+		ret = PTR_ERR(v->mac);
+		v->mac = NULL;
+	}
+out:
+	memzero_explicit(k, sizeof(k));
+	return ret;
+}
+
+/* The AES-GCM transform of the wrapping key of @sealed. */
+static struct crypto_aead *kseal_data_wrap_tfm(struct key *sealed)
+{
+	struct crypto_aead *gcm;
+	u8 wk[KSEAL_KDF_SIZE];
+	int ret;
+
+	ret = kseal_sealed_derive(sealed, "kseal wrap v1", wk);
+	gcm = ret ? ERR_PTR(ret) : kseal_gcm_new(wk);
+	memzero_explicit(wk, sizeof(wk));
+	return gcm;
+}
+
+/* Wrap every version of @d under @sealed into a new blob in d->hdr. */
+static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
+{
+	u8 out[KSEAL_DATA_KEY_MAX + KSEAL_DATA_TAG_SIZE];
+	u8 aad[KSEAL_DATA_AAD_SIZE];
+	struct kseal_data_blob *b;
+	struct crypto_aead *gcm;
+	ssize_t n;
+	u8 *buf;
+	int ret;
+	u32 i;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	ret = kseal_sealed_id(sealed, d->wrap_id);
+	if (ret)
+		goto out_blob;
+	gcm = kseal_data_wrap_tfm(sealed);
+	if (IS_ERR(gcm)) {
+		ret = PTR_ERR(gcm);
+		goto out_blob;
+	}
+	b->creator_version = KSEAL_VERSION_CODE;
+	memcpy(b->wrap_id, d->wrap_id, sizeof(b->wrap_id));
+	b->key_len = d->key_len;
+	b->cur_version = d->cur;
+	b->min_version = d->min;
+	b->count = d->count;
+	for (i = 0; i < d->count; i++)
+		b->v[i].version = d->v[i].version;
+	for (i = 0; i < d->count; i++) {
+		get_random_bytes(b->v[i].nonce, KSEAL_DATA_NONCE_SIZE);
+		ret = kseal_data_blob_aad(b, b->v[i].version, aad);
+		if (!ret)
+			ret = kseal_gcm_seal(gcm, b->v[i].nonce, aad, sizeof(aad),
+					     d->v[i].key, d->key_len, out);
+		if (ret)
+			goto out_tfm;
+		memcpy(b->v[i].ct, out, d->key_len);
+		memcpy(b->v[i].tag, out + d->key_len, KSEAL_DATA_TAG_SIZE);
+	}
+	n = kseal_data_blob_size(b);
+	buf = n ? kmalloc(n, GFP_KERNEL) : NULL;
+	if (!buf) {
+		ret = n ? -ENOMEM : -EINVAL;
+		goto out_tfm;
+	}
+	n = kseal_data_blob_write(b, buf, n);
+	if (n < 0) {
+		kfree(buf);
+		ret = n;
+		goto out_tfm;
+	}
+	kfree(d->hdr.blob);
+	d->hdr.blob = buf;
+	d->hdr.blob_len = n;
+out_tfm:
+	crypto_free_aead(gcm);
+out_blob:
+	memzero_explicit(out, sizeof(out));
+	kfree(b);
+	return ret;
+}
+
+/* Unwrap every version of @b (wrapped under @sealed) into @d. */
+static int kseal_data_unwrap(struct kseal_data *d,
+			     const struct kseal_data_blob *b, struct key *sealed)
+{
+	u8 aad[KSEAL_DATA_AAD_SIZE];
+	struct crypto_aead *gcm;
+	int ret = 0;
+	u32 i;
+
+	gcm = kseal_data_wrap_tfm(sealed);
+	if (IS_ERR(gcm))
+		return PTR_ERR(gcm);
+	for (i = 0; i < b->count && !ret; i++) {
+		d->v[i].version = b->v[i].version;
+		ret = kseal_data_blob_aad(b, b->v[i].version, aad);
+		if (!ret)
+			ret = kseal_gcm_open(gcm, b->v[i].nonce, aad, sizeof(aad),
+					     b->v[i].ct, b->key_len, b->v[i].tag,
+					     d->v[i].key);
+	}
+	crypto_free_aead(gcm);
+	return ret;
+}
+
+static int kseal_data_new(struct kseal_data **dp, const struct kseal_opts *o)
+{
+	struct kseal_data *d;
+	struct key *sealed;
+	int ret;
+
+	if (o->key_len < KSEAL_DATA_KEY_MIN || o->key_len > KSEAL_DATA_KEY_MAX)
+		return -EINVAL;
+	sealed = kseal_sealed_find(o->wrap);
+	if (IS_ERR(sealed))
+		return PTR_ERR(sealed);
+	d = kseal_data_alloc(1);
+	if (!d) {
+		key_put(sealed);
+		return -ENOMEM;
+	}
+	d->key_len = o->key_len;
+	d->cur = 1;
+	d->min = 1;
+	d->v[0].version = 1;
+	get_random_bytes(d->v[0].key, d->key_len);
+	ret = kseal_data_wrap(d, sealed);
+	key_put(sealed);
+	if (ret) {
+		kseal_data_free(d);
+		return ret;
+	}
+	*dp = d;
+	return 0;
+}
+
+static int kseal_data_load(struct kseal_data **dp, const u8 *blob,
+			   size_t blob_len)
+{
+	struct kseal_data_blob *b;
+	struct kseal_data *d = NULL;
+	struct key *sealed;
+	int ret;
+
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	ret = kseal_data_blob_parse(blob, blob_len, b);
+	if (ret)
+		goto out;
+	sealed = kseal_sealed_find_by_id(b->wrap_id);
+	if (IS_ERR(sealed)) {
+		ret = PTR_ERR(sealed);
+		if (ret == -ENOKEY)
+			pr_info("data key wrapped by sealed key id %*phN, which is not loaded: load that sealed key first\n",
+				KSEAL_DATA_ID_SIZE, b->wrap_id);
+		goto out;
+	}
+	d = kseal_data_alloc(b->count);
+	if (d) {
+		memcpy(d->wrap_id, b->wrap_id, sizeof(d->wrap_id));
+		d->key_len = b->key_len;
+		d->cur = b->cur_version;
+		d->min = b->min_version;
+		ret = kseal_data_unwrap(d, b, sealed);
+		if (!ret) {
+			d->hdr.blob = kmemdup(blob, blob_len, GFP_KERNEL);
+			d->hdr.blob_len = blob_len;
+			if (!d->hdr.blob)
+				ret = -ENOMEM;
+		}
+	} else {
+		ret = -ENOMEM;
+	}
+	key_put(sealed);
+	if (ret) {
+		kseal_data_free(d);
+		d = NULL;
+	}
+out:
+	kfree(b);
+	*dp = d;
+	return ret;
+}
+
+/* Transforms for every version, then the payload goes live. */
+static int kseal_data_publish(struct key *key, struct kseal_data *d,
+			      const struct kseal_opts *o)
+{
+	struct kseal_data_ver *cur = &d->v[d->count - 1];
+	struct kseal_logon *logon = NULL;
+	int ret = 0;
+	u32 i;
+
+	for (i = 0; i < d->count && !ret; i++)
+		ret = kseal_data_ver_init(&d->v[i], d->key_len);
+	if (!ret)
+		ret = key_payload_reserve(key, struct_size(d, v, d->count) +
+					  d->hdr.blob_len);
+	if (!ret && o && (o->present & KSEAL_OPT_LOGON)) {
+		logon = kseal_logon_publish(o->logon, cur->key, d->key_len);
+		if (IS_ERR(logon))
+			ret = PTR_ERR(logon);
+		else
+			key->payload.data[2] = logon;
+	}
+	if (ret)
+		return ret;
+	rcu_assign_keypointer(key, d);
+	return 0;
+}
+
+int kseal_data_instantiate(struct key *key, const struct kseal_opts *o,
+			   const u8 *blob, size_t blob_len)
+{
+	struct kseal_data *d = NULL;
+	int ret;
+
+	if (blob) {
+		if (o->present & ~KSEAL_OPT_LOGON)
+			return -EINVAL;
+		ret = kseal_data_load(&d, blob, blob_len);
+	} else {
+		if (!(o->present & KSEAL_OPT_WRAP) ||
+		    (o->present & ~(KSEAL_OPT_WRAP | KSEAL_OPT_LOGON)))
+			return -EINVAL;
+		ret = kseal_data_new(&d, o);
+	}
+	if (!ret)
+		ret = kseal_data_publish(key, d, o);
+	if (ret)
+		kseal_data_free(d);
+	return ret;
+}
+
+/* A new payload with versions first..last of @old (and room for @extra). */
+static struct kseal_data *kseal_data_copy(const struct kseal_data *old,
+					  u32 first, u32 extra)
+{
+	u32 count = old->cur - first + 1, i;
+	struct kseal_data *d;
+
+	d = kseal_data_alloc(count + extra);
+	if (!d)
+		return NULL;
+	memcpy(d->wrap_id, old->wrap_id, sizeof(d->wrap_id));
+	d->key_len = old->key_len;
+	d->min = first;
+	d->cur = old->cur;
+	for (i = 0; i < count; i++) {
+		d->v[i].version = old->v[first - old->min + i].version;
+		memcpy(d->v[i].key, old->v[first - old->min + i].key,
+		       old->key_len);
+	}
+	return d;
+}
+
+int kseal_data_update(struct key *key, const struct kseal_opts *o)
+{
+	struct kseal_data *old, *d;
+	struct key *sealed;
+	int ret;
+
+	old = container_of(kseal_payload_locked(key), struct kseal_data, hdr);
+	switch (o->update) {
+	case KSEAL_UPD_ROTATE:
+		if (old->count >= KSEAL_VERSIONS_MAX || old->cur == U32_MAX)
+			return -ENOSPC;	/* retire old versions first */
+		d = kseal_data_copy(old, old->min, 1);
+		if (d) {
+			d->cur = old->cur + 1;
+			d->v[d->count - 1].version = d->cur;
+			get_random_bytes(d->v[d->count - 1].key, d->key_len);
+		}
+		sealed = kseal_sealed_find_by_id(old->wrap_id);
+		break;
+	case KSEAL_UPD_RETIRE:
+		if (o->retire < old->min || o->retire > old->cur)
+			return -EINVAL;
+		d = kseal_data_copy(old, o->retire, 0);
+		sealed = kseal_sealed_find_by_id(old->wrap_id);
+		break;
+	case KSEAL_UPD_REWRAP:
+		d = kseal_data_copy(old, old->min, 0);
+		sealed = kseal_sealed_find(o->rewrap);
+		break;
+	default:
+		return -EINVAL;	/* reseal: sealed keys only */
+	}
+	if (IS_ERR(sealed)) {
+		kseal_data_free(d);
+		return PTR_ERR(sealed);
+	}
+	ret = d ? kseal_data_wrap(d, sealed) : -ENOMEM;
+	key_put(sealed);
+	if (!ret)
+		ret = kseal_data_publish(key, d, NULL);
+	if (ret) {
+		kseal_data_free(d);
+		return ret;
+	}
+	/* The logon key stays as exported; the old payload goes after RCU. */
+	call_rcu(&old->hdr.rcu, kseal_data_free_rcu);
+	return 0;
+}
+
+void kseal_data_describe(const struct kseal_data *d, struct seq_file *m)
+{
+	seq_printf(m, "data v%u min=%u len=%u", d->cur, d->min, d->key_len);
+}
+
+/*
+ * pkey_* give the use of the key without its bytes, so they need more
+ * than the Search permission the syscall checks: the caller must own the
+ * key or be granted Read by its user/group/other permissions.
+ */
+static int kseal_data_permit(const struct key *key)
+{
+	if (uid_eq(key->uid, current_fsuid()))
+		return 0;
+	return key_task_permission(make_key_ref(key, false), current_cred(),
+				   KEY_NEED_READ);
+}
+
+/* Only the raw encoding; sign/verify hash with sha256 (or say nothing). */
+static int kseal_data_params_ok(const struct kernel_pkey_params *params)
+{
+	if (params->encoding && strcmp(params->encoding, "raw"))
+		return -EINVAL;
+	if (params->hash_algo && strcmp(params->hash_algo, "sha256"))
+		return -EINVAL;
+	return 0;
+}
+
+int kseal_data_asym_query(const struct kernel_pkey_params *params,
+			  struct kernel_pkey_query *info)
+{
+	const struct kseal_payload *p;
+	u32 key_len = 0;
+	int ret;
+
+	ret = kseal_data_permit(params->key) ?: kseal_data_params_ok(params);
+	if (ret)
+		return ret;
+	rcu_read_lock();
+	p = rcu_dereference(params->key->payload.rcu_data0);
+	if (!p)
+		ret = -EKEYREVOKED;
+	else if (p->kind != KSEAL_BLOB_KIND_DATA)
+		ret = -EOPNOTSUPP;
+	else
+		key_len = container_of(p, struct kseal_data, hdr)->key_len;
+	rcu_read_unlock();
+	if (ret)
+		return ret;
+	memset(info, 0, sizeof(*info));
+	info->supported_ops = KEYCTL_SUPPORTS_ENCRYPT | KEYCTL_SUPPORTS_DECRYPT |
+			      KEYCTL_SUPPORTS_SIGN | KEYCTL_SUPPORTS_VERIFY;
+	info->key_size = key_len * 8;
+	info->max_data_size = KSEAL_CT_PLAIN_MAX;
+	info->max_sig_size = KSEAL_SIG_SIZE;
+	/*
+	 * keyctl sizes its buffers from these and checks both directions
+	 * against them, so both are the larger (ciphertext) size; encrypt
+	 * itself refuses plaintexts above KSEAL_CT_PLAIN_MAX.
+	 */
+	info->max_enc_size = KSEAL_CT_MAX;
+	info->max_dec_size = KSEAL_CT_MAX;
+	return 0;
+}
+
+static int kseal_data_encrypt(const struct kseal_data *d,
+			      const struct kernel_pkey_params *params,
+			      const u8 *in, u8 *out)
+{
+	const struct kseal_data_ver *v = &d->v[d->count - 1];
+	u8 nonce[KSEAL_CT_NONCE_SIZE];
+	ssize_t size;
+	int ret;
+
+	get_random_bytes(nonce, sizeof(nonce));
+	size = kseal_ct_write_header(out, params->out_len, v->version, nonce,
+				     params->in_len);
+	if (size < 0)
+		return size == -ENOSPC ? -EOVERFLOW : size;
+	ret = kseal_gcm_seal(v->gcm, nonce, out, KSEAL_CT_AAD_SIZE, in,
+			     params->in_len, out + KSEAL_CT_HDR_SIZE);
+	return ret ?: size;
+}
+
+static int kseal_data_decrypt(const struct kseal_data *d,
+			      const struct kernel_pkey_params *params,
+			      const u8 *in, u8 *out)
+{
+	struct kseal_ct ct;
+	int ret;
+
+	ret = kseal_ct_parse(in, params->in_len, &ct);
+	if (ret)
+		return ret;
+	if (ct.version < d->min)
+		return -EKEYREJECTED;	/* retired version */
+	if (ct.version > d->cur)
+		return -EBADMSG;
+	if (params->out_len < ct.body_len)
+		return -EOVERFLOW;
+	ret = kseal_gcm_open(d->v[ct.version - d->min].gcm, ct.nonce, ct.aad,
+			     KSEAL_CT_AAD_SIZE, ct.body, ct.body_len, ct.tag,
+			     out);
+	return ret ?: (int)ct.body_len;
+}
+
+static int kseal_data_sign(const struct kseal_data *d,
+			   const struct kernel_pkey_params *params,
+			   const u8 *in, u8 *out)
+{
+	const struct kseal_data_ver *v = &d->v[d->count - 1];
+	int ret;
+
+	if (params->out_len < KSEAL_SIG_SIZE)
+		return -EOVERFLOW;
+	put_unaligned_be32(v->version, out);
+	ret = kseal_hmac(v->mac, in, params->in_len, out + 4);
+	return ret ?: KSEAL_SIG_SIZE;
+}
+
+/* The data payload of @key; the caller holds key->sem (updates swap it). */
+static const struct kseal_data *kseal_data_get(struct key *key, int *ret)
+{
+	const struct kseal_payload *p = dereference_key_locked(key);
+
+	*ret = 0;
+	if (!p)
+		*ret = -EKEYREVOKED;
+	else if (p->kind != KSEAL_BLOB_KIND_DATA)
+		*ret = -EOPNOTSUPP;
+	return *ret ? NULL : container_of(p, struct kseal_data, hdr);
+}
+
+int kseal_data_asym_eds_op(struct kernel_pkey_params *params,
+			   const void *in, void *out)
+{
+	const struct kseal_data *d;
+	int ret;
+
+	ret = kseal_data_permit(params->key) ?: kseal_data_params_ok(params);
+	if (ret)
+		return ret;
+	down_read(&params->key->sem);
+	d = kseal_data_get(params->key, &ret);
+	if (d) {
+		switch (params->op) {
+		case kernel_pkey_encrypt:
+			ret = kseal_data_encrypt(d, params, in, out);
+			break;
+		case kernel_pkey_decrypt:
+			ret = kseal_data_decrypt(d, params, in, out);
+			break;
+		case kernel_pkey_sign:
+			ret = kseal_data_sign(d, params, in, out);
+			break;
+		default:
+			ret = -EOPNOTSUPP;
+		}
+	}
+	up_read(&params->key->sem);
+	return ret;
+}
+
+int kseal_data_asym_verify(struct kernel_pkey_params *params,
+			   const void *in, const void *in2)
+{
+	u8 mac[KSEAL_MAC_SIZE];
+	const struct kseal_data *d;
+	const u8 *sig = in2;
+	u32 version;
+	int ret;
+
+	ret = kseal_data_permit(params->key) ?: kseal_data_params_ok(params);
+	if (ret)
+		return ret;
+	if (params->in2_len != KSEAL_SIG_SIZE)
+		return -EKEYREJECTED;
+	version = get_unaligned_be32(sig);
+	down_read(&params->key->sem);
+	d = kseal_data_get(params->key, &ret);
+	if (d) {
+		if (version < d->min || version > d->cur)
+			ret = -EKEYREJECTED;
+		else
+			ret = kseal_hmac(d->v[version - d->min].mac, in,
+					 params->in_len, mac);
+		if (!ret && crypto_memneq(mac, sig + 4, sizeof(mac)))
+			ret = -EKEYREJECTED;
+	}
+	up_read(&params->key->sem);
+	memzero_explicit(mac, sizeof(mac));
+	return ret;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Data keys: random secrets made in the kernel, wrapped (AES-256-GCM) under
+ * a key derived from a loaded sealed key. Loading one costs no TPM command.
+ * Each key holds versions min..cur; each version has its own AES-GCM and
+ * HMAC transforms, keyed once, used by keyctl pkey_* without exposing the
+ * key to user space.
+ */
+#ifndef KSEAL_DATA_H
+#define KSEAL_DATA_H
+
+#include <crypto/aead.h>
+#include <crypto/hash.h>
+#include <linux/key.h>
+#include <linux/keyctl.h>
+#include <linux/seq_file.h>
+#include <kseal/blob.h>
+#include <kseal/limits.h>
+
+#include "kseal_key.h"
+#include "kseal_options.h"
+
+/*
+ * Exported by the keys subsystem but declared only in its internal header;
+ * pkey_* need it to check Read beyond the Search the syscall checked.
+ */
+int key_task_permission(const key_ref_t key_ref, const struct cred *cred,
+			enum key_need_perm need_perm);
+
+struct kseal_data_ver {
+	u32 version;
+	u8 key[KSEAL_DATA_KEY_MAX];
+	struct crypto_aead *gcm;	/* HMAC(key, "kseal enc v1") */
+	struct crypto_shash *mac;	/* HMAC(key, "kseal mac v1") */
+};
+
+struct kseal_data {
+	struct kseal_payload hdr;
+	u8 wrap_id[KSEAL_DATA_ID_SIZE];
+	u32 key_len;
+	u32 cur;
+	u32 min;
+	u32 count;
+	struct kseal_data_ver v[];	/* count versions, min..cur */
+};
+
+/*
+ * Instantiate @key as a data key: "new" options when @blob is NULL,
+ * otherwise a binary blob of kind KSEAL_BLOB_KIND_DATA ("load").
+ */
+int kseal_data_instantiate(struct key *key, const struct kseal_opts *o,
+			   const u8 *blob, size_t blob_len);
+/* "update rotate|retire=|rewrap=" on a data key; key->sem held for writing. */
+int kseal_data_update(struct key *key, const struct kseal_opts *o);
+/* /proc/keys: "data v<cur> min=<min> len=<bytes>". */
+void kseal_data_describe(const struct kseal_data *d, struct seq_file *m);
+/*
+ * The exported logon key (kept in key->payload.data[2], apart from the
+ * versions so that updates need not move it): revoke queues its
+ * revocation (called under key->sem), destroy completes it and frees it.
+ */
+void kseal_data_revoke(struct key *key);
+void kseal_data_destroy(struct key *key);
+/* Wipe and free a payload, its transforms and its blob. */
+void kseal_data_free(struct kseal_data *d);
+/* keyctl pkey_query, pkey_encrypt/decrypt/sign, pkey_verify. */
+int kseal_data_asym_query(const struct kernel_pkey_params *params,
+			  struct kernel_pkey_query *info);
+int kseal_data_asym_eds_op(struct kernel_pkey_params *params,
+			   const void *in, void *out);
+int kseal_data_asym_verify(struct kernel_pkey_params *params,
+			   const void *in, const void *in2);
+
+#endif /* KSEAL_DATA_H */

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: the data blob parser. A blob that parses must have
+ * the size it claims, write back byte for byte, parse again into the same
+ * fields and give an AAD that is its own first bytes; a refused blob must
+ * leave the output zeroed.
+ */
+#include <stdlib.h>
+
+#include "kseal_datablob.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static struct kseal_data_blob b, b2, zero;
+	static u8 out[KSEAL_BLOB_MAX];
+	u8 aad[KSEAL_DATA_AAD_SIZE];
+	int kind, ret;
+
+	kind = kseal_blob_kind(data, size);
+	ret = kseal_data_blob_parse(data, size, &b);
+	if (ret) {
+		if (ret != -EINVAL && ret != -EBADMSG)
+			abort();
+		if (memcmp(&b, &zero, sizeof(b)))
+			abort();
+		return 0;
+	}
+	if (kind != KSEAL_BLOB_KIND_DATA)
+		abort();
+	if (kseal_data_blob_size(&b) != size || size > sizeof(out))
+		abort();
+	if (kseal_data_blob_write(&b, out, sizeof(out)) != (ssize_t)size)
+		abort();
+	if (memcmp(out, data, size))
+		abort();
+	if (kseal_data_blob_write(&b, out, size - 1) != -ENOSPC)
+		abort();
+	if (kseal_data_blob_parse(out, size, &b2) ||
+	    memcmp(&b, &b2, sizeof(b)))
+		abort();
+	if (kseal_data_blob_aad(&b, b.cur_version, aad) ||
+	    memcmp(aad, data, KSEAL_DATA_FIXED_SIZE) ||
+	    get_unaligned_be32(aad + KSEAL_DATA_FIXED_SIZE) != b.cur_version)
+		abort();
+	return 0;
+}

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# dm-crypt with a kseal data key exported as a logon key: a crypt target
+# on a second virtio disk, written, the VM rebooted, the keys reloaded from
+# their blobs, the device reopened and the data read back. The table never
+# shows key bytes, and the logon key cannot be read.
+vm_disk_new M
+vm_disk_new X 16
+
+vm_boot --tpm default --disk M --disk2 X "dmcrypt: create, write" <<'GUEST'
+tpm_make_parent
+kseal_insmod
+keyctl new_session >/dev/null
+S=$(keyctl add kseal seal "new 32" @s)
+D=$(keyctl add kseal dm "new 64 wrap=seal logon=kseal:dm" @s)
+keyctl pipe "$S" > /data/seal.blob
+keyctl pipe "$D" > /data/dm.blob
+# The logon key is made right after add_key returns (see kseal_logon.h).
+wait_logon() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		keyctl search @s logon "$1" >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	return 1
+}
+check "the logon key is in the session keyring" wait_logon kseal:dm
+check_fails "Operation not supported\|Permission denied" "the logon key cannot be read" \
+	keyctl pipe "$(keyctl search @s logon kseal:dm)"
+modprobe dm_crypt
+check "dmsetup create with :64:logon:kseal:dm" dmsetup create c --table \
+	"0 32768 crypt aes-xts-plain64 :64:logon:kseal:dm 0 /dev/vdb 0"
+dmsetup mknodes c
+check "/dev/mapper/c is a block device" test -b /dev/mapper/c
+head -c 1048576 /dev/urandom > /data/pattern
+check "write 1 MiB" dd if=/data/pattern of=/dev/mapper/c bs=4096 count=256 conv=fsync
+check "dmsetup table names the key, shows no key bytes" sh -c \
+	"dmsetup table c | tee /dev/stderr | grep -q ' :64:logon:kseal:dm 0 ' && ! dmsetup table --showkeys c | grep -Eq '[0-9a-f]{64}'"
+check "the disk holds ciphertext" sh -c "! head -c 1048576 /dev/vdb | cmp -s - /data/pattern"
+check "dmsetup remove" dmsetup remove c
+keyctl add kseal dm2 "new 64 wrap=seal logon=kseal:dm2" @s >/dev/null
+check "a second export appears" wait_logon kseal:dm2
+keyctl revoke "$(keyctl search @s kseal dm2)"
+sleep 1
+check_fails "Required key not available\|revoked" "revoking the kseal key removes the logon key" \
+	keyctl search @s logon kseal:dm2
+sync
+GUEST
+
+vm_boot --tpm default --disk M --disk2 X "dmcrypt: reboot, reload, read back" <<'GUEST'
+kseal_insmod
+keyctl new_session >/dev/null
+check "reload sealed and data keys" sh -c \
+	"keyctl add kseal seal \"load \$(cat /data/seal.blob)\" @s && keyctl add kseal dm \"load \$(cat /data/dm.blob) logon=kseal:dm\" @s"
+check "the logon key is back" sh -c \
+	'for i in 1 2 3 4 5 6 7 8 9 10; do keyctl search @s logon kseal:dm && exit 0; sleep 0.5; done; exit 1'
+modprobe dm_crypt
+check "dmsetup create again" dmsetup create c --table \
+	"0 32768 crypt aes-xts-plain64 :64:logon:kseal:dm 0 /dev/vdb 0"
+dmsetup mknodes c
+check "/dev/mapper/c is a block device" test -b /dev/mapper/c
+check "the data reads back identical" sh -c \
+	"head -c 1048576 /dev/mapper/c | cmp - /data/pattern"
+check "dmsetup remove" dmsetup remove c
+GUEST

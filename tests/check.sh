@@ -78,6 +78,7 @@ part "lint" lint
 part "dkms" scripts/dkms.sh test
 part "deb" scripts/deb.sh test
 part "sign" scripts/sign.sh test "$KDIR_RESOLVED"
+part "initramfs" scripts/initramfs-test.sh
 [ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
 [ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
 [ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check

@@ -13,6 +13,8 @@ set -euo pipefail
 out=$1 img=$2 abi=$3 repo=$4 ko=$5
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# mktemp makes it 0700; the guest's / must let other uids run programs.
+chmod 755 "$stage"
 
 mkdir -p "$stage"/{bin,sbin,lib,lib64,usr/bin,usr/sbin,usr/lib,etc,proc,sys,dev,tmp,run,data,tests,root}
 ln -s lib "$stage/usr/lib64" 2>/dev/null || true
@@ -60,6 +62,8 @@ rm -rf "${stage:?}$repo"
 # The boot unit, so the demo runs the unit's own command lines.
 install -D -m 0644 "$repo/userspace/kseal-load.service" \
 	"$stage/usr/share/kseal/kseal-load.service"
+install -D -m 0755 "$repo/userspace/initramfs/scripts/init-premount/kseal" \
+	"$stage/usr/share/kseal/init-premount-kseal"
 cp "$repo"/tests/vm/guest/*.sh "$stage/tests/" 2>/dev/null || true
 
 # Debian kernel modules the tests load, with their dependencies.

@@ -2,8 +2,8 @@
 /*
  * Crypto for data keys: AES-256-GCM (wrapping versions into blobs, pkey
  * encrypt/decrypt) and HMAC-SHA256 (pkey sign/verify). Each transform is
- * keyed once, when a key version is created or loaded, and then shared
- * by every call on that version: no allocation or setkey per use.
+ * keyed once, on a key version's first use, and then shared by every
+ * call on that version: no allocation or setkey per use.
  */
 #ifndef KSEAL_CRYPTO_H
 #define KSEAL_CRYPTO_H

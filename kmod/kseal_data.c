@@ -13,6 +13,7 @@
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/key-type.h>
+#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -76,31 +77,55 @@ void kseal_data_destroy(struct key *key)
 	key->payload.data[2] = NULL;
 }
 
-/* Key the version's transforms with keys derived from its bytes. */
+/*
+ * A version's transforms are keyed on its first use, not at load: a
+ * server loads thousands of data keys at boot and uses few at a time,
+ * and a keyed gcm(aes) and hmac(sha256) pair costs kilobytes of memory
+ * and most of a load's time. First uses are rare, so one lock serialises
+ * them; v->mac, stored last with release semantics, says both are ready.
+ */
+static DEFINE_MUTEX(kseal_data_tfm_lock);
+
 static int kseal_data_ver_init(struct kseal_data_ver *v, u32 key_len)
 {
+	struct crypto_shash *mac;
+	struct crypto_aead *gcm;
 	u8 k[KSEAL_KDF_SIZE];
 	int ret;
 
 	ret = kseal_kdf(v->key, key_len, "kseal enc v1", k);
-	if (ret)
-		goto out;
-	v->gcm = kseal_gcm_new(k);
-	if (IS_ERR(v->gcm)) {
-		ret = PTR_ERR(v->gcm);
-		v->gcm = NULL;
+	gcm = ret ? ERR_PTR(ret) : kseal_gcm_new(k);
+	if (IS_ERR(gcm)) {
+		ret = PTR_ERR(gcm);
 		goto out;
 	}
 	ret = kseal_kdf(v->key, key_len, "kseal mac v1", k);
-	if (ret)
+	mac = ret ? ERR_PTR(ret) : kseal_hmac_new(k, sizeof(k));
+	if (IS_ERR(mac)) {
+		ret = PTR_ERR(mac);
+		crypto_free_aead(gcm);
 		goto out;
-	v->mac = kseal_hmac_new(k, sizeof(k));
-	if (IS_ERR(v->mac)) {
-		ret = PTR_ERR(v->mac);
-		v->mac = NULL;
 	}
+	v->gcm = gcm;
+	/* Publishes gcm too: pairs with the acquire in kseal_data_ver_ready. */
+	smp_store_release(&v->mac, mac);
 out:
 	memzero_explicit(k, sizeof(k));
+	return ret;
+}
+
+/* Callers hold key->sem for reading: the payload cannot go away. */
+static int kseal_data_ver_ready(struct kseal_data_ver *v, u32 key_len)
+{
+	int ret = 0;
+
+	/* Pairs with the release in kseal_data_ver_init: gcm is set too. */
+	if (smp_load_acquire(&v->mac))
+		return 0;
+	mutex_lock(&kseal_data_tfm_lock);
+	if (!v->mac)
+		ret = kseal_data_ver_init(v, key_len);
+	mutex_unlock(&kseal_data_tfm_lock);
 	return ret;
 }
 
@@ -292,14 +317,10 @@ static int kseal_data_publish(struct key *key, struct kseal_data *d,
 {
 	struct kseal_data_ver *cur = &d->v[d->count - 1];
 	struct kseal_logon *logon = NULL;
-	int ret = 0;
-	u32 i;
+	int ret;
 
-	for (i = 0; i < d->count && !ret; i++)
-		ret = kseal_data_ver_init(&d->v[i], d->key_len);
-	if (!ret)
-		ret = key_payload_reserve(key, struct_size(d, v, d->count) +
-					  d->hdr.blob_len);
+	ret = key_payload_reserve(key, struct_size(d, v, d->count) +
+				  d->hdr.blob_len);
 	if (!ret && o && (o->present & KSEAL_OPT_LOGON)) {
 		logon = kseal_logon_publish(o->logon, cur->key, d->key_len);
 		if (IS_ERR(logon))
@@ -472,15 +493,18 @@ int kseal_data_asym_query(const struct kernel_pkey_params *params,
 	return 0;
 }
 
-static int kseal_data_encrypt(const struct kseal_data *d,
+static int kseal_data_encrypt(struct kseal_data *d,
 			      const struct kernel_pkey_params *params,
 			      const u8 *in, u8 *out)
 {
-	const struct kseal_data_ver *v = &d->v[d->count - 1];
+	struct kseal_data_ver *v = &d->v[d->count - 1];
 	u8 nonce[KSEAL_CT_NONCE_SIZE];
 	ssize_t size;
 	int ret;
 
+	ret = kseal_data_ver_ready(v, d->key_len);
+	if (ret)
+		return ret;
 	get_random_bytes(nonce, sizeof(nonce));
 	size = kseal_ct_write_header(out, params->out_len, v->version, nonce,
 				     params->in_len);
@@ -491,10 +515,11 @@ static int kseal_data_encrypt(const struct kseal_data *d,
 	return ret ?: size;
 }
 
-static int kseal_data_decrypt(const struct kseal_data *d,
+static int kseal_data_decrypt(struct kseal_data *d,
 			      const struct kernel_pkey_params *params,
 			      const u8 *in, u8 *out)
 {
+	struct kseal_data_ver *v;
 	struct kseal_ct ct;
 	int ret;
 
@@ -507,30 +532,36 @@ static int kseal_data_decrypt(const struct kseal_data *d,
 		return -EBADMSG;
 	if (params->out_len < ct.body_len)
 		return -EOVERFLOW;
-	ret = kseal_gcm_open(d->v[ct.version - d->min].gcm, ct.nonce, ct.aad,
-			     KSEAL_CT_AAD_SIZE, ct.body, ct.body_len, ct.tag,
-			     out);
+	v = &d->v[ct.version - d->min];
+	ret = kseal_data_ver_ready(v, d->key_len);
+	if (ret)
+		return ret;
+	ret = kseal_gcm_open(v->gcm, ct.nonce, ct.aad, KSEAL_CT_AAD_SIZE,
+			     ct.body, ct.body_len, ct.tag, out);
 	return ret ?: (int)ct.body_len;
 }
 
-static int kseal_data_sign(const struct kseal_data *d,
+static int kseal_data_sign(struct kseal_data *d,
 			   const struct kernel_pkey_params *params,
 			   const u8 *in, u8 *out)
 {
-	const struct kseal_data_ver *v = &d->v[d->count - 1];
+	struct kseal_data_ver *v = &d->v[d->count - 1];
 	int ret;
 
 	if (params->out_len < KSEAL_SIG_SIZE)
 		return -EOVERFLOW;
+	ret = kseal_data_ver_ready(v, d->key_len);
+	if (ret)
+		return ret;
 	put_unaligned_be32(v->version, out);
 	ret = kseal_hmac(v->mac, in, params->in_len, out + 4);
 	return ret ?: KSEAL_SIG_SIZE;
 }
 
 /* The data payload of @key; the caller holds key->sem (updates swap it). */
-static const struct kseal_data *kseal_data_get(struct key *key, int *ret)
+static struct kseal_data *kseal_data_get(struct key *key, int *ret)
 {
-	const struct kseal_payload *p = dereference_key_locked(key);
+	struct kseal_payload *p = dereference_key_locked(key);
 
 	*ret = 0;
 	if (!p)
@@ -543,7 +574,7 @@ static const struct kseal_data *kseal_data_get(struct key *key, int *ret)
 int kseal_data_asym_eds_op(struct kernel_pkey_params *params,
 			   const void *in, void *out)
 {
-	const struct kseal_data *d;
+	struct kseal_data *d;
 	int ret;
 
 	ret = kseal_data_permit(params->key) ?: kseal_data_params_ok(params);
@@ -574,7 +605,8 @@ int kseal_data_asym_verify(struct kernel_pkey_params *params,
 			   const void *in, const void *in2)
 {
 	u8 mac[KSEAL_MAC_SIZE];
-	const struct kseal_data *d;
+	struct kseal_data_ver *v;
+	struct kseal_data *d;
 	const u8 *sig = in2;
 	u32 version;
 	int ret;
@@ -588,11 +620,11 @@ int kseal_data_asym_verify(struct kernel_pkey_params *params,
 	down_read(&params->key->sem);
 	d = kseal_data_get(params->key, &ret);
 	if (d) {
-		if (version < d->min || version > d->cur)
-			ret = -EKEYREJECTED;
-		else
-			ret = kseal_hmac(d->v[version - d->min].mac, in,
-					 params->in_len, mac);
+		v = version < d->min || version > d->cur ? NULL :
+			&d->v[version - d->min];
+		ret = v ? kseal_data_ver_ready(v, d->key_len) : -EKEYREJECTED;
+		if (!ret)
+			ret = kseal_hmac(v->mac, in, params->in_len, mac);
 		if (!ret && crypto_memneq(mac, sig + 4, sizeof(mac)))
 			ret = -EKEYREJECTED;
 	}

@@ -3,8 +3,8 @@
  * Data keys: random secrets made in the kernel, wrapped (AES-256-GCM) under
  * a key derived from a loaded sealed key. Loading one costs no TPM command.
  * Each key holds versions min..cur; each version has its own AES-GCM and
- * HMAC transforms, keyed once, used by keyctl pkey_* without exposing the
- * key to user space.
+ * HMAC transforms, keyed on first use and kept, used by keyctl pkey_*
+ * without exposing the key to user space.
  */
 #ifndef KSEAL_DATA_H
 #define KSEAL_DATA_H
@@ -30,6 +30,7 @@ int key_task_permission(const key_ref_t key_ref, const struct cred *cred,
 struct kseal_data_ver {
 	u32 version;
 	u8 key[KSEAL_DATA_KEY_MAX];
+	/* Both NULL until the version's first use; mac is set last. */
 	struct crypto_aead *gcm;	/* HMAC(key, "kseal enc v1") */
 	struct crypto_shash *mac;	/* HMAC(key, "kseal mac v1") */
 };

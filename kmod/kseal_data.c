@@ -129,26 +129,13 @@ static int kseal_data_ver_ready(struct kseal_data_ver *v, u32 key_len)
 	return ret;
 }
 
-/* The AES-GCM transform of the wrapping key of @sealed. */
-static struct crypto_aead *kseal_data_wrap_tfm(struct key *sealed)
-{
-	struct crypto_aead *gcm;
-	u8 wk[KSEAL_KDF_SIZE];
-	int ret;
-
-	ret = kseal_sealed_derive(sealed, "kseal wrap v1", wk);
-	gcm = ret ? ERR_PTR(ret) : kseal_gcm_new(wk);
-	memzero_explicit(wk, sizeof(wk));
-	return gcm;
-}
-
 /* Wrap every version of @d under @sealed into a new blob in d->hdr. */
 static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 {
 	u8 out[KSEAL_DATA_KEY_MAX + KSEAL_DATA_TAG_SIZE];
 	u8 aad[KSEAL_DATA_AAD_SIZE];
 	struct kseal_data_blob *b;
-	struct crypto_aead *gcm;
+	struct kseal_wrap *wrap;
 	ssize_t n;
 	u8 *buf;
 	int ret;
@@ -160,9 +147,9 @@ static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 	ret = kseal_sealed_id(sealed, d->wrap_id);
 	if (ret)
 		goto out_blob;
-	gcm = kseal_data_wrap_tfm(sealed);
-	if (IS_ERR(gcm)) {
-		ret = PTR_ERR(gcm);
+	wrap = kseal_sealed_wrap_get(sealed);
+	if (IS_ERR(wrap)) {
+		ret = PTR_ERR(wrap);
 		goto out_blob;
 	}
 	b->creator_version = KSEAL_VERSION_CODE;
@@ -177,10 +164,10 @@ static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 		get_random_bytes(b->v[i].nonce, KSEAL_DATA_NONCE_SIZE);
 		ret = kseal_data_blob_aad(b, b->v[i].version, aad);
 		if (!ret)
-			ret = kseal_gcm_seal(gcm, b->v[i].nonce, aad, sizeof(aad),
+			ret = kseal_gcm_seal(wrap->gcm, b->v[i].nonce, aad, sizeof(aad),
 					     d->v[i].key, d->key_len, out);
 		if (ret)
-			goto out_tfm;
+			goto out_wrap;
 		memcpy(b->v[i].ct, out, d->key_len);
 		memcpy(b->v[i].tag, out + d->key_len, KSEAL_DATA_TAG_SIZE);
 	}
@@ -188,19 +175,19 @@ static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 	buf = n ? kmalloc(n, GFP_KERNEL) : NULL;
 	if (!buf) {
 		ret = n ? -ENOMEM : -EINVAL;
-		goto out_tfm;
+		goto out_wrap;
 	}
 	n = kseal_data_blob_write(b, buf, n);
 	if (n < 0) {
 		kfree(buf);
 		ret = n;
-		goto out_tfm;
+		goto out_wrap;
 	}
 	kfree(d->hdr.blob);
 	d->hdr.blob = buf;
 	d->hdr.blob_len = n;
-out_tfm:
-	crypto_free_aead(gcm);
+out_wrap:
+	kseal_wrap_put(wrap);
 out_blob:
 	memzero_explicit(out, sizeof(out));
 	kfree(b);
@@ -212,22 +199,22 @@ static int kseal_data_unwrap(struct kseal_data *d,
 			     const struct kseal_data_blob *b, struct key *sealed)
 {
 	u8 aad[KSEAL_DATA_AAD_SIZE];
-	struct crypto_aead *gcm;
+	struct kseal_wrap *wrap;
 	int ret = 0;
 	u32 i;
 
-	gcm = kseal_data_wrap_tfm(sealed);
-	if (IS_ERR(gcm))
-		return PTR_ERR(gcm);
+	wrap = kseal_sealed_wrap_get(sealed);
+	if (IS_ERR(wrap))
+		return PTR_ERR(wrap);
 	for (i = 0; i < b->count && !ret; i++) {
 		d->v[i].version = b->v[i].version;
 		ret = kseal_data_blob_aad(b, b->v[i].version, aad);
 		if (!ret)
-			ret = kseal_gcm_open(gcm, b->v[i].nonce, aad, sizeof(aad),
+			ret = kseal_gcm_open(wrap->gcm, b->v[i].nonce, aad, sizeof(aad),
 					     b->v[i].ct, b->key_len, b->v[i].tag,
 					     d->v[i].key);
 	}
-	crypto_free_aead(gcm);
+	kseal_wrap_put(wrap);
 	return ret;
 }
 

@@ -28,6 +28,7 @@
 #include <kseal/version.h>
 
 #include "kseal_blob.h"
+#include "kseal_crypto.h"
 #include "kseal_kdf.h"
 #include "kseal_policy.h"
 #include "kseal_sealed.h"
@@ -36,6 +37,8 @@
 
 /* Label of the key id that blobs carry and data blobs refer to. */
 #define KSEAL_ID_LABEL		"kseal id v1"
+/* Label of the key that wraps data keys. */
+#define KSEAL_WRAP_LABEL	"kseal wrap v1"
 /* Whole policy sessions tried when the PCRs change during one. */
 #define KSEAL_PCR_RETRIES	3
 
@@ -44,6 +47,7 @@ struct kseal_reg {
 	struct list_head node;
 	struct key *key;
 	u8 id[KSEAL_SEALED_ID_SIZE];
+	struct kseal_wrap *wrap;	/* made on first use; a reference */
 };
 
 static LIST_HEAD(kseal_registry);
@@ -246,7 +250,57 @@ void kseal_sealed_forget(struct key *key)
 		key->payload.data[1] = NULL;
 	}
 	mutex_unlock(&kseal_registry_lock);
+	if (reg)
+		kseal_wrap_put(reg->wrap);
 	kfree(reg);
+}
+
+void kseal_wrap_put(struct kseal_wrap *w)
+{
+	if (w && refcount_dec_and_test(&w->ref)) {
+		crypto_free_aead(w->gcm);
+		kfree(w);
+	}
+}
+
+static struct kseal_wrap *kseal_wrap_new(struct key *key)
+{
+	struct kseal_wrap *w;
+	u8 wk[KSEAL_KDF_SIZE];
+	int ret;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return ERR_PTR(-ENOMEM);
+	refcount_set(&w->ref, 1);
+	ret = kseal_sealed_derive(key, KSEAL_WRAP_LABEL, wk);
+	w->gcm = ret ? ERR_PTR(ret) : kseal_gcm_new(wk);
+	memzero_explicit(wk, sizeof(wk));
+	if (IS_ERR(w->gcm)) {
+		ret = PTR_ERR(w->gcm);
+		kfree(w);
+		return ERR_PTR(ret);
+	}
+	return w;
+}
+
+struct kseal_wrap *kseal_sealed_wrap_get(struct key *key)
+{
+	struct kseal_wrap *w;
+	struct kseal_reg *reg;
+
+	mutex_lock(&kseal_registry_lock);
+	reg = key->payload.data[1];
+	w = reg ? reg->wrap : ERR_PTR(-EKEYREVOKED);
+	if (!w) {
+		w = kseal_wrap_new(key);
+		if (!IS_ERR(w))
+			reg->wrap = w;
+	}
+	if (!IS_ERR(w))
+		refcount_inc(&w->ref);
+	mutex_unlock(&kseal_registry_lock);
+	return w;
 }
 
 int kseal_sealed_new(struct key *key, const struct kseal_opts *o)

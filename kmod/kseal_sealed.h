@@ -6,7 +6,9 @@
 #ifndef KSEAL_SEALED_H
 #define KSEAL_SEALED_H
 
+#include <crypto/aead.h>
 #include <linux/key.h>
+#include <linux/refcount.h>
 #include <linux/seq_file.h>
 #include <kseal/limits.h>
 
@@ -49,6 +51,22 @@ struct key *kseal_sealed_find_by_id(const u8 *id);
 int kseal_sealed_id(struct key *key, u8 *id);
 /* out = HMAC-SHA256(secret, label), 32 bytes. */
 int kseal_sealed_derive(struct key *key, const char *label, u8 *out);
+
+/*
+ * The AES-256-GCM transform keyed with the key that wraps data keys
+ * (HMAC(secret, "kseal wrap v1")). It is made on first use and kept while
+ * the sealed key is loaded, so thousands of data keys loaded at boot
+ * derive and key it once. Refcounted: revoke drops the sealed key's
+ * reference, operations in flight finish with theirs.
+ */
+struct kseal_wrap {
+	refcount_t ref;
+	struct crypto_aead *gcm;
+};
+
+/* A reference to @key's wrap transform (kseal_wrap_put() it) or ERR_PTR. */
+struct kseal_wrap *kseal_sealed_wrap_get(struct key *key);
+void kseal_wrap_put(struct kseal_wrap *w);
 /* True if @key is a positive kseal key of the sealed kind (under RCU). */
 bool kseal_key_is_sealed(const struct key *key);
 

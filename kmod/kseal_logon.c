@@ -53,8 +53,11 @@ struct kseal_logon *kseal_logon_publish(const char *desc, const u8 *data,
 	const struct cred *cred = current_cred();
 	struct kseal_logon *l;
 
-	if (!cred->session_keyring)
+	if (!cred->session_keyring) {
+		pr_info_ratelimited("logon=%s: the caller has no session keyring to hold it (keyctl new_session, or any access to @s, makes one)\n",
+				    desc);
 		return ERR_PTR(-ENOKEY);
+	}
 	if (len > sizeof(l->data) || strlen(desc) >= sizeof(l->desc))
 		return ERR_PTR(-EINVAL);
 	l = kzalloc(sizeof(*l), GFP_KERNEL);

@@ -242,6 +242,8 @@ int cmd_create(int argc, char **argv)
 		rc = KX_STATE;
 		goto out;
 	}
+	if (a.logon)
+		kb->session_ring();
 	s = kb->add(KSEAL_KEY_TYPE, a.name, payload, strlen(payload), ring);
 	if (s < 0) {
 		kerr("create: add_key of '%s' failed: %s; %s", a.name,
@@ -249,6 +251,8 @@ int cmd_create(int argc, char **argv)
 		rc = KX_KERNEL;
 		goto out;
 	}
+	if (a.logon)
+		link_logon(ring, a.name, a.logon);
 	blob = key_read_blob(s);
 	if (!blob) {
 		kerr("create: reading the blob of '%s' failed: %s; the key is loaded but not saved, unlink it and retry",

@@ -14,6 +14,9 @@
 
 typedef int32_t kserial_t;
 
+/* The caller's session keyring (KEY_SPEC_SESSION_KEYRING). */
+#define KB_SESSION_RING ((kserial_t)-3)
+
 struct kb_entry {
 	kserial_t serial;
 	char type[32];
@@ -40,6 +43,11 @@ struct kbackend {
 	long (*link)(kserial_t key, kserial_t ring);
 	long (*unlink)(kserial_t key, kserial_t ring);
 	long (*revoke)(kserial_t key);
+	/*
+	 * Makes sure the caller has a session keyring, where the module puts
+	 * logon keys: a process without one gets the user session keyring.
+	 */
+	long (*session_ring)(void);
 	/* Extends @pcr with a random value through the module (lock). */
 	long (*lock_pcr)(unsigned int pcr);
 };

@@ -124,6 +124,12 @@ static long ku_revoke(kserial_t key)
 	return keyctl_revoke(key);
 }
 
+/* The first access installs the user session keyring if there is none. */
+static long ku_session_ring(void)
+{
+	return keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
+}
+
 static long ku_lock_pcr(unsigned int pcr)
 {
 	char buf[16];
@@ -155,6 +161,7 @@ static const struct kbackend keyutils_backend = {
 	.link = ku_link,
 	.unlink = ku_unlink,
 	.revoke = ku_revoke,
+	.session_ring = ku_session_ring,
 	.lock_pcr = ku_lock_pcr,
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kbackend.h"
 #include "ksealctl.h"
@@ -76,6 +77,30 @@ static char *load_payload(const struct kkey *k, const char *pass)
 	return p;
 }
 
+/*
+ * The module makes a data key's logon key in the session keyring of the
+ * process that adds the kseal key, just after add_key returns. That
+ * session ends with ksealctl (a boot unit's private session keyring
+ * too), so the logon key is linked into the kseal keyring, where root's
+ * dm-crypt setups find it through the user keyring. Not fatal: the data
+ * key itself is loaded either way.
+ */
+void link_logon(int32_t ring, const char *name, const char *desc)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	kserial_t l = -1;
+	int i;
+
+	for (i = 0; i < 300 && l < 0; i++) {
+		l = kb->search(KB_SESSION_RING, "logon", desc);
+		if (l < 0)
+			nanosleep(&tick, NULL);
+	}
+	if (l < 0 || kb->link(l, ring) < 0)
+		kerr("warning: %s: logon key %s not linked into keyring '%s': %s; dm-crypt outside this session will not find it (see dmesg)",
+		     name, desc, g.keyring, strerror(l < 0 ? ENOKEY : errno));
+}
+
 int32_t load_one(int32_t ring, const struct kkey *k, const char *pass)
 {
 	char *payload = load_payload(k, pass);
@@ -86,9 +111,13 @@ int32_t load_one(int32_t ring, const struct kkey *k, const char *pass)
 		errno = ENOMEM;
 		return -1;
 	}
+	if (k->kind == KIND_DATA && k->logon[0])
+		kb->session_ring();
 	s = kb->add(KSEAL_KEY_TYPE, k->name, payload, strlen(payload), ring);
 	saved = errno;
 	free_secret(payload);	/* it may hold the recovery passphrase */
+	if (s >= 0 && k->kind == KIND_DATA && k->logon[0])
+		link_logon(ring, k->name, k->logon);
 	errno = saved;
 	return s;
 }

@@ -22,6 +22,7 @@
 #include "ksealctl.h"
 
 #define USER_RING (-4)
+#define SESSION_RING (-3)
 
 static json_object *db;
 static int dbfd = -1;
@@ -294,6 +295,9 @@ static kserial_t f_add(const char *type, const char *desc,
 	if (db_open())
 		return -1;
 	s = f_add_locked(type, desc, payload, ring);
+	/* Like the module: a logon key in the caller's session keyring. */
+	if (s >= 0 && payload && strstr(payload, " logon="))
+		new_key("logon", strstr(payload, " logon=") + 7, "", SESSION_RING);
 	db_close(s >= 0);
 	return s;
 }
@@ -357,6 +361,11 @@ static long f_read(kserial_t key, char **out)
 	(*out)[2 * n] = '\0';
 	db_close(false);
 	return (long)(2 * n);
+}
+
+static long f_session_ring(void)
+{
+	return SESSION_RING;
 }
 
 static kserial_t f_search(kserial_t ring, const char *type, const char *desc)
@@ -496,6 +505,7 @@ static const struct kbackend fake_backend = {
 	.link = f_link,
 	.unlink = f_unlink,
 	.revoke = f_revoke,
+	.session_ring = f_session_ring,
 	.lock_pcr = f_lock_pcr,
 };
 

@@ -91,6 +91,15 @@ ok $? "a passphrase with a space is refused"
 k -q create d1 --wrapped-by root --logon dm:d1 2>"$T/err" &&
 	k -q create d2 --wrapped-by root --bytes 32 2>>"$T/err"
 ok $? "create two data keys"
+python3 - "$KSEAL_FAKE_KEYRING" <<'PY'
+import json, sys
+db = json.load(open(sys.argv[1]))
+keys = db["keys"]
+ring = [k for k in keys if k["type"] == "keyring" and k["desc"] == "kseal"][0]
+logon = [k for k in keys if k["type"] == "logon" and k["desc"] == "dm:d1"]
+assert len(logon) == 1 and ring["serial"] in logon[0]["rings"], logon
+PY
+ok $? "the logon key of a data key is linked into the kseal keyring"
 k create d3 --wrapped-by nosuch >/dev/null 2>"$T/err"; [ $? = 1 ]
 ok $? "data key under an unknown sealed key is refused"
 k create d1 --wrapped-by root >/dev/null 2>"$T/err"; [ $? = 1 ]

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # ksealctl against the real module and a fresh swtpm: provision, status on
 # a healthy and on a broken setup, create, list, load across reboots,
-# reseal, rotate, lock, concurrent runs, shred. (Host tests in
+# reseal, rotate, lock, concurrent runs, shred; data keys under a sealed
+# key, their logon export, and their rewrap when the sealed key rotates. (Host tests in
 # tests/helper/ cover argument parsing, JSON and kill -9 atomicity.)
 vm_disk_new H
 
@@ -31,6 +32,14 @@ check "concurrent creates both land" sh -c \
 	"$K create c1 & $K create c2 & wait; $K list | grep -q '^c1 ' && $K list | grep -q '^c2 '"
 check "no damaged or stray file after concurrent runs" sh -c \
 	"! $K list 2>&1 | grep -qi damaged && [ \$(ls /data/kseal/current | wc -l) = 4 ]"
+check "create a data key with a logon export" $K create disk --wrapped-by root --logon kseal:disk
+check "create a second data key" $K create app --wrapped-by root --bytes 32
+check "the logon key is linked into the kseal keyring" \
+	keyctl search %:kseal logon kseal:disk
+check "list --json: the data keys, wrapped by root" sh -c \
+	"[ \$($K list --json | grep -o '\"wrapped_by\":\"root\"' | wc -l) = 2 ]"
+check "a data key encrypts through keyctl pkey_encrypt" sh -c \
+	"head -c 32 /dev/urandom > /data/p && keyctl pkey_encrypt \$(keyctl search %:kseal kseal app) 0 /data/p > /data/c && [ -s /data/c ]"
 GUEST
 
 vm_boot --tpm default --disk H "helper: reboot, load, reseal, rotate, lock" <<'GUEST'
@@ -38,12 +47,17 @@ K="ksealctl --state-dir /data/kseal --conf /dev/null"
 kseal_insmod
 check "nothing loaded after the reboot" sh -c "! grep -q ' kseal ' /proc/keys"
 check "load --all loads every key" $K load --all
-check "list shows all four loaded" sh -c \
-	"[ \$($K list --json | grep -o '\"loaded\":true' | wc -l) = 4 ]"
+check "list shows all six loaded" sh -c \
+	"[ \$($K list --json | grep -o '\"loaded\":true' | wc -l) = 6 ]"
 check "load --all again leaves loaded keys alone" $K load --all
 check "reseal root to PCRs 7 and 8" sh -c "$K reseal root --pcrs 7,8 && $K list | grep root | grep -q 'pcrs=7,8'"
 check_fails "does not keep" "reseal of a key with recovery needs the passphrase again" $K reseal backup
 check "rotate a sealed key" sh -c "$K rotate c1 && $K list | grep '^c1 ' | grep -q ' 2 '"
+check "rotate a data key: the old ciphertext still decrypts" sh -c \
+	"$K rotate app && grep -q ' app: data v2 min=1 ' /proc/keys && keyctl pkey_decrypt \$(keyctl search %:kseal kseal app) 0 /data/c | cmp - /data/p"
+check "rotate the sealed key that wraps them" sh -c "$K rotate root && $K list | grep '^root ' | grep -q ' 2 '"
+check "the saved blob of a data key is its rewrapped one" sh -c \
+	"keyctl pipe \$(keyctl search %:kseal kseal app) | grep -qf - /data/kseal/current/app.json"
 check "lock extends the lock PCR" sh -c "$K lock && grep -qw 15 /sys/kernel/kseal/lock"
 GUEST
 
@@ -51,6 +65,9 @@ vm_boot --tpm default --disk H "helper: broken setup, shred" <<'GUEST'
 K="ksealctl --state-dir /data/kseal --conf /dev/null"
 kseal_insmod
 check "the rotated and resealed set loads after a reboot" $K load --all
+check "the rewrapped data key decrypts what it encrypted before" sh -c \
+	"keyctl pkey_decrypt \$(keyctl search %:kseal kseal app) 0 /data/c | cmp - /data/p"
+check "load --all linked the logon key again" keyctl search %:kseal logon kseal:disk
 tpm2 evictcontrol -Q -C o -c 0x81000100
 check "status warns when the parent key is gone (exit 6)" \
 	sh -c "$K status > /tmp/st; rc=\$?; cat /tmp/st; [ \$rc = 6 ] && grep -q '^WARN *parent ' /tmp/st"

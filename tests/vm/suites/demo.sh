@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The main job, end to end, narrated with real commands and their real
-# output: provision the TPM, create a sealed machine key, reboot and load
-# keys with the boot unit's own command lines, lock, try a copied blob on a
-# second machine, survive a firmware update with the recovery passphrase,
-# rotate, shred. Every step is an assertion (OK/FAIL as TAP), so the demo
+# output: provision the TPM, create a sealed machine key and a volume key
+# under it, open a dm-crypt volume with it and write a file, reboot and
+# load keys with the boot unit's own command lines, lock, read the file
+# back, try a copied blob on a second machine, survive a firmware update
+# with the recovery passphrase, rotate (the volume key is rewrapped),
+# reboot, shred. Every step is an assertion (OK/FAIL as TAP), so the demo
 # also runs in `make check`.
 vm_disk_new D
+vm_disk_new V 16
 
 # Shared by every boot: narration helpers and the admin's command line.
 cat > "$VM_DIR/demo-lib.sh" <<'LIB'
@@ -52,6 +55,18 @@ boot_unit() {
 		step "boot unit: $line" $line --state-dir /data/kseal --conf /data/kseal.conf
 	done < /tmp/unit.lines
 }
+# The encrypted volume on the second disk, keyed by the logon key.
+open_volume() {
+	modprobe dm_crypt &&
+	dmsetup create vol --table "0 $(blockdev --getsz /dev/vdb) crypt aes-xts-plain64 :64:logon:kseal:vol 0 /dev/vdb 0" &&
+	dmsetup mknodes vol
+}
+read_file() {
+	mkdir -p /mnt && mount -o ro /dev/mapper/vol /mnt && cat /mnt/report.txt
+	rc=$?
+	umount /mnt
+	return $rc
+}
 # A new firmware measures something else into PCR 8 at every boot.
 new_firmware() {
 	tpm2 pcrextend 8:sha256=$(printf 'firmware v2' | sha256sum | cut -d' ' -f1)
@@ -60,7 +75,7 @@ LIB
 
 vm_disk_put D "$VM_DIR/demo-lib.sh" demo-lib.sh
 
-vm_boot --tpm default --disk D "demo: provision and create" <<'GUEST'
+vm_boot --tpm default --disk D --disk2 V "demo: provision and create" <<'GUEST'
 . /data/demo-lib.sh
 kseal_insmod
 printf 'LOCK_PCR=15\n' > /data/kseal.conf
@@ -73,16 +88,31 @@ step "create the machine key, sealed to PCRs 7 and 8, lockable through PCR 15, w
 step "list: what is on disk and in the kernel" $K list
 step "the kernel shows the policy, never key bytes" grep kseal /proc/keys
 step "the state directory holds only the sealed blob" sh -c 'ls -l /data/kseal/current/ && head -c 120 /data/kseal/current/machine.json; echo'
+say "a volume key for an encrypted disk, wrapped by the machine key"
+step "create the volume key (64 bytes for aes-xts), offered to dm-crypt as logon key kseal:vol" \
+	$K create vol --wrapped-by machine --bytes 64 --logon kseal:vol
+step "the logon key is in the kseal keyring" keyctl search %:kseal logon kseal:vol
+refused "" "and nobody can read it" sh -c 'keyctl pipe $(keyctl search %:kseal logon kseal:vol)'
+step "open the dm-crypt volume with it" open_volume
+step "the table names the key, never its bytes" sh -c \
+	'dmsetup table --showkeys vol | tee /dev/stderr | grep -q ":64:logon:kseal:vol 0 "'
+step "make a file system and write a file" sh -c \
+	'mke2fs -q /dev/mapper/vol && mkdir -p /mnt && mount /dev/mapper/vol /mnt && echo "Q3 results: confidential" > /mnt/report.txt && umount /mnt'
+step "close the volume" dmsetup remove vol
+step "the disk itself holds only ciphertext" sh -c '! grep -q "Q3 results" /dev/vdb'
 GUEST
 
-vm_boot --tpm default --disk D "demo: reboot, boot unit loads and locks" <<'GUEST'
+vm_boot --tpm default --disk D --disk2 V "demo: reboot, boot unit loads and locks" <<'GUEST'
 . /data/demo-lib.sh
 kseal_insmod
 say "after a reboot: the boot unit (kseal-load.service) runs"
 unit_lines | sed 's/^/#   unit: /'
 boot_unit
-step "the machine key is back" sh -c "$K list | grep machine"
+step "the machine key and the volume key are back" sh -c "$K list | grep -e machine -e vol"
 step "PCR 15 is locked for this boot" grep -qw 15 /sys/kernel/kseal/lock
+step "the volume opens with the key the boot unit loaded" open_volume
+step "the file reads back" read_file
+step "close the volume" dmsetup remove vol
 say "after lock, not even root can unseal a copy of the blob"
 refused "rejected" "a second load of the machine key's blob, after lock" \
 	sh -c 'keyctl add kseal copy "load $(sed -n "s/.*\"blob\":\"\([0-9a-f]*\)\".*/\1/p" /data/kseal/current/machine.json)" @u'
@@ -108,23 +138,29 @@ say "a firmware update changes PCR 8"
 step "new firmware measures into PCR 8" new_firmware
 refused "PCR" "load refuses: the PCRs differ" $K load machine
 step "the recovery passphrase loads it" $K load machine --recovery-fd 3 3</data/recovery.pass
+step "the volume key loads under it, with no TPM command" sh -c \
+	't=$(cat /sys/kernel/kseal/stats/tpm_commands); '"$K"' load vol && [ "$(cat /sys/kernel/kseal/stats/tpm_commands)" = "$t" ]'
 step "reseal to the new PCR values, keeping the recovery passphrase" \
 	$K reseal machine --recovery-fd 3 3</data/recovery.pass
-step "rotate the machine key: a new sealed key replaces it" \
+step "rotate the machine key: a new sealed key replaces it, the volume key is rewrapped in the kernel" \
 	$K rotate machine --recovery-fd 3 3</data/recovery.pass
 step "list" $K list
 GUEST
 
-vm_boot --tpm default --disk D "demo: reboot with the new firmware" <<'GUEST'
+vm_boot --tpm default --disk D --disk2 V "demo: reboot with the new firmware" <<'GUEST'
 . /data/demo-lib.sh
 kseal_insmod
 step "the new firmware measures again at boot" new_firmware
 boot_unit
 step "the rotated machine key loads without the passphrase" sh -c "$K list | grep machine"
+step "the volume opens with the rewrapped volume key" open_volume
+step "the file still reads back" read_file
+step "close the volume" dmsetup remove vol
 say "decommissioning: shred"
 step "keep a copy of the blobs, as a thief would" cp -r /data/kseal /data/stolen
 step "shred every key" $K shred --yes
 refused "" "the copied blobs never load again, even with the same PCRs" \
 	ksealctl --state-dir /data/stolen --conf /dev/null load --all
 step "the kernel holds no kseal key" sh -c '! grep -q " kseal " /proc/keys'
+refused "" "and the volume cannot be opened any more" open_volume
 GUEST

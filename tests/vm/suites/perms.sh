@@ -14,7 +14,9 @@
 # - creating or loading sealed keys needs CAP_SYS_ADMIN in the initial
 #   user namespace: nobody, and root in a user namespace, get EPERM;
 # - lock is mode 0600 root: nobody cannot open it (EACCES); root in a
-#   user namespace can open it but the write is refused (EPERM).
+#   user namespace can open it but the write is refused (EPERM);
+# - a keyring root may only search receives no new kseal key (EACCES),
+#   and root's key quota gives EDQUOT at the limit, returned after GC.
 vm_boot --tpm default "permissions: another uid, root in a user namespace" <<'GUEST'
 check "setup: parent key" tpm_make_parent
 kseal_insmod
@@ -69,5 +71,35 @@ check "userns root: nothing was locked" sh -c '[ -z "$(cat /sys/kernel/kseal/loc
 check "root: still reads, reseals and revokes its key" sh -c \
 	"keyctl pipe $K >/dev/null && keyctl update $K 'update reseal' && keyctl revoke $K"
 check "only root's key was ever made" sh -c '[ "$(cat /sys/kernel/kseal/stats/creates)" = 1 ]'
+
+# A keyring the caller may only search cannot receive a new key
+# (the CVE-2017-17807 pattern): not a sealed key, not a data key.
+R=$(keyctl newring searchonly @u)
+keyctl add kseal w "new 32" @u >/dev/null
+keyctl setperm "$R" 0x08000000
+check_fails "add_key: Permission denied\$" "search-only keyring: no new sealed key in it: EACCES" \
+	keyctl add kseal s "new 32" "$R"
+check_fails "add_key: Permission denied\$" "search-only keyring: no new data key in it: EACCES" \
+	keyctl add kseal d "new 32 wrap=w" "$R"
+check "search-only keyring: nothing was created" sh -c \
+	'[ "$(cat /sys/kernel/kseal/stats/creates)" = 2 ]'
+
+# Quota: root's key count limit gives EDQUOT exactly at the limit, and
+# the quota comes back once the keys are gone (garbage collected).
+# /proc/key-users, uid 0: "0: usage nkeys/nikeys qnkeys/maxkeys ...".
+root_keys() { awk '$1 == "0:" { split($4, a, "/"); print a[1] }' /proc/key-users; }
+Q=$(keyctl newring quota @u)
+used=$(root_keys)
+old_max=$(cat /proc/sys/kernel/keys/root_maxkeys)
+echo $((used + 2)) > /proc/sys/kernel/keys/root_maxkeys
+check "quota: two data keys fit below the limit" sh -c \
+	"keyctl add kseal q1 'new 32 wrap=w' $Q && keyctl add kseal q2 'new 32 wrap=w' $Q"
+check_fails "add_key: Disk quota exceeded\$" "quota: the next one is EDQUOT" \
+	keyctl add kseal q3 "new 32 wrap=w" "$Q"
+keyctl clear "$Q"
+check "quota: returned after the keys are unlinked and collected" sh -c \
+	"for i in \$(seq 50); do [ \$(awk '\$1 == \"0:\" { split(\$4, a, \"/\"); print a[1] }' /proc/key-users) = $used ] && exit 0; sleep 0.1; done; exit 1"
+check "quota: a key fits again" keyctl add kseal q4 "new 32 wrap=w" "$Q"
+echo "$old_max" > /proc/sys/kernel/keys/root_maxkeys
 check "the module unloads" rmmod kseal
 GUEST

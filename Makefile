@@ -9,6 +9,7 @@
 # make C=1 W=1    sparse and extra warnings (passed to kbuild)
 # make dkms-install   install the module with DKMS;  make deb   Debian packages
 # make sign KEY=... CERT=...   sign kmod/kseal.ko with the kernel's sign-file
+# make bench      benchmarks in the VM: a table, and bench-results.json
 
 KSEAL_CACHE ?= /var/cache/kseal
 export KSEAL_CACHE
@@ -77,6 +78,13 @@ demo: deps-if-needed
 	$(MAKE) all
 	tests/vm/run demo
 
+# The benchmark boot lives in tests/bench/, not among the suites make
+# check runs.
+bench: deps-if-needed
+	$(MAKE) -s all
+	$(MAKE) -C tests/bench
+	KDIR=$(KDIR) tests/vm/run --suite-file tests/bench/bench.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C userspace clean
@@ -84,6 +92,8 @@ clean:
 	-$(MAKE) -C tests/helper clean
 	-[ -f tests/unit/Makefile ] && $(MAKE) -C tests/unit clean
 	-[ -f tests/fuzz/Makefile ] && $(MAKE) -C tests/fuzz clean
+	-$(MAKE) -C tests/bench clean
 
 .PHONY: all module helper selftests kdir-ok print-kdir deps deps-if-needed \
-	check vm vm-shell demo clean debug-kernel check-debug dkms-install deb sign
+	check vm vm-shell demo clean debug-kernel check-debug dkms-install deb sign \
+	bench

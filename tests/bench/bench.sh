@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The benchmark boot, sourced by tests/vm/run --suite-file (make bench).
+# Kept out of tests/vm/suites/ because every suite there runs in make check,
+# and a benchmark is no test. Writes bench-results.json in the repository.
+#
+# The guest gets, on top of the test initramfs: kseal_bench with its
+# libraries (libcrypto, libkeyutils) and the upstream trusted.ko built by
+# trusted-ko.sh; a trusted.ko that cannot be built leaves its rows empty.
+
+bench_dir="$repo/tests/bench"
+if [ ! -x "$bench_dir/kseal_bench" ]; then
+	vm_note_fail "bench: tests/bench/kseal_bench is not built (make -C tests/bench)"
+	return
+fi
+bench_kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort | tail -n1)}
+trusted_ko=$("$bench_dir/trusted-ko.sh" "$bench_kdir") ||
+	echo "# bench: the trusted key type is left out (see the line above)"
+
+stage="$VM_DIR/bench-stage"
+mkdir -p "$stage/tests" "$stage/lib"
+cp "$bench_dir/kseal_bench" "$stage/tests/"
+[ -n "$trusted_ko" ] && cp "$trusted_ko" "$stage/lib/trusted.ko"
+# Libraries the base initramfs may not carry (libcrypto comes with tpm2-tools
+# today, but that is not a promise).
+ldd "$bench_dir/kseal_bench" | awk '/=>/ { print $3 }' | while read -r lib; do
+	[ -e "$lib" ] || continue
+	mkdir -p "$stage$(dirname "$lib")"
+	cp -L "$lib" "$stage$lib"
+done
+(cd "$stage" && find . | cpio -o -H newc --quiet) > "$VM_DIR/bench.cpio"
+cat "$VM_INITRD" "$VM_DIR/bench.cpio" > "$VM_DIR/bench-initrd.cpio"
+VM_INITRD="$VM_DIR/bench-initrd.cpio"
+
+# Two vCPUs: the "2 processes" rows need them. Slow guest: long timeout.
+VM_SMP=2
+vm_disk_new bench 64
+vm_boot --disk bench --timeout 1500 "benchmark" <<'GUEST'
+tpm_make_parent || exit 1
+kseal_insmod || exit 1
+targ=""
+if [ -f /lib/trusted.ko ]; then
+	if insmod /lib/trusted.ko; then targ=-t; else echo "# bench: trusted.ko did not load"; fi
+fi
+# The tpm2-tools baseline: a 32-byte secret sealed under the SRK, bound to
+# PCR 7 like the kseal keys, without userwithauth (policy only).
+cd /tmp &&
+tpm2 createpolicy -Q --policy-pcr -l sha256:7 -L pcr7.pol &&
+head -c 32 /dev/urandom > u.secret &&
+tpm2 create -Q -C 0x81000001 -L pcr7.pol -a 'fixedtpm|fixedparent' \
+	-i u.secret -u u.pub -r u.priv && rm -f u.secret || exit 1
+/tests/kseal_bench -o /data/bench-results.json -u /tmp/u.pub /tmp/u.priv $targ
+rc=$?
+check "benchmark ran (exit $rc)" test $rc = 0
+GUEST
+if vm_disk_get bench bench-results.json "$repo/bench-results.json"; then
+	echo "# bench: wrote $repo/bench-results.json"
+else
+	vm_note_fail "bench: no bench-results.json from the guest"
+fi

@@ -5,7 +5,7 @@
  */
 #include "kseal_hex.h"
 
-static int kseal_hex_val(char c)
+int kseal_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -27,11 +27,11 @@ int kseal_hex_decode(const char *hex, size_t hexlen, u8 *out, size_t cap)
 		return -E2BIG;
 	/* Validate first: a rejected input leaves @out untouched. */
 	for (i = 0; i < hexlen; i++)
-		if (kseal_hex_val(hex[i]) < 0)
+		if (kseal_hex_digit(hex[i]) < 0)
 			return -EINVAL;
 	for (i = 0; i < n; i++)
-		out[i] = (u8)((kseal_hex_val(hex[2 * i]) << 4) |
-			      kseal_hex_val(hex[2 * i + 1]));
+		out[i] = (u8)((kseal_hex_digit(hex[2 * i]) << 4) |
+			      kseal_hex_digit(hex[2 * i + 1]));
 	return (int)n;
 }
 

@@ -12,6 +12,9 @@
  */
 int kseal_hex_decode(const char *hex, size_t hexlen, u8 *out, size_t cap);
 
+/* The value of one hex digit (either case), or -1. */
+int kseal_hex_digit(char c);
+
 /* Encode @n bytes as 2 * @n lowercase hex digits; no NUL is written. */
 void kseal_hex_encode(const u8 *in, size_t n, char *out);
 

@@ -4,6 +4,7 @@
  * comes straight from add_key/keyctl update: it is not NUL-terminated, may
  * hold anything, and is never written to.
  */
+#include "kseal_hex.h"
 #include "kseal_options.h"
 
 struct kseal_tok {
@@ -62,17 +63,6 @@ static int kseal_parse_dec(const char *p, size_t n, u32 max, u32 *v)
 	return 0;
 }
 
-static int kseal_hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int kseal_parse_parent(const char *p, size_t n, u32 *v)
 {
 	u32 acc = 0;
@@ -81,7 +71,7 @@ static int kseal_parse_parent(const char *p, size_t n, u32 *v)
 	if (n < 3 || n > 10 || p[0] != '0' || p[1] != 'x')
 		return -EINVAL;
 	for (i = 2; i < n; i++) {
-		int d = kseal_hexdigit(p[i]);
+		int d = kseal_hex_digit(p[i]);
 
 		if (d < 0)
 			return -EINVAL;
@@ -155,7 +145,7 @@ static int kseal_parse_blob_hex(const struct kseal_tok *t,
 	if ((t->n & 1) || t->n / 2 > KSEAL_BLOB_MAX)
 		return -EINVAL;
 	for (i = 0; i < t->n; i++)
-		if (kseal_hexdigit(t->p[i]) < 0)
+		if (kseal_hex_digit(t->p[i]) < 0)
 			return -EINVAL;
 	o->blob_hex = t->p;
 	o->blob_hex_len = t->n;

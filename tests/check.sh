@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Everything `make check` runs, in order: the module build with W=1 and
-# sparse, checkpatch on the module sources, a DKMS build in private trees,
-# the Debian packages (built, linted, unpacked and tried), host unit tests,
-# helper tests,
-# short fuzzing runs, the VM suites on Debian's kernel, then the VM suites
-# on the debug kernel (built once, about 8 minutes, then cached; set
-# KSEAL_SKIP_DEBUG=1 to leave it out of a quick local run). Each part's TAP
-# is printed as it comes and counted; the last line is "N passed, N failed".
+# sparse, checkpatch on the module sources; then, while the suites of
+# tests/debug-kernel/suites run on the debug kernel in the background
+# (built once, about 8 minutes, then cached; KSEAL_SKIP_DEBUG=1 leaves them
+# out of a quick local run): a DKMS build in private trees, the Debian
+# packages (built, linted, unpacked and tried), module signing, the
+# initramfs hook, host unit tests, helper tests, short fuzzing runs and
+# every VM suite on Debian's kernel. Each part's TAP is printed as it
+# comes (the debug suites' at the end) and counted; the last line is
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,6 +77,18 @@ lint() {
 
 KDIR_RESOLVED=$(make -s --no-print-directory print-kdir)
 part "lint" lint
+# The debug-kernel suites are the longest part: they start now, beside the
+# host parts and the release suites (each QEMU, TCG, keeps about one core
+# busy), and their output is shown when everything else is done.
+if [ "${KSEAL_SKIP_DEBUG:-0}" = 1 ]; then
+	echo "# debug-kernel suites left out (KSEAL_SKIP_DEBUG=1)"
+else
+	part "debug-kernel build" scripts/debug-kernel.sh
+	dbg_log=$(mktemp)
+	dbg_suites=${SUITES:-$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/debug-kernel/suites)}
+	tests/vm/run --kernel debug $dbg_suites >"$dbg_log" 2>&1 &
+	dbg_pid=$!
+fi
 part "dkms" scripts/dkms.sh test
 part "deb" scripts/deb.sh test
 part "sign" scripts/sign.sh test "$KDIR_RESOLVED"
@@ -82,18 +96,8 @@ part "initramfs" scripts/initramfs-test.sh
 [ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
 [ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
 [ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check
-if [ "${KSEAL_SKIP_DEBUG:-0}" = 1 ]; then
-	echo "# debug-kernel suites left out (KSEAL_SKIP_DEBUG=1)"
-	part "vm" tests/vm/run ${SUITES:-}
-else
-	part "debug-kernel build" scripts/debug-kernel.sh
-	# Each QEMU (TCG) keeps about one core busy: the debug-kernel suites run
-	# beside the release ones, and their output is shown when both are done.
-	dbg_log=$(mktemp)
-	dbg_suites=${SUITES:-$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/debug-kernel/suites)}
-	tests/vm/run --kernel debug $dbg_suites >"$dbg_log" 2>&1 &
-	dbg_pid=$!
-	part "vm" tests/vm/run ${SUITES:-}
+part "vm" tests/vm/run ${SUITES:-}
+if [ -n "${dbg_pid:-}" ]; then
 	wait $dbg_pid
 	dbg_rc=$?
 	echo "# ==== vm-debug"

@@ -230,6 +230,34 @@ static int connect_backend(const char *path)
 	return fd;
 }
 
+/*
+ * swtpm does its self-test and first-use work on the first commands. On
+ * the debug kernel under TCG that can outlast the kernel's timeout for
+ * the vTPM's own start-up commands, so it happens before the vTPM exists.
+ */
+static int warm_up(int backend)
+{
+	/* TPM2_SelfTest(fullTest = YES), then TPM2_GetRandom(8). */
+	static const uint8_t cmds[][12] = {
+		{ 0x80, 0x01, 0, 0, 0, 11, 0, 0, 0x01, 0x43, 1 },
+		{ 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, 8 },
+	};
+	uint8_t rsp[BUF_MAX];
+	uint32_t size;
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (write_full(backend, cmds[i], be32(cmds[i] + 2)) ||
+		    read_full(backend, rsp, HDR_LEN))
+			return -1;
+		size = be32(rsp + 2);
+		if (size < HDR_LEN || size > BUF_MAX ||
+		    read_full(backend, rsp + HDR_LEN, size - HDR_LEN))
+			return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vtpm_proxy_new_dev dev = { .flags = VTPM_PROXY_FLAG_TPM2 };
@@ -252,6 +280,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setvbuf(log, NULL, _IOLBF, 0);
+	if (warm_up(backend)) {
+		fprintf(stderr, "tpm-proxy: the TPM behind %s does not answer\n", argv[1]);
+		return 1;
+	}
 	vtpmx = open("/dev/vtpmx", O_RDWR | O_CLOEXEC);
 	if (vtpmx < 0 || ioctl(vtpmx, VTPM_PROXY_IOC_NEW_DEV, &dev)) {
 		fprintf(stderr, "tpm-proxy: cannot create a vTPM: %s (is tpm_vtpm_proxy loaded?)\n",

@@ -83,7 +83,8 @@ proxy_tpm_start() {
 	: > /run/tpm-proxy.log
 	/tests/kseal_tpm_proxy /run/swtpm.sock /run/tpm-proxy.fault \
 		/run/tpm-proxy.log > /run/tpm-proxy.dev &
-	for _ in $(seq 100); do [ -c /dev/tpmrm0 ] && return 0; sleep 0.1; done
+	# The vTPM registers slowly on the debug kernel: allow a minute.
+	for _ in $(seq 600); do [ -c /dev/tpmrm0 ] && return 0; sleep 0.1; done
 	echo "# proxy_tpm_start: no /dev/tpmrm0"
 	return 1
 }

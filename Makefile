@@ -10,6 +10,7 @@
 # make dkms-install   install the module with DKMS;  make deb   Debian packages
 # make sign KEY=... CERT=...   sign kmod/kseal.ko with the kernel's sign-file
 # make bench      benchmarks in the VM: a table, and bench-results.json
+# make fuzz       every libFuzzer target for 300 s (FUZZ_LONG=...)
 
 KSEAL_CACHE ?= /var/cache/kseal
 export KSEAL_CACHE
@@ -59,6 +60,9 @@ check-debug: debug-kernel
 	$(MAKE) all
 	tests/vm/run --kernel debug $(SUITES)
 
+fuzz: deps-if-needed
+	$(MAKE) -C tests/fuzz fuzz
+
 vm-shell: deps-if-needed all
 	tests/vm/run --shell
 
@@ -95,5 +99,5 @@ clean:
 	-$(MAKE) -C tests/bench clean
 
 .PHONY: all module helper selftests kdir-ok print-kdir deps deps-if-needed \
-	check vm vm-shell demo clean debug-kernel check-debug dkms-install deb sign \
+	check vm vm-shell demo clean debug-kernel check-debug dkms-install deb sign fuzz \
 	bench

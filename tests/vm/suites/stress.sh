@@ -5,8 +5,7 @@
 # key uses. Afterwards: no unexpected error, the key counter agrees with
 # /proc/keys, no TPM handle is left and the module unloads. The harness
 # fails the boot on any WARNING; on the debug kernel also on lockdep,
-# KASAN and kmemleak reports. A second boot runs load_test: data keys
-# under load from 16 processes.
+# KASAN and kmemleak reports. Data keys under load: load.sh.
 VM_SMP=2
 vm_boot --tpm default "stress: concurrent sealed-key operations" <<'GUEST'
 check "setup: parent key" tpm_make_parent
@@ -116,19 +115,4 @@ check "stress: no transient object or session left in the TPM" sh -c '
 check "stress: the module unloads with keys alive" rmmod kseal
 check "stress: and no kseal key is left" sh -c '! grep -q " kseal " /proc/keys'
 GUEST
-VM_SMP=1
-
-# load_test: 16 processes x 2000 mixed data-key operations. On the debug
-# kernel KASAN's quarantine holds freed objects, so the slab check gets
-# more slack there and kmemleak's scan at the end of the boot decides.
-load_slack=$([ "${kernel:-}" = debug ] && echo 65536 || echo 4096)
-vm_tpm_new load
-VM_SMP=2
-vm_boot --tpm load --timeout 1800 "stress: 16 processes x 2000 data-key operations" < <(echo "SLACK=$load_slack"; cat <<'GUEST'
-check "setup: parent key" tpm_make_parent
-kseal_insmod
-KSEAL_LOAD_SLAB_SLACK_KIB=$SLACK ktest load_test
-check "the module unloads" rmmod kseal
-GUEST
-)
 VM_SMP=1

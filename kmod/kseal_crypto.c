@@ -73,19 +73,29 @@ static int kseal_gcm_run(struct crypto_aead *tfm, bool enc, const u8 *nonce,
 	return ret;
 }
 
+/* The private linear copy: @aad, then @in, then room for the tag. */
+static u8 *kseal_gcm_stage(const u8 *aad, size_t aad_len, const u8 *in,
+			   size_t len)
+{
+	u8 *buf = kmalloc(aad_len + len + KSEAL_GCM_TAG_SIZE, GFP_KERNEL);
+
+	if (buf) {
+		memcpy(buf, aad, aad_len);
+		memcpy(buf + aad_len, in, len);
+	}
+	return buf;
+}
+
 int kseal_gcm_seal(struct crypto_aead *tfm, const u8 *nonce,
 		   const u8 *aad, size_t aad_len,
 		   const u8 *in, size_t len, u8 *out)
 {
-	size_t size = aad_len + len + KSEAL_GCM_TAG_SIZE;
 	u8 *buf;
 	int ret;
 
-	buf = kmalloc(size, GFP_KERNEL);
+	buf = kseal_gcm_stage(aad, aad_len, in, len);
 	if (!buf)
 		return -ENOMEM;
-	memcpy(buf, aad, aad_len);
-	memcpy(buf + aad_len, in, len);
 	ret = kseal_gcm_run(tfm, true, nonce, buf, aad_len, len);
 	if (!ret)
 		memcpy(out, buf + aad_len, len + KSEAL_GCM_TAG_SIZE);
@@ -97,15 +107,12 @@ int kseal_gcm_open(struct crypto_aead *tfm, const u8 *nonce,
 		   const u8 *aad, size_t aad_len,
 		   const u8 *in, size_t len, const u8 *tag, u8 *out)
 {
-	size_t size = aad_len + len + KSEAL_GCM_TAG_SIZE;
 	u8 *buf;
 	int ret;
 
-	buf = kmalloc(size, GFP_KERNEL);
+	buf = kseal_gcm_stage(aad, aad_len, in, len);
 	if (!buf)
 		return -ENOMEM;
-	memcpy(buf, aad, aad_len);
-	memcpy(buf + aad_len, in, len);
 	memcpy(buf + aad_len + len, tag, KSEAL_GCM_TAG_SIZE);
 	ret = kseal_gcm_run(tfm, false, nonce, buf, aad_len,
 			    len + KSEAL_GCM_TAG_SIZE);

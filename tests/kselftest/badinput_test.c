@@ -475,7 +475,8 @@ static void *race_reader(void *arg)
 	return NULL;
 }
 
-TEST_F(sealed, read_racing_revoke)
+/* Every iteration loads a sealed key: more than the default 30 s of TPM work. */
+TEST_F_TIMEOUT(sealed, read_racing_revoke, 180)
 {
 	const char *env = getenv("KSEAL_RACE_ITERATIONS");
 	long iters = env ? atol(env) : 2000, total = 0, revoked = 0, i;

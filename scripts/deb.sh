@@ -7,9 +7,14 @@
 #                               lintian, unpack them into a scratch root,
 #                               run the packaged ksealctl and build the
 #                               packaged module source with DKMS (private
-#                               DKMS trees: the system is left alone)
+#                               DKMS trees: the system is left alone);
+#                               then install them with dpkg into a Debian
+#                               root and boot the VM on it: the module
+#                               DKMS built is loaded and the packaged
+#                               ksealctl makes and loads a key
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+cache=${KSEAL_CACHE:-/var/cache/kseal}
 ver=$(sed -n 's/^#define KSEAL_VERSION_STRING "\(.*\)"/\1/p' "$repo/include/kseal/version.h")
 
 build() {
@@ -25,6 +30,71 @@ build() {
 	}
 	mv "$tmp"/*.deb "$tmp"/*.changes "$out/"
 	rm -rf "$tmp"
+}
+
+# The packages' own dependencies, one name per line (first alternative,
+# no version), for the Debian root they are installed into.
+deb_depends() {
+	local d
+	for d in "$@"; do
+		dpkg-deb -f "$d" Depends | tr ',' '\n' |
+			sed -e 's/|.*//' -e 's/(.*)//' -e 's/[[:space:]]//g'
+	done | grep -vxE 'kseal-dkms|ksealctl|' | sort -u
+}
+
+# base_root ABI DEB...: print the path of a tarball holding a minimal
+# Debian root with what the packages depend on and the kernel headers DKMS
+# builds against. Made with mmdebstrap from this machine's apt sources,
+# about a minute, and cached by its package list.
+base_root() {
+	local abi=$1 pkgs key tar f srcs=()
+	shift
+	pkgs=$( (deb_depends "$@"; echo kmod; echo "linux-headers-$abi") | sort -u | paste -sd, -)
+	key=$(printf '%s' "$pkgs" | sha256sum | cut -c1-16)
+	tar="$cache/debroot/$key.tar"
+	if [ ! -f "$tar" ]; then
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+			 /etc/apt/sources.list.d/*.sources; do
+			[ -s "$f" ] && grep -qv '^[[:space:]]*\(#\|$\)' "$f" && srcs+=("$f")
+		done
+		mkdir -p "$cache/debroot"
+		rm -f "$cache"/debroot/*.tar*
+		# shellcheck disable=SC1091
+		mmdebstrap --variant=minbase --format=tar --include="$pkgs" \
+			"$(. /etc/os-release && echo "$VERSION_CODENAME")" "$tar.part" "${srcs[@]}" \
+			>"$cache/debroot/mmdebstrap.log" 2>&1 || {
+			echo "deb: mmdebstrap failed (log: $cache/debroot/mmdebstrap.log); is linux-headers-$abi still in the archive? apt-get update and make deps" >&2
+			rm -f "$tar.part"
+			return 1
+		}
+		mv "$tar.part" "$tar"
+	fi
+	echo "$tar"
+}
+
+# install_root TARBALL ROOT DEB...: unpack the base root and install the
+# packages into it with dpkg, as on a server: kseal-dkms's post-install
+# script builds and installs the module with DKMS. Private mounts, so
+# nothing outlives the command.
+install_root() {
+	local tar=$1 root=$2 d in=()
+	shift 2
+	mkdir -p "$root"
+	tar -xf "$tar" -C "$root"
+	for d in "$@"; do
+		cp "$d" "$root/tmp/"
+		in+=("/tmp/$(basename "$d")")
+	done
+	unshare -m sh -ec '
+		root=$1
+		shift
+		mount -t proc proc "$root/proc"
+		mount --rbind /dev "$root/dev"
+		mount -t sysfs sysfs "$root/sys"
+		chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			DEBIAN_FRONTEND=noninteractive dpkg -i "$@"
+	' sh "$root" "${in[@]}"
+	rm -f "$root"/tmp/*.deb
 }
 
 case ${1:-} in
@@ -72,6 +142,25 @@ test)
 		echo "not ok - deb: DKMS build of the packaged source"
 		sed 's/^/#   /' "$tmp/log"
 	fi
+	debs=("$tmp"/out/kseal-dkms_*.deb "$tmp"/out/ksealctl_"$ver"_*.deb)
+	if base=$(base_root "$abi" "${debs[@]}" 2>"$tmp/log") &&
+	   install_root "$base" "$tmp/proot" "${debs[@]}" >"$tmp/log" 2>&1 &&
+	   [ -f "$tmp/proot/lib/modules/$abi/updates/dkms/kseal.ko" ]; then
+		echo "ok - deb: dpkg -i installs both into a Debian root; DKMS built kseal.ko for $abi"
+	else
+		echo "not ok - deb: installing the packages into a Debian root"
+		sed 's/^/#   /' "$tmp/log"
+		exit 1
+	fi
+	# The root becomes the VM's disk; the VM suite checks it from inside.
+	mb=$(du -sm "$tmp/proot" | cut -f1)
+	truncate -s $((mb + 256))M "$tmp/proot.img"
+	mkfs.ext4 -q -F -L kseal-pkg -d "$tmp/proot" "$tmp/proot.img"
+	rm -rf "$tmp/proot"
+	KSEAL_PKG_IMG="$tmp/proot.img" KSEAL_PKG_VERSION="$ver" \
+		"$repo/tests/vm/run" --suite-file "$repo/tests/deb/installed.sh" |
+		grep -v '^[0-9]* passed, [0-9]* failed'
+	exit "${PIPESTATUS[0]}"
 	;;
 *)
 	sed -n '4,11s/^# \{0,1\}//p' "$0"

@@ -242,8 +242,10 @@ int cmd_create(int argc, char **argv)
 		rc = KX_STATE;
 		goto out;
 	}
-	if (a.logon)
-		kb->session_ring();
+	if (!logon_session_ok(a.name, a.logon)) {
+		rc = KX_KERNEL;
+		goto out;
+	}
 	s = kb->add(KSEAL_KEY_TYPE, a.name, payload, strlen(payload), ring);
 	if (s < 0) {
 		kerr("create: add_key of '%s' failed: %s; %s", a.name,

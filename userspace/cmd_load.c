@@ -138,6 +138,11 @@ int cmd_load(int argc, char **argv)
 				failed++;
 				continue;
 			}
+			if (k->kind == KIND_DATA &&
+			    !logon_session_ok(k->name, k->logon)) {
+				failed++;
+				continue;
+			}
 			s = load_one(ring, k, pass);
 			if (s < 0) {
 				kerr("%s: load failed: %s; %s", k->name,

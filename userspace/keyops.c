@@ -101,6 +101,20 @@ void link_logon(int32_t ring, const char *name, const char *desc)
 		     name, desc, g.keyring, strerror(l < 0 ? ENOKEY : errno));
 }
 
+/*
+ * Without a session keyring the module cannot place the logon key and the
+ * add fails with ENOKEY, which reads like a missing wrapping key. The
+ * first access installs one; say so plainly if even that fails.
+ */
+bool logon_session_ok(const char *name, const char *logon)
+{
+	if (!logon || !logon[0] || kb->session_ring() >= 0)
+		return true;
+	kerr("%s: no session keyring for its logon key %s: %s; check the key quota of root (/proc/key-users, /proc/sys/kernel/keys/root_maxkeys)",
+	     name, logon, strerror(errno));
+	return false;
+}
+
 int32_t load_one(int32_t ring, const struct kkey *k, const char *pass)
 {
 	char *payload = load_payload(k, pass);
@@ -111,8 +125,6 @@ int32_t load_one(int32_t ring, const struct kkey *k, const char *pass)
 		errno = ENOMEM;
 		return -1;
 	}
-	if (k->kind == KIND_DATA && k->logon[0])
-		kb->session_ring();
 	s = kb->add(KSEAL_KEY_TYPE, k->name, payload, strlen(payload), ring);
 	saved = errno;
 	free_secret(payload);	/* it may hold the recovery passphrase */
@@ -145,6 +157,8 @@ int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
 		if (rc)
 			return rc;
 	}
+	if (k->kind == KIND_DATA && !logon_session_ok(name, k->logon))
+		return KX_KERNEL;
 	s = load_one(ring, k, k->kind == KIND_SEALED ? pass : NULL);
 	if (s < 0) {
 		kerr("%s: load failed: %s; %s", name, strerror(errno),

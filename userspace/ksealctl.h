@@ -125,6 +125,7 @@ const char *request_advice(int err);
 int32_t load_one(int32_t ring, const struct kkey *k, const char *pass);
 /* Link a data key's logon key from the session keyring into @ring. */
 void link_logon(int32_t ring, const char *name, const char *desc);
+bool logon_session_ok(const char *name, const char *logon);
 int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
 		  const char *pass, int32_t *serial);
 char *key_read_blob(int32_t serial);

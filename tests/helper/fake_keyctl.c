@@ -365,7 +365,13 @@ static long f_read(kserial_t key, char **out)
 
 static long f_session_ring(void)
 {
-	return SESSION_RING;
+	/* $KSEAL_FAKE_NO_SESSION: no session keyring can be had (quota). */
+	if (getenv("KSEAL_FAKE_NO_SESSION")) {
+		errno = EDQUOT;
+		return -1;
+	}
+	/* A serial, as the kernel returns; the fake files its keys under -3. */
+	return 999;
 }
 
 static kserial_t f_search(kserial_t ring, const char *type, const char *desc)

@@ -100,6 +100,12 @@ logon = [k for k in keys if k["type"] == "logon" and k["desc"] == "dm:d1"]
 assert len(logon) == 1 and ring["serial"] in logon[0]["rings"], logon
 PY
 ok $? "the logon key of a data key is linked into the kseal keyring"
+KSEAL_FAKE_NO_SESSION=1 k create d4 --wrapped-by root --logon dm:d4 >/dev/null 2>"$T/err"; rc=$?
+cat "$T/err" >&2
+[ $rc = 4 ] && [ "$(wc -l < "$T/err")" = 1 ] &&
+	grep -q "^ksealctl: d4: no session keyring for its logon key dm:d4: Disk quota exceeded; " "$T/err" &&
+	[ ! -e "$T/state/current/d4.json" ]
+ok $? "no session keyring for a logon key: one clear line, exit 4, nothing saved"
 k create d3 --wrapped-by nosuch >/dev/null 2>"$T/err"; [ $? = 1 ]
 ok $? "data key under an unknown sealed key is refused"
 k create d1 --wrapped-by root >/dev/null 2>"$T/err"; [ $? = 1 ]
@@ -120,6 +126,12 @@ ok $? "list --json shows kinds, policy, wrapping key and serials"
 rm -f "$KSEAL_FAKE_KEYRING"
 k list --json | python3 -c 'import json,sys; assert not any(k["loaded"] for k in json.load(sys.stdin))'
 ok $? "list shows keys as not loaded in an empty keyring"
+KSEAL_FAKE_NO_SESSION=1 k load d1 >/dev/null 2>"$T/err"; rc=$?
+cat "$T/err" >&2
+[ $rc != 0 ] && grep -q "^ksealctl: d1: no session keyring for its logon key dm:d1: " "$T/err" &&
+	! grep -q "load failed" "$T/err" &&
+	! k list --json | python3 -c 'import json,sys; assert any(k["loaded"] for k in json.load(sys.stdin) if k["name"] == "d1")' 2>/dev/null
+ok $? "load of a logon-exporting key without a session keyring says so, not ENOKEY"
 k -q load d1 2>"$T/err" && k list --json | python3 -c '
 import json,sys
 l = {k["name"]: k["loaded"] for k in json.load(sys.stdin)}

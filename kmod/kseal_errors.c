@@ -58,7 +58,7 @@ void kseal_rc_decode(u32 rc, struct kseal_rc_info *info)
 
 	info->where = 0;
 	info->num = 0;
-	if (rc & KSEAL_RC_FMT1) {
+	if (kseal_rc_is_fmt1(rc)) {
 		info->base = KSEAL_RC_FMT1 | (rc & 0x3f);
 		if (rc & 0x040) {
 			info->where = 'p';

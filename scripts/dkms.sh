@@ -4,7 +4,8 @@
 # scripts/dkms.sh source DIR   copy the module sources and dkms.conf to DIR
 # scripts/dkms.sh install      add, build and install kseal with DKMS
 #                              (/usr/src/kseal-VERSION), for every kernel
-#                              DKMS builds for
+#                              DKMS builds for, and have it loaded at boot
+#                              (/usr/lib/modules-load.d/kseal.conf)
 # scripts/dkms.sh test         add and build in private DKMS trees against
 #                              the installed Debian headers; changes nothing
 #                              on the system
@@ -34,6 +35,8 @@ install)
 	dkms add -m kseal -v "$ver"
 	dkms build -m kseal -v "$ver"
 	dkms install -m kseal -v "$ver"
+	# What kseal-dkms ships: the module is loaded at every boot.
+	install -D -m 0644 "$repo/userspace/kseal.modules-load" /usr/lib/modules-load.d/kseal.conf
 	;;
 test)
 	abi=$(basename "$(make -s --no-print-directory -C "$repo" print-kdir)" | sed 's/^linux-headers-//')

@@ -44,12 +44,13 @@ deb_depends() {
 
 # base_root ABI DEB...: print the path of a tarball holding a minimal
 # Debian root with what the packages depend on and the kernel headers DKMS
-# builds against. Made with mmdebstrap from this machine's apt sources,
+# builds against, and systemd, whose units the boot unit is checked
+# against. Made with mmdebstrap from this machine's apt sources,
 # about a minute, and cached by its package list.
 base_root() {
 	local abi=$1 pkgs key tar f srcs=()
 	shift
-	pkgs=$( (deb_depends "$@"; echo kmod; echo "linux-headers-$abi") | sort -u | paste -sd, -)
+	pkgs=$( (deb_depends "$@"; echo kmod; echo systemd; echo "linux-headers-$abi") | sort -u | paste -sd, -)
 	key=$(printf '%s' "$pkgs" | sha256sum | cut -c1-16)
 	tar="$cache/debroot/$key.tar"
 	if [ ! -f "$tar" ]; then
@@ -152,7 +153,21 @@ test)
 		sed 's/^/#   /' "$tmp/log"
 		exit 1
 	fi
-	# The root becomes the VM's disk; the VM suite checks it from inside.
+	# Ordering cycles, unknown settings, a missing ExecStart program, against
+	# Debian's own units (cryptsetup-pre.target, sysinit.target...).
+	if systemd-analyze verify --root="$tmp/proot" --man=no kseal-load.service >"$tmp/log" 2>&1 &&
+	   [ ! -s "$tmp/log" ]; then
+		echo "ok - deb: systemd-analyze verify finds nothing wrong with the installed kseal-load.service"
+	else
+		echo "not ok - deb: systemd-analyze verify kseal-load.service"
+		sed 's/^/#   /' "$tmp/log"
+	fi
+	# The root becomes the VM's disk; the VM suite checks it from inside,
+	# the second boot under the root's own systemd, whose report unit (test
+	# scaffolding, not packaged) is added here.
+	install -D -m 0644 "$repo/tests/deb/kseal-vmtest.service" \
+		"$tmp/proot/etc/systemd/system/kseal-vmtest.service"
+	install -D -m 0755 "$repo/tests/deb/kseal-vmtest" "$tmp/proot/usr/local/sbin/kseal-vmtest"
 	mb=$(du -sm "$tmp/proot" | cut -f1)
 	truncate -s $((mb + 256))M "$tmp/proot.img"
 	mkfs.ext4 -q -F -L kseal-pkg -d "$tmp/proot" "$tmp/proot.img"

@@ -5,7 +5,11 @@
 # for the VM's kernel in the package's post-install script. The guest runs
 # the installed files with the installed libraries (chroot into that
 # root): the DKMS-built module is loaded with modprobe and the packaged
-# ksealctl provisions the TPM, creates, loads, lists and locks a key.
+# ksealctl provisions the TPM, creates, loads, lists and locks a key; the
+# boot unit is enabled and a lock PCR configured, as an admin would. The
+# second boot runs the root's own systemd: the package's modules-load.d
+# loads the module and kseal-load.service loads and locks the key before
+# cryptsetup-pre.target (tests/deb/kseal-vmtest reports).
 [ -n "${KSEAL_PKG_IMG:-}" ] && [ -f "$KSEAL_PKG_IMG" ] || {
 	vm_note_fail "packages: KSEAL_PKG_IMG must name the installed root's disk image"
 	return
@@ -59,6 +63,17 @@ check "status: a module built by DKMS without a MOK key is reported unsigned" \
 	grep -q '^WARN *module-signed ' /tmp/status.out
 check "the unit's ExecStartPost line (lock --if-configured) succeeds" in_root ksealctl lock --if-configured
 check "the module unloads" rmmod kseal
+check "systemctl enable kseal-load.service (offline, as on a server)" \
+	in_root systemctl enable kseal-load.service
+check "it is wanted by sysinit.target" \
+	test -L "$R/etc/systemd/system/sysinit.target.wants/kseal-load.service"
+in_root systemctl enable kseal-vmtest.service >/dev/null 2>&1
+echo 'LOCK_PCR=15' >> "$R/etc/kseal/kseal.conf"
 umount "$R/run" "$R/tmp" "$R/sys/kernel/security" "$R/sys" "$R/proc" "$R/dev" 2>/dev/null
 GUEST
 )
+
+vm_boot --tpm default --disk pkg "packages: the installed system boots with systemd" <<'GUEST'
+check "hand the machine to the installed system's systemd" \
+	sh -c 'test -x /data/lib/systemd/systemd && echo /lib/systemd/systemd > /run/kseal-switch-root'
+GUEST

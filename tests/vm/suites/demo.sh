@@ -57,7 +57,8 @@ boot_unit() {
 }
 # The encrypted volume on the second disk, keyed by the logon key.
 open_volume() {
-	modprobe dm_crypt &&
+	# Debian's kernel has dm-crypt as a module, the debug kernel built in.
+	{ dmsetup targets | grep -q '^crypt ' || modprobe dm_crypt; } &&
 	dmsetup create vol --table "0 $(blockdev --getsz /dev/vdb) crypt aes-xts-plain64 :64:logon:kseal:vol 0 /dev/vdb 0" &&
 	dmsetup mknodes vol
 }

@@ -75,7 +75,7 @@ sign: module
 	scripts/sign.sh sign $(KDIR) "$(KEY)" "$(CERT)"
 
 # Debian packages kseal-dkms and ksealctl, into ../ like dpkg-buildpackage.
-deb:
+deb: deps-if-needed
 	scripts/deb.sh build ..
 
 demo: deps-if-needed

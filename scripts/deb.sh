@@ -4,14 +4,14 @@
 # scripts/deb.sh build OUTDIR   build kseal-dkms and ksealctl .deb files
 #                               from the committed tree into OUTDIR
 # scripts/deb.sh test           build them in a scratch directory, run
-#                               lintian, unpack them into a scratch root,
-#                               run the packaged ksealctl and build the
-#                               packaged module source with DKMS (private
-#                               DKMS trees: the system is left alone);
-#                               then install them with dpkg into a Debian
-#                               root and boot the VM on it: the module
-#                               DKMS built is loaded and the packaged
-#                               ksealctl makes and loads a key
+#                               lintian, unpack them and run the packaged
+#                               ksealctl; install them with dpkg into a
+#                               Debian root (DKMS builds the module there)
+#                               and boot the VM on it: the module is
+#                               loaded, the packaged ksealctl makes and
+#                               loads a key, and the root's systemd runs
+#                               the boot unit (needs kmod/kseal.ko built
+#                               for the VM harness)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${KSEAL_CACHE:-/var/cache/kseal}
@@ -132,17 +132,7 @@ test)
 	else
 		echo "not ok - deb: unit or man page missing from ksealctl"
 	fi
-	abi=$(cut -d' ' -f1 "${KSEAL_CACHE:-/var/cache/kseal}/image/.stamp")
-	mkdir -p "$tmp/dkms" "$tmp/inst"
-	opts=(--sourcetree "$tmp/root/usr/src" --dkmstree "$tmp/dkms" --installtree "$tmp/inst")
-	if dkms add -m kseal -v "$ver" "${opts[@]}" >"$tmp/log" 2>&1 &&
-	   dkms build -m kseal -v "$ver" -k "$abi" "${opts[@]}" >>"$tmp/log" 2>&1 &&
-	   dkms status -m kseal "${opts[@]}" | grep -q "kseal/$ver, $abi, .*: built"; then
-		echo "ok - deb: DKMS builds the packaged module source for $abi"
-	else
-		echo "not ok - deb: DKMS build of the packaged source"
-		sed 's/^/#   /' "$tmp/log"
-	fi
+	abi=$(cut -d' ' -f1 "$cache/image/.stamp")
 	debs=("$tmp"/out/kseal-dkms_*.deb "$tmp"/out/ksealctl_"$ver"_*.deb)
 	if base=$(base_root "$abi" "${debs[@]}" 2>"$tmp/log") &&
 	   install_root "$base" "$tmp/proot" "${debs[@]}" >"$tmp/log" 2>&1 &&
@@ -178,7 +168,7 @@ test)
 	exit "${PIPESTATUS[0]}"
 	;;
 *)
-	sed -n '4,11s/^# \{0,1\}//p' "$0"
+	sed -n '4,14s/^# \{0,1\}//p' "$0"
 	exit 2
 	;;
 esac

@@ -46,12 +46,16 @@ deb_depends() {
 # Debian root with what the packages depend on and the kernel headers DKMS
 # builds against, and systemd, whose units the boot unit is checked
 # against. Made with mmdebstrap from this machine's apt sources,
-# about a minute, and cached by its package list.
+# about a minute, and cached by its package list and the packages'
+# versioned dependencies.
 base_root() {
 	local abi=$1 pkgs key tar f srcs=()
 	shift
 	pkgs=$( (deb_depends "$@"; echo kmod; echo systemd; echo "linux-headers-$abi") | sort -u | paste -sd, -)
-	key=$(printf '%s' "$pkgs" | sha256sum | cut -c1-16)
+	# Versions count too: a newer library the helper was linked against
+	# must not meet an older root.
+	key=$( (echo "$pkgs"; for f in "$@"; do dpkg-deb -f "$f" Depends; done) |
+		sha256sum | cut -c1-16)
 	tar="$cache/debroot/$key.tar"
 	if [ ! -f "$tar" ]; then
 		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \

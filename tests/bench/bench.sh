@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# The benchmark boot, sourced by tests/vm/run --suite-file (make bench).
+# The benchmark boots, sourced by tests/vm/run --suite-file (make bench).
 # Kept out of tests/vm/suites/ because every suite there runs in make check,
-# and a benchmark is no test. Writes bench-results.json in the repository.
+# and a benchmark is no test. Writes bench-results.json in the repository,
+# and bench-results-audit0.json from a second boot that repeats the load
+# rows with audit=0.
 #
 # The guest gets, on top of the test initramfs: kseal_bench with its
 # libraries (libcrypto, libkeyutils) and the upstream trusted.ko built by
@@ -56,4 +58,22 @@ if vm_disk_get bench bench-results.json "$repo/bench-results.json"; then
 	echo "# bench: wrote $repo/bench-results.json"
 else
 	vm_note_fail "bench: no bench-results.json from the guest"
+fi
+
+# The same loads with audit=0 on the kernel command line: every kseal load
+# writes an audit record and an encrypted-key load does not, so this boot
+# tells how much of the difference is the record.
+vm_tpm_new default
+VM_APPEND="${VM_APPEND:-} audit=0"
+vm_boot --disk bench --timeout 1500 "benchmark: loads with audit=0" <<'GUEST'
+tpm_make_parent || exit 1
+kseal_insmod || exit 1
+/tests/kseal_bench -L -o /data/bench-results-audit0.json
+rc=$?
+check "load benchmark with audit=0 ran (exit $rc)" test $rc = 0
+GUEST
+if vm_disk_get bench bench-results-audit0.json "$repo/bench-results-audit0.json"; then
+	echo "# bench: wrote $repo/bench-results-audit0.json"
+else
+	vm_note_fail "bench: no bench-results-audit0.json from the guest"
 fi

@@ -9,10 +9,12 @@
  * median and max over several repetitions; the table goes to stdout and
  * the same rows as JSON to the file given with -o.
  *
- * Usage: kseal_bench -o OUT.json [-u TPM2_PUB TPM2_PRIV] [-t]
+ * Usage: kseal_bench -o OUT.json [-u TPM2_PUB TPM2_PRIV] [-t] [-L]
  *   -u  sealed object (tpm2 create) under 0x81000001 for the tpm2_unseal
  *       baseline, bound to PCR 7 like the kseal keys
  *   -t  the trusted key type is loaded (trusted.ko)
+ *   -L  only the rows that compare data-key loads with encrypted keys
+ *       (bench.sh runs them again on a boot with audit=0)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,7 +72,7 @@ static int nrows;
 static struct ratio ratios[32];
 static int nratios;
 static char breakdown[2][256];
-static bool have_dk, have_trusted, have_tpm2;
+static bool have_dk, have_trusted, have_tpm2, loads_only;
 static const char *tpm2_pub, *tpm2_priv;
 static key_serial_t session, sealed, sealed2;
 static char *sealed_hex, *sealed_rec_hex, *dk_hex, *dk4_hex;
@@ -1088,6 +1090,20 @@ static void compute_ratios(void)
 	}
 }
 
+/* -L: the data-key and encrypted load rows, nothing else. */
+static void bench_loads_only(void)
+{
+	long n;
+
+	if (!have_dk)
+		die("data keys are not available in this module");
+	for (n = 100; n <= 10000; n *= 10)
+		bench_load("load N", "encrypted", enc_hex, NULL, n, REPS, 0,
+			   "user:kmk master, no TPM");
+	for (n = 100; n <= 10000; n *= 10)
+		bench_dk_scaling(n, dk_hex, "load, 1 version");
+}
+
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
@@ -1095,7 +1111,7 @@ int main(int argc, char **argv)
 	int opt;
 	double t0 = now();
 
-	while ((opt = getopt(argc, argv, "o:u:t")) != -1) {
+	while ((opt = getopt(argc, argv, "o:u:tL")) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -1110,14 +1126,25 @@ int main(int argc, char **argv)
 		case 't':
 			have_trusted = true;
 			break;
+		case 'L':
+			loads_only = true;
+			break;
 		default:
-			die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t]");
+			die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L]");
 		}
 	}
 	if (!out)
-		die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t]");
+		die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L]");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup();
+	if (loads_only) {
+		bench_loads_only();
+		compute_ratios();
+		print_table();
+		printf("# benchmark took %.0f s\n", now() - t0);
+		write_json(out);
+		return 0;
+	}
 
 	printf("# single sealed-key load\n");
 	bench_single("sealed load, pcrs=7", sealed_hex, NULL,

@@ -9,7 +9,7 @@
 # make C=1 W=1    sparse and extra warnings (passed to kbuild)
 # make dkms-install   install the module with DKMS;  make deb   Debian packages
 # make sign KEY=... CERT=...   sign kmod/kseal.ko with the kernel's sign-file
-# make bench      benchmarks in the VM: a table, and bench-results.json
+# make bench      benchmarks in the VM: tables, bench-results.json and bench-results-audit0.json
 # make fuzz       every libFuzzer target for 300 s (FUZZ_LONG=...)
 
 KSEAL_CACHE ?= /var/cache/kseal
@@ -82,7 +82,7 @@ demo: deps-if-needed
 	$(MAKE) all
 	tests/vm/run demo
 
-# The benchmark boot lives in tests/bench/, not among the suites make
+# The benchmark boots live in tests/bench/, not among the suites make
 # check runs.
 bench: deps-if-needed
 	$(MAKE) -s all

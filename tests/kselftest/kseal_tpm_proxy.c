@@ -231,6 +231,24 @@ static int connect_backend(const char *path)
 }
 
 /*
+ * One command to the real TPM and its whole response into @rsp (BUF_MAX
+ * bytes). Returns the response size, or 0 if the TPM did not answer or
+ * answered with a size out of bounds.
+ */
+static uint32_t transact(int backend, const uint8_t *cmd, size_t len, uint8_t *rsp)
+{
+	uint32_t size;
+
+	if (write_full(backend, cmd, len) || read_full(backend, rsp, HDR_LEN))
+		return 0;
+	size = be32(rsp + 2);
+	if (size < HDR_LEN || size > BUF_MAX ||
+	    read_full(backend, rsp + HDR_LEN, size - HDR_LEN))
+		return 0;
+	return size;
+}
+
+/*
  * swtpm does its self-test and first-use work on the first commands. On
  * the debug kernel under TCG that can outlast the kernel's timeout for
  * the vTPM's own start-up commands, so it happens before the vTPM exists.
@@ -243,18 +261,11 @@ static int warm_up(int backend)
 		{ 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, 8 },
 	};
 	uint8_t rsp[BUF_MAX];
-	uint32_t size;
 	size_t i;
 
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (write_full(backend, cmds[i], be32(cmds[i] + 2)) ||
-		    read_full(backend, rsp, HDR_LEN))
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!transact(backend, cmds[i], be32(cmds[i] + 2), rsp))
 			return -1;
-		size = be32(rsp + 2);
-		if (size < HDR_LEN || size > BUF_MAX ||
-		    read_full(backend, rsp + HDR_LEN, size - HDR_LEN))
-			return -1;
-	}
 	return 0;
 }
 
@@ -322,11 +333,8 @@ int main(int argc, char **argv)
 			continue;
 		}
 
-		if (write_full(backend, cmd, n) || read_full(backend, rsp, HDR_LEN))
-			break;
-		size = be32(rsp + 2);
-		if (size < HDR_LEN || size > BUF_MAX ||
-		    read_full(backend, rsp + HDR_LEN, size - HDR_LEN))
+		size = transact(backend, cmd, n, rsp);
+		if (!size)
 			break;
 
 		faulted = take_fault(argv[2], name, &f);

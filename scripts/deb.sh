@@ -32,14 +32,12 @@ build() {
 	rm -rf "$tmp"
 }
 
-# The packages' own dependencies, one name per line (first alternative,
-# no version), for the Debian root they are installed into.
-deb_depends() {
-	local d
-	for d in "$@"; do
-		dpkg-deb -f "$d" Depends | tr ',' '\n' |
-			sed -e 's/|.*//' -e 's/(.*)//' -e 's/[[:space:]]//g'
-	done | grep -vxE 'kseal-dkms|ksealctl|' | sort -u
+# deb_names DEPENDS: the package names in Depends fields (first
+# alternative, no version), one per line, the packages themselves left out.
+deb_names() {
+	printf '%s\n' "$1" | tr ',' '\n' |
+		sed -e 's/|.*//' -e 's/(.*)//' -e 's/[[:space:]]//g' |
+		grep -vxE 'kseal-dkms|ksealctl|' | sort -u
 }
 
 # base_root ABI DEB...: print the path of a tarball holding a minimal
@@ -49,13 +47,14 @@ deb_depends() {
 # about a minute, and cached by its package list and the packages'
 # versioned dependencies.
 base_root() {
-	local abi=$1 pkgs key tar f srcs=()
+	local abi=$1 depends pkgs key tar f srcs=()
 	shift
-	pkgs=$( (deb_depends "$@"; echo kmod; echo systemd; echo "linux-headers-$abi") | sort -u | paste -sd, -)
+	depends=$(for f in "$@"; do dpkg-deb -f "$f" Depends; done)
+	pkgs=$( (deb_names "$depends"; echo kmod; echo systemd; echo "linux-headers-$abi") |
+		sort -u | paste -sd, -)
 	# Versions count too: a newer library the helper was linked against
 	# must not meet an older root.
-	key=$( (echo "$pkgs"; for f in "$@"; do dpkg-deb -f "$f" Depends; done) |
-		sha256sum | cut -c1-16)
+	key=$(printf '%s\n%s\n' "$pkgs" "$depends" | sha256sum | cut -c1-16)
 	tar="$cache/debroot/$key.tar"
 	if [ ! -f "$tar" ]; then
 		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
@@ -122,7 +121,8 @@ test)
 		echo "not ok - deb: lintian"
 		sed 's/^/#   /' "$tmp/log"
 	fi
-	for d in "$tmp"/out/ksealctl_*.deb "$tmp"/out/kseal-dkms_*.deb; do
+	debs=("$tmp"/out/kseal-dkms_"$ver"_*.deb "$tmp"/out/ksealctl_"$ver"_*.deb)
+	for d in "${debs[@]}"; do
 		dpkg -x "$d" "$tmp/root"
 	done
 	if "$tmp/root/usr/sbin/ksealctl" --version | grep -qx "ksealctl $ver"; then
@@ -137,7 +137,6 @@ test)
 		echo "not ok - deb: unit or man page missing from ksealctl"
 	fi
 	abi=$(cut -d' ' -f1 "$cache/image/.stamp")
-	debs=("$tmp"/out/kseal-dkms_*.deb "$tmp"/out/ksealctl_"$ver"_*.deb)
 	if base=$(base_root "$abi" "${debs[@]}" 2>"$tmp/log") &&
 	   install_root "$base" "$tmp/proot" "${debs[@]}" >"$tmp/log" 2>&1 &&
 	   [ -f "$tmp/proot/lib/modules/$abi/updates/dkms/kseal.ko" ]; then

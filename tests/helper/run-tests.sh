@@ -84,10 +84,15 @@ ok $? "create with --recovery-fd stores only that a passphrase exists"
 	grep -q '"recovery":true' "$T/state/current/trec.json" &&
 	! grep -rq tty-secret-42 "$T/state" "$KSEAL_FAKE_KEYRING"
 ok $? "--recovery reads the passphrase from the terminal without echo"
-./pty-run.py 'passphrase: ' 'has space' "$BIN" --conf /dev/null --state-dir "$T/state" \
-	create trec2 --recovery >"$T/tty" 2>&1; rc=$?
-[ $rc = 1 ] && grep -q 'invalid recovery passphrase' "$T/tty" && [ ! -e "$T/state/current/trec2.json" ]
-ok $? "a passphrase with a space is refused"
+# ksealctl's stderr goes to a file here: the terminal only shows the prompt.
+./pty-run.py 'passphrase: ' 'has space' sh -c 'exec "$@" 2>"$0"' "$T/err" \
+	"$BIN" --conf /dev/null --state-dir "$T/state" create trec2 --recovery >"$T/tty"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+	grep -q '^ksealctl: invalid recovery passphrase: ' "$T/err" &&
+	[ ! -e "$T/state/current/trec2.json" ]
+st=$?
+[ $st = 0 ] || echo "exit $rc; the terminal showed: $(tr -d '\r' <"$T/tty" | tr '\n' '|')" >>"$T/err"
+ok $st "a passphrase with a space is refused"
 k -q create d1 --wrapped-by root --logon dm:d1 2>"$T/err" &&
 	k -q create d2 --wrapped-by root --bytes 32 2>>"$T/err"
 ok $? "create two data keys"
@@ -101,7 +106,6 @@ assert len(logon) == 1 and ring["serial"] in logon[0]["rings"], logon
 PY
 ok $? "the logon key of a data key is linked into the kseal keyring"
 KSEAL_FAKE_NO_SESSION=1 k create d4 --wrapped-by root --logon dm:d4 >/dev/null 2>"$T/err"; rc=$?
-cat "$T/err" >&2
 [ $rc = 4 ] && [ "$(wc -l < "$T/err")" = 1 ] &&
 	grep -q "^ksealctl: d4: no session keyring for its logon key dm:d4: Disk quota exceeded; " "$T/err" &&
 	[ ! -e "$T/state/current/d4.json" ]
@@ -127,7 +131,269 @@ rm -f "$KSEAL_FAKE_KEYRING"
 k list --json | python3 -c 'import json,sys; assert not any(k["loaded"] for k in json.load(sys.stdin))'
 ok $? "list shows keys as not loaded in an empty keyring"
 KSEAL_FAKE_NO_SESSION=1 k load d1 >/dev/null 2>"$T/err"; rc=$?
-cat "$T/err" >&2
+[ $rc != 0 ] && grep -q "^ksealctl: d1: no session keyring for its logon key dm:d1: " "$T/err" &&
+	! grep -q "load failed" "$T/err" &&
+	! k list --json | python3 -c 'import json,sys; assert any(k["loaded"] for k in json.load(sys.stdin) if k["name"] == "d1")' 2>/dev/null
+ok $? "load of a logon-exporting key without a session keyring says so, not ENOKEY"
+k -q load d1 2>"$T/err" && k list --json | python3 -c '
+import json,sys
+l = {k["name"]: k["loaded"] for k in json.load(sys.stdin)}
+assert l == {"root": True, "d1": True, "d2": False, "rec": False, "trec": False}, l'
+ok $? "load NAME loads the data key and its sealed key first"
+k -q load --all 2>"$T/err"
+ok $? "load --all loads the rest and skips loaded keys"
+rm -f "$KSEAL_FAKE_KEYRING"
+KSEAL_FAKE_REJECT=root k -q load --all 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q 'root: load failed: .*PCR policy mismatch: use --recovery and then ksealctl reseal' "$T/err" &&
+	grep -q 'd1: not loaded: its wrapping key root' "$T/err" &&
+	[ "$(k list --json | python3 -c 'import json,sys; print(sum(k["loaded"] for k in json.load(sys.stdin)))')" = 2 ]
+ok $? "a rejected sealed key: exit 2, advice, its data keys reported, others loaded"
+: >"$T/err"
+rm -f "$KSEAL_FAKE_KEYRING"
+k -q load --all 2>"$T/err"
+ok $? "load --all into an empty keyring"
+before=$(md5sum <"$T/state/current/d1.json")
+k -q rotate d1 2>"$T/err" && [ "$(md5sum <"$T/state/current/d1.json")" != "$before" ] &&
+	grep -q '"version":2' "$T/state/current/d1.json"
+ok $? "rotate a data key saves a new blob and version"
+old_root=$(md5sum <"$T/state/current/root.json")
+old_d2=$(md5sum <"$T/state/current/d2.json")
+k -q rotate root 2>"$T/err" &&
+	[ "$(md5sum <"$T/state/current/root.json")" != "$old_root" ] &&
+	[ "$(md5sum <"$T/state/current/d2.json")" != "$old_d2" ] &&
+	[ "$(ls -d "$T"/state/gen-* | wc -l)" = 1 ]
+ok $? "rotate a sealed key rewraps its data keys, one generation left"
+rm -f "$KSEAL_FAKE_KEYRING"
+k -q load --all 2>"$T/err"
+ok $? "the rotated set loads from scratch"
+k rotate rec </dev/null >/dev/null 2>"$T/err"; [ $? = 1 ]
+ok $? "rotate of a sealed key with recovery needs a new passphrase"
+k -q rotate rec --recovery-fd 3 3<"$T/pass" 2>"$T/err"
+ok $? "rotate with --recovery-fd"
+k -q reseal root --pcrs 7 2>"$T/err" && grep -q '"pcrs":"7"' "$T/state/current/root.json"
+ok $? "reseal with new PCRs saves the blob and the selection"
+k reseal rec </dev/null 2>"$T/err"; [ $? = 7 ] &&
+	grep -q 'does not keep' "$T/err" && grep -q '"recovery":true' "$T/state/current/rec.json"
+ok $? "reseal of a key with recovery refuses without the passphrase, changes nothing"
+k -q reseal rec --recovery-fd 3 3<"$T/pass" 2>"$T/err" &&
+	grep -q '"recovery":true' "$T/state/current/rec.json"
+ok $? "reseal --recovery-fd keeps the recovery branch"
+k -q reseal rec --no-recovery 2>"$T/err" && grep -q '"recovery":false' "$T/state/current/rec.json"
+ok $? "reseal --no-recovery drops it and records that"
+k -q lock 2>"$T/err" && [ "$(cat "$KSEAL_FAKE_KEYRING.pcrlock")" = 15 ]
+ok $? "lock extends the lock PCR of the sealed keys"
+printf 'LOCK_PCR=14\n' >"$T/conf"
+"$BIN" --conf "$T/conf" --state-dir "$T/empty" -q lock --if-configured 2>"$T/err" &&
+	[ "$(tail -n1 "$KSEAL_FAKE_KEYRING.pcrlock")" = 14 ] &&
+	"$BIN" --conf /dev/null --state-dir "$T/empty" lock --if-configured 2>"$T/err"
+ok $? "lock uses LOCK_PCR from the config; --if-configured with none is a no-op"
+
+# ---- damaged and unknown files are reported, never deleted
+cp -a "$T/state" "$T/dmg"
+printf '{ "name": "broken", "kind": ' >"$T/dmg/current/broken.json"
+printf 'x' >"$T/dmg/current/README"
+printf 'x' >"$T/dmg/notes.txt"
+"$BIN" --conf /dev/null --state-dir "$T/dmg" list >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 5 ] && grep -q 'damaged key file .*broken.json' "$T/err" && grep -q 'unknown file .*README' "$T/err" &&
+	grep -q 'unknown file .*notes.txt' "$T/err"
+ok $? "list reports damaged and unknown files (exit 5)"
+"$BIN" --conf /dev/null --state-dir "$T/dmg" -q create new1 --wrapped-by root 2>/dev/null
+[ -f "$T/dmg/current/broken.json" ] && [ -f "$T/dmg/current/README" ] &&
+	[ -f "$T/dmg/notes.txt" ] &&
+	[ -f "$T/dmg/current/new1.json" ]
+ok $? "a write carries damaged and unknown files into the new generation"
+
+# ---- crash safety: kill -9 at random points of a sealed-key rotation
+ITER=${KSEAL_KILL_ITERATIONS:-200}
+S=$T/crash
+kc() { "$BIN" --conf /dev/null --state-dir "$S" "$@"; }
+export KSEAL_FAKE_KEYRING=$T/crash-keyring.json
+kc -q create root && kc -q create a --wrapped-by root && kc -q create b --wrapped-by root &&
+	kc -q create c --wrapped-by root
+t0=$(date +%s%N); kc -q rotate root; t1=$(date +%s%N)
+span=$(( (t1 - t0) / 1000 ))	# microseconds
+[ $span -lt 1000 ] && span=1000
+echo "# one sealed-key rotation takes ${span} us; killing at random points in 0..$((span * 12 / 10)) us"
+sums() { (cd "$S/current" && md5sum root.json a.json b.json c.json 2>/dev/null | cut -d' ' -f1 | tr '\n' ' '); }
+bad=0 saw_old=0 saw_new=0
+for ((i = 0; i < ITER; i++)); do
+	rm -f "$KSEAL_FAKE_KEYRING"
+	if ! kc -q load --all 2>"$T/err"; then
+		echo "# iteration $i: the set does not load: $(head -n1 "$T/err")"; bad=1; break
+	fi
+	old=$(sums)
+	# The binary itself, not a shell function: kill must hit ksealctl.
+	"$BIN" --conf /dev/null --state-dir "$S" -q rotate root 2>/dev/null &
+	pid=$!
+	delay=$((RANDOM * 32768 + RANDOM))
+	delay=$((delay % (span * 12 / 10)))
+	sleep "$(printf '0.%06d' "$delay")"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	new=$(sums)
+	read -r -a o <<<"$old"; read -r -a nw <<<"$new"
+	if [ ${#nw[@]} != 4 ]; then
+		echo "# iteration $i: incomplete set: $(ls "$S/current")"; bad=1; break
+	fi
+	if [ "$new" = "$old" ]; then
+		saw_old=$((saw_old + 1))
+	elif [ "${nw[0]}" != "${o[0]}" ] && [ "${nw[1]}" != "${o[1]}" ] &&
+	     [ "${nw[2]}" != "${o[2]}" ] && [ "${nw[3]}" != "${o[3]}" ]; then
+		saw_new=$((saw_new + 1))
+	else
+		echo "# iteration $i: a mix of old and new files"; bad=1; break
+	fi
+	if ls -a "$S/current" | grep -q '^\.tmp-'; then
+		echo "# iteration $i: temporary file in the current generation"; bad=1; break
+	fi
+	if ! kc list >/dev/null 2>"$T/err"; then
+		echo "# iteration $i: list fails: $(head -n1 "$T/err")"; bad=1; break
+	fi
+done
+echo "# $i iterations: $saw_old left the old set, $saw_new the new set"
+[ $bad = 0 ] && [ "$i" = "$ITER" ] && [ $saw_old -gt 0 ] && [ $saw_new -gt 0 ]
+ok $? "kill -9 during rotate leaves the old or the new complete set ($ITER times)"
+rm -f "$KSEAL_FAKE_KEYRING"
+kc -q load --all 2>"$T/err" && kc -q rotate root 2>>"$T/err" &&
+	[ "$(ls -d "$S"/gen-* | wc -l)" = 1 ] && [ ! -e "$S/current.tmp" ]
+ok $? "the next run cleans unfinished generations and rotates"
+
+# ---- concurrent runs
+S=$T/conc
+export KSEAL_FAKE_KEYRING=$T/conc-keyring.json
+kc -q create root
+pids=()
+for j in 1 2 3 4 5 6 7 8; do
+	( kc -q create "d$j" --wrapped-by root && kc -q rotate "d$j" && kc -q rotate root ) >"$T/conc-$j.err" 2>&1 &
+	pids+=($!)
+done
+cbad=0
+for p in "${pids[@]}"; do wait "$p" || cbad=1; done
+[ $cbad = 1 ] && cat "$T"/conc-*.err | sed "s/^/#   /"
+rm -f "$KSEAL_FAKE_KEYRING"
+[ $cbad = 0 ] && [ "$(kc list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 9 ] &&
+	kc -q load --all && grep -q '"version":9' "$S/current/root.json" &&
+	[ "$(ls -d "$S"/gen-* | wc -l)" = 1 ]
+ok $? "8 concurrent writers: all 9 keys, 8 sealed rotations, one loadable set"
+
+[ -n "$SWTPM_PID" ] && kill "$SWTPM_PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+		[ -s "$T/err" ] && sed 's/^/#   /' "$T/err"
+	fi
+}
+
+# k ARGS...: ksealctl with the fake backend on the test's state directory.
+export KSEAL_FAKE_KEYRING=$T/keyring.json
+k() { "$BIN" --conf /dev/null --state-dir "$T/state" "$@"; }
+
+# ---- argument parsing
+for c in provision create load list rotate reseal lock shred status; do
+	out=$("$BIN" "$c" --help 2>"$T/err"); rc=$?
+	[ $rc = 0 ] && [[ $out == Usage:\ ksealctl\ $c* ]]
+	ok $? "$c --help exits 0 and prints its usage"
+	"$BIN" "$c" --no-such-option >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 1 ] && [ "$(wc -l <"$T/err")" = 1 ]
+	ok $? "$c with a bad option exits 1 with one error line"
+done
+"$BIN" --help | grep -q '^Usage: ksealctl'
+ok $? "--help prints the usage"
+[ "$("$BIN" --version)" = "ksealctl $(sed -n 's/.*KSEAL_VERSION_STRING "\(.*\)"/\1/p' ../../include/kseal/version.h)" ]
+ok $? "--version prints the project version"
+"$BIN" frobnicate 2>"$T/err"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$T/err")" = 1 ]
+ok $? "unknown command exits 1 with one line"
+"$BIN" 2>"$T/err"; [ $? = 1 ]
+ok $? "no command exits 1"
+bad=0
+for args in "create" "create a b" "create ../x" "create .x" "create x --pcrs 24" \
+	"create x --pcrs 3-1" "create x --pcrs 1,,2" "create x --bytes 31" \
+	"create x --bytes 129" "create x --lock-pcr 16" "create x --lock-pcr 23" \
+	"create x --wrapped-by r --bytes 15" "create x --logon nocolon --wrapped-by r" \
+	"create x --logon a:b" "create x --wrapped-by r --pcrs 7" \
+	"create x --recovery-fd x" "rotate" "reseal x --pcrs abc" "load --all x" \
+	"list extra" "lock extra" "shred extra" "status extra" "provision extra"; do
+	# shellcheck disable=SC2086
+	k $args >/dev/null 2>"$T/err"; rc=$?
+	if [ $rc != 1 ] || [ "$(wc -l <"$T/err")" != 1 ]; then
+		echo "# '$args' gave rc=$rc: $(cat "$T/err")"
+		bad=1
+	fi
+done
+ok $bad "invalid arguments exit 1 with one error line each"
+[ ! -e "$T/state/current" ]
+ok $? "rejected commands wrote no state"
+
+# ---- key operations against the fake backend
+k -q create root --pcrs 0,2-4,7 --lock-pcr 15 2>"$T/err"
+ok $? "create a sealed key"
+printf 'correct-horse\n' >"$T/pass"
+k -q create rec --recovery-fd 3 3<"$T/pass" 2>"$T/err" &&
+	grep -q '"recovery":true' "$T/state/current/rec.json" &&
+	! grep -rq correct-horse "$T/state" "$T/keyring.json"
+ok $? "create with --recovery-fd stores only that a passphrase exists"
+./pty-run.py 'passphrase: ' 'tty-secret-42' "$BIN" --conf /dev/null --state-dir "$T/state" \
+	-q create trec --recovery >"$T/tty" 2>&1 &&
+	grep -q 'Recovery passphrase: ' "$T/tty" && ! grep -q tty-secret-42 "$T/tty" &&
+	grep -q '"recovery":true' "$T/state/current/trec.json" &&
+	! grep -rq tty-secret-42 "$T/state" "$KSEAL_FAKE_KEYRING"
+ok $? "--recovery reads the passphrase from the terminal without echo"
+# ksealctl's stderr goes to a file here: the terminal only shows the prompt.
+./pty-run.py 'passphrase: ' 'has space' sh -c 'exec "$@" 2>"$0"' "$T/err" \
+	"$BIN" --conf /dev/null --state-dir "$T/state" create trec2 --recovery >"$T/tty"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+	grep -q '^ksealctl: invalid recovery passphrase: ' "$T/err" &&
+	[ ! -e "$T/state/current/trec2.json" ]
+st=$?
+[ $st = 0 ] || echo "exit $rc; the terminal showed: $(tr -d '\r' <"$T/tty" | tr '\n' '|')" >>"$T/err"
+ok $st "a passphrase with a space is refused"
+k -q create d1 --wrapped-by root --logon dm:d1 2>"$T/err" &&
+	k -q create d2 --wrapped-by root --bytes 32 2>>"$T/err"
+ok $? "create two data keys"
+python3 - "$KSEAL_FAKE_KEYRING" <<'PY'
+import json, sys
+db = json.load(open(sys.argv[1]))
+keys = db["keys"]
+ring = [k for k in keys if k["type"] == "keyring" and k["desc"] == "kseal"][0]
+logon = [k for k in keys if k["type"] == "logon" and k["desc"] == "dm:d1"]
+assert len(logon) == 1 and ring["serial"] in logon[0]["rings"], logon
+PY
+ok $? "the logon key of a data key is linked into the kseal keyring"
+KSEAL_FAKE_NO_SESSION=1 k create d4 --wrapped-by root --logon dm:d4 >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 4 ] && [ "$(wc -l < "$T/err")" = 1 ] &&
+	grep -q "^ksealctl: d4: no session keyring for its logon key dm:d4: Disk quota exceeded; " "$T/err" &&
+	[ ! -e "$T/state/current/d4.json" ]
+ok $? "no session keyring for a logon key: one clear line, exit 4, nothing saved"
+k create d3 --wrapped-by nosuch >/dev/null 2>"$T/err"; [ $? = 1 ]
+ok $? "data key under an unknown sealed key is refused"
+k create d1 --wrapped-by root >/dev/null 2>"$T/err"; [ $? = 1 ]
+ok $? "an existing name is refused"
+perm=$(stat -c %a "$T/state/current/root.json")
+[ "$perm" = 600 ] && [ "$(stat -c %a "$T/state")" = 700 ]
+ok $? "key files are mode 0600 in a 0700 directory"
+k list --json >"$T/list.json" 2>"$T/err" && python3 - "$T/list.json" <<'PY'
+import json, sys
+keys = {k["name"]: k for k in json.load(open(sys.argv[1]))}
+assert set(keys) == {"root", "rec", "trec", "d1", "d2"}, keys
+assert keys["root"]["pcrs"] == "0,2-4,7" and keys["root"]["lock_pcr"] == 15
+assert keys["d1"]["wrapped_by"] == "root" and keys["d1"]["logon"] == "dm:d1"
+assert all(k["loaded"] and k["serial"] > 0 for k in keys.values())
+assert keys["rec"]["recovery"] is True and keys["root"]["recovery"] is False
+PY
+ok $? "list --json shows kinds, policy, wrapping key and serials"
+rm -f "$KSEAL_FAKE_KEYRING"
+k list --json | python3 -c 'import json,sys; assert not any(k["loaded"] for k in json.load(sys.stdin))'
+ok $? "list shows keys as not loaded in an empty keyring"
+KSEAL_FAKE_NO_SESSION=1 k load d1 >/dev/null 2>"$T/err"; rc=$?
 [ $rc != 0 ] && grep -q "^ksealctl: d1: no session keyring for its logon key dm:d1: " "$T/err" &&
 	! grep -q "load failed" "$T/err" &&
 	! k list --json | python3 -c 'import json,sys; assert any(k["loaded"] for k in json.load(sys.stdin) if k["name"] == "d1")' 2>/dev/null
@@ -274,23 +540,24 @@ rm -f "$KSEAL_FAKE_KEYRING"
 ok $? "8 concurrent writers: all 9 keys, 8 sealed rotations, one loadable set"
 
 # ---- provisioning against a private swtpm
-port() {
-	local p
-	for p in $(shuf -i 20000-60000 -n 50); do
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null &&
-		   ! (exec 3<>"/dev/tcp/127.0.0.1/$((p + 1))") 2>/dev/null; then
-			echo "$p"; return
-		fi
-	done
-}
-P=$(port)
+# Ports below the kernel's ephemeral range, so that no outgoing connection
+# holds one; a port taken anyway by a listener that started after the probe
+# just moves swtpm on to the next candidate.
+hi=$(($(cut -f1 /proc/sys/net/ipv4/ip_local_port_range) - 2))
+[ "$hi" -gt 21000 ] || hi=60000
 mkdir -p "$T/tpm"
-if swtpm socket --tpm2 --tpmstate dir="$T/tpm" --server type=tcp,port="$P" \
-	--ctrl type=tcp,port=$((P + 1)) --flags not-need-init,startup-clear \
-	--daemon --pid file="$T/tpm/pid" 2>"$T/err"; then
-	for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$T/tpm/pid" ] && break; sleep 0.1; done
-	SWTPM_PID=$(cat "$T/tpm/pid")
-fi
+for P in $(shuf -i "20000-$hi" -n 20); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$P") 2>/dev/null && continue
+	(exec 3<>"/dev/tcp/127.0.0.1/$((P + 1))") 2>/dev/null && continue
+	if swtpm socket --tpm2 --tpmstate dir="$T/tpm" --server type=tcp,port="$P" \
+		--ctrl type=tcp,port=$((P + 1)) --flags not-need-init,startup-clear \
+		--daemon --pid file="$T/tpm/pid" 2>"$T/err"; then
+		for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$T/tpm/pid" ] && break; sleep 0.1; done
+		SWTPM_PID=$(cat "$T/tpm/pid")
+		break
+	fi
+	grep -q 'Address already in use' "$T/err" || break
+done
 [ -n "$SWTPM_PID" ]
 ok $? "swtpm started on port $P"
 TCTI="swtpm:host=127.0.0.1,port=$P"

@@ -35,13 +35,14 @@ tally() {
 
 # part LABEL COMMAND...: run one part with its output shown and counted.
 part() {
-	local label=$1 log
+	local label=$1 log start=$SECONDS
 	shift
 	log=$(mktemp)
 	echo "# ==== $label"
 	"$@" 2>&1 | tee "$log"
 	tally "$label" "$log" "${PIPESTATUS[0]}"
 	rm -f "$log"
+	echo "# $label took $((SECONDS - start)) s"
 }
 
 # case LABEL COMMAND...: one TAP line for a command that must succeed
@@ -86,6 +87,7 @@ else
 	part "debug-kernel build" scripts/debug-kernel.sh
 	dbg_log=$(mktemp)
 	dbg_suites=${SUITES:-$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/debug-kernel/suites)}
+	dbg_start=$SECONDS
 	tests/vm/run --kernel debug $dbg_suites >"$dbg_log" 2>&1 &
 	dbg_pid=$!
 fi
@@ -100,7 +102,7 @@ part "vm" tests/vm/run ${SUITES:-}
 if [ -n "${dbg_pid:-}" ]; then
 	wait $dbg_pid
 	dbg_rc=$?
-	echo "# ==== vm-debug"
+	echo "# ==== vm-debug (done $((SECONDS - dbg_start)) s after it started)"
 	cat "$dbg_log"
 	tally "vm-debug" "$dbg_log" $dbg_rc
 	rm -f "$dbg_log"
@@ -113,5 +115,6 @@ if [ $fail -gt 0 ]; then
 fi
 summary="$pass passed, $fail failed"
 [ $skip -gt 0 ] && summary+=", $skip skipped"
+echo "# make check took $SECONDS s"
 echo "$summary"
 [ $fail = 0 ]

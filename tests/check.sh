@@ -8,9 +8,9 @@
 # out of a quick local run): a DKMS build in private trees, the Debian
 # packages (built, linted, unpacked and tried), module signing, the
 # initramfs hook, host unit tests, helper tests, short fuzzing runs and
-# every VM suite on Debian's kernel. Each part's TAP is printed as it
-# comes (the debug suites' at the end) and counted; the last line is
-# "N passed, N failed".
+# every VM suite on Debian's kernel, shared with the debug suites' runner
+# once it is free. Each part's TAP is printed as it comes (the background
+# runner's at the end) and counted; the last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,18 +78,40 @@ lint() {
 
 KDIR_RESOLVED=$(make -s --no-print-directory print-kdir)
 part "lint" lint
+
+# The release suites wait in one queue, longest first by the times of the
+# last run (new suites first of all), so that two runners finish together.
+vm_queue=$(mktemp)
+if [ -n "${SUITES:-}" ]; then
+	printf '%s\n' $SUITES >"$vm_queue"
+else
+	for f in tests/vm/suites/*.sh; do
+		n=$(basename "$f" .sh)
+		echo "$(cat "$cache/suite-seconds/$n" 2>/dev/null || echo 100000) $n"
+	done | sort -rn | cut -d' ' -f2 >"$vm_queue"
+fi
+
 # The debug-kernel suites are the longest part: they start now, beside the
 # host parts and the release suites (each QEMU, TCG, keeps about one core
-# busy), and their output is shown when everything else is done.
+# busy); when they are done, their runner takes release suites from the
+# queue too. Its output is shown when everything else is done.
 if [ "${KSEAL_SKIP_DEBUG:-0}" = 1 ]; then
 	echo "# debug-kernel suites left out (KSEAL_SKIP_DEBUG=1)"
 else
 	part "debug-kernel build" scripts/debug-kernel.sh
-	dbg_log=$(mktemp)
+	dbg_log=$(mktemp) vm2_log=$(mktemp)
 	dbg_suites=${SUITES:-$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/debug-kernel/suites)}
 	dbg_start=$SECONDS
-	tests/vm/run --kernel debug $dbg_suites >"$dbg_log" 2>&1 &
-	dbg_pid=$!
+	{
+		tests/vm/run --kernel debug $dbg_suites >"$dbg_log" 2>&1
+		echo $? >"$dbg_log.rc"
+		echo $((SECONDS - dbg_start)) >"$dbg_log.took"
+		if [ -s "$vm_queue" ]; then
+			tests/vm/run --queue "$vm_queue" >"$vm2_log" 2>&1
+			echo $? >"$vm2_log.rc"
+		fi
+	} &
+	bg_pid=$!
 fi
 part "dkms" scripts/dkms.sh test
 part "deb" scripts/deb.sh test
@@ -98,15 +120,20 @@ part "initramfs" scripts/initramfs-test.sh
 [ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
 [ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
 [ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check
-part "vm" tests/vm/run ${SUITES:-}
-if [ -n "${dbg_pid:-}" ]; then
-	wait $dbg_pid
-	dbg_rc=$?
-	echo "# ==== vm-debug (done $((SECONDS - dbg_start)) s after it started)"
+part "vm" tests/vm/run --queue "$vm_queue"
+if [ -n "${bg_pid:-}" ]; then
+	wait $bg_pid
+	echo "# ==== vm-debug (done $(cat "$dbg_log.took") s after it started)"
 	cat "$dbg_log"
-	tally "vm-debug" "$dbg_log" $dbg_rc
-	rm -f "$dbg_log"
+	tally "vm-debug" "$dbg_log" "$(cat "$dbg_log.rc")"
+	if [ -f "$vm2_log.rc" ]; then
+		echo "# ==== vm (the second runner, after the debug-kernel suites)"
+		cat "$vm2_log"
+		tally "vm" "$vm2_log" "$(cat "$vm2_log.rc")"
+	fi
+	rm -f "$dbg_log"* "$vm2_log"*
 fi
+rm -f "$vm_queue" "$vm_queue.lock"
 
 echo "# ==== summary"
 if [ $fail -gt 0 ]; then

@@ -1090,24 +1090,82 @@ static void compute_ratios(void)
 	}
 }
 
-/* -L: the data-key and encrypted load rows, nothing else. */
-static void bench_loads_only(void)
+static void bench_encrypted_loads(void)
 {
 	long n;
 
-	if (!have_dk)
-		die("data keys are not available in this module");
 	for (n = 100; n <= 10000; n *= 10)
 		bench_load("load N", "encrypted", enc_hex, NULL, n, REPS, 0,
 			   "user:kmk master, no TPM");
-	for (n = 100; n <= 10000; n *= 10)
+}
+
+static void bench_dk_loads(void)
+{
+	long n;
+
+	for (n = 100; n <= 10000; n *= 10) {
+		if (!have_dk) {
+			skip_row("data key", "load, 1 version", n, "data keys not available");
+			continue;
+		}
 		bench_dk_scaling(n, dk_hex, "load, 1 version");
+	}
+}
+
+/* -L: the data-key and encrypted load rows, nothing else. */
+static void bench_loads_only(void)
+{
+	if (!have_dk)
+		die("data keys are not available in this module");
+	bench_encrypted_loads();
+	bench_dk_loads();
+}
+
+static void bench_all(void)
+{
+	long n;
+
+	printf("# single sealed-key load\n");
+	bench_single("sealed load, pcrs=7", sealed_hex, NULL,
+		     breakdown[0], sizeof(breakdown[0]));
+	bench_single("sealed load, recovery blob", sealed_rec_hex, NULL,
+		     breakdown[1], sizeof(breakdown[1]));
+
+	printf("# N keys from one process\n");
+	for (n = 100; n <= 1000; n *= 10)
+		bench_load("load N", "kseal", sealed_hex, NULL, n, REPS, -1,
+			   "sealed keys, one unseal each");
+	bench_encrypted_loads();
+	for (n = 100; n <= 1000; n *= 10) {
+		if (have_trusted)
+			bench_load("load N", "trusted", trusted_hex,
+				   " keyhandle=0x81000001", n, REPS, 3,
+				   "TPM/key from its source (Load, Unseal, FlushContext), not counted");
+		else
+			skip_row("load N", "trusted", n, "trusted.ko not loaded");
+	}
+	if (have_tpm2)
+		bench_tpm2(TPM2_N);
+	else
+		skip_row("load N", "tpm2_unseal", TPM2_N, "no tpm2 sealed object given");
+
+	printf("# data keys\n");
+	bench_dk_loads();
+	if (have_dk) {
+		bench_dk_scaling(10000, dk4_hex, "load, 4 versions");
+		bench_dk_total(10000);
+	} else {
+		skip_row("memory", "data keys, 1 and 4 versions", 10000,
+			 "data keys not available");
+	}
+
+	printf("# use without exposure\n");
+	bench_ops();
 }
 
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
-	long n;
 	int opt;
 	double t0 = now();
 
@@ -1137,65 +1195,18 @@ int main(int argc, char **argv)
 		die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L]");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup();
-	if (loads_only) {
+	if (loads_only)
 		bench_loads_only();
-		compute_ratios();
-		print_table();
-		printf("# benchmark took %.0f s\n", now() - t0);
-		write_json(out);
-		return 0;
-	}
-
-	printf("# single sealed-key load\n");
-	bench_single("sealed load, pcrs=7", sealed_hex, NULL,
-		     breakdown[0], sizeof(breakdown[0]));
-	bench_single("sealed load, recovery blob", sealed_rec_hex, NULL,
-		     breakdown[1], sizeof(breakdown[1]));
-
-	printf("# N keys from one process\n");
-	for (n = 100; n <= 1000; n *= 10)
-		bench_load("load N", "kseal", sealed_hex, NULL, n, REPS, -1,
-			   "sealed keys, one unseal each");
-	for (n = 100; n <= 10000; n *= 10)
-		bench_load("load N", "encrypted", enc_hex, NULL, n, REPS, 0,
-			   "user:kmk master, no TPM");
-	for (n = 100; n <= 1000; n *= 10) {
-		if (have_trusted)
-			bench_load("load N", "trusted", trusted_hex,
-				   " keyhandle=0x81000001", n, REPS, 3,
-				   "TPM/key from its source (Load, Unseal, FlushContext), not counted");
-		else
-			skip_row("load N", "trusted", n, "trusted.ko not loaded");
-	}
-	if (have_tpm2)
-		bench_tpm2(TPM2_N);
 	else
-		skip_row("load N", "tpm2_unseal", TPM2_N, "no tpm2 sealed object given");
-
-	printf("# data keys\n");
-	for (n = 100; n <= 10000; n *= 10) {
-		if (!have_dk) {
-			skip_row("data key", "load, 1 version", n, "data keys not available");
-			continue;
-		}
-		bench_dk_scaling(n, dk_hex, "load, 1 version");
-	}
-	if (have_dk) {
-		bench_dk_scaling(10000, dk4_hex, "load, 4 versions");
-		bench_dk_total(10000);
-	} else {
-		skip_row("memory", "data keys, 1 and 4 versions", 10000,
-			 "data keys not available");
-	}
-
-	printf("# use without exposure\n");
-	bench_ops();
+		bench_all();
 
 	compute_ratios();
 	print_table();
-	printf("# TPM commands of one PCR-bound sealed load: %s\n", breakdown[0]);
-	printf("# TPM commands of one recovery-capable sealed load (PCR branch): %s\n",
-	       breakdown[1]);
+	if (!loads_only) {
+		printf("# TPM commands of one PCR-bound sealed load: %s\n", breakdown[0]);
+		printf("# TPM commands of one recovery-capable sealed load (PCR branch): %s\n",
+		       breakdown[1]);
+	}
 	if (!have_dk)
 		printf("# data keys: not available in this module: data-key, memory, scaling and kseal pkey rows are not measured\n");
 	printf("# benchmark took %.0f s\n", now() - t0);

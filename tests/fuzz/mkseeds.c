@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Writes the generated seed inputs of the fuzz targets: valid sealed blobs
- * of every flag combination (binary for fuzz_blob, hex for fuzz_hex) and
- * keyctl payloads for fuzz_options. Usage: mkseeds CORPUS_DIR
+ * of every flag combination, both policy generations included (binary for
+ * fuzz_blob, hex for fuzz_hex) and keyctl payloads for fuzz_options.
+ * Usage: mkseeds CORPUS_DIR
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "kseal_blob.h"
+#include "kseal_policy.h"
 #include <kseal/version.h>
 
 static const char *dir;
@@ -30,6 +32,7 @@ static void save(const char *target, const char *name, const void *p,
 static size_t make_blob(u32 flags, u16 pub, u16 priv, u8 *out, size_t cap)
 {
 	struct kseal_sealed_blob b;
+	u8 pcr_branch[32], recovery_branch[32];
 	ssize_t n;
 	int i;
 
@@ -47,9 +50,13 @@ static size_t make_blob(u32 flags, u16 pub, u16 priv, u8 *out, size_t cap)
 		b.pcr_mask |= 1U << 15;
 	}
 	memset(b.pcr_policy, 0xa5, sizeof(b.pcr_policy));
-	memset(b.auth_policy, 0xa5, sizeof(b.auth_policy));
-	if (flags & KSEAL_BLOB_F_RECOVERY)
-		b.auth_policy[0] = 0x5a;
+	/* The authPolicy the fields describe: the parser recomputes it. */
+	if (kseal_policy_sealed(flags, b.pcr_mask, b.lock_pcr, b.pcr_policy,
+				pcr_branch, recovery_branch, b.auth_policy)) {
+		fprintf(stderr, "mkseeds: no policy for flags %u: fix mkseeds.c\n",
+			flags);
+		exit(1);
+	}
 	memset(b.key_id, 0x3c, sizeof(b.key_id));
 	b.public_len = pub;
 	for (i = 0; i < pub; i++)

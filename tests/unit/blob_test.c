@@ -3,9 +3,12 @@
  * Host tests of the sealed blob parser and writer (kmod/kseal_blob.c). The
  * test has its own encoder, written from the layout table in
  * include/kseal/blob.h and without any checks, so it can also build every
- * kind of broken blob.
+ * kind of broken blob. The one thing it does not make up is the object's
+ * authPolicy: unless a test sets it, it is the policy the header fields
+ * describe (kseal_policy_sealed), which load insists on.
  */
 #include "kseal_blob.h"
+#include "kseal_policy.h"
 #include <kseal/version.h>
 
 #include <kselftest_harness.h>
@@ -22,7 +25,9 @@ struct raw {
 	u16 name_len;
 	u32 mask;
 	u8 lock;
-	u8 pcr_policy[32], auth_policy[32];
+	u8 pcr_policy[32];
+	bool auth_set;		/* auth_policy as set, not the computed one */
+	u8 auth_policy[32];
 	u16 pub_len, priv_len;
 	u32 pub_attrs;			/* objectAttributes in the public area */
 	bool pub_policy_set;		/* pub_policy differs from auth_policy */
@@ -43,7 +48,6 @@ static void raw_init(struct raw *r)
 	r->name_len = 34;
 	r->mask = 0x80;
 	memset(r->pcr_policy, 0x11, 32);
-	memset(r->auth_policy, 0x11, 32);
 	r->pub_len = 80;
 	r->pub_attrs = 0x12;
 	r->priv_len = 200;
@@ -71,10 +75,31 @@ static void fill(u8 **p, int n, u8 seed)
 		*(*p)++ = (u8)(seed + i * 7);
 }
 
+/*
+ * The authPolicy the encoder writes: the test's own if it set one, else
+ * what the flags, mask, lock PCR and PCR digest describe. Fields that
+ * describe no policy get a filler; the parser refuses those anyway.
+ */
+static void raw_auth(const struct raw *r, u8 *out)
+{
+	u8 pcr_branch[32], recovery_branch[32];
+
+	if (r->auth_set) {
+		memcpy(out, r->auth_policy, 32);
+		return;
+	}
+	if (kseal_policy_sealed(r->flags, r->mask, r->lock, r->pcr_policy,
+				pcr_branch, recovery_branch, out))
+		memset(out, 0x99, 32);
+}
+
 static size_t raw_encode(const struct raw *r, u8 *buf)
 {
 	u8 *p = buf, *total_at;
+	u8 auth[32];
 	size_t len;
+
+	raw_auth(r, auth);
 
 	put32(&p, r->magic);
 	put16(&p, r->format);
@@ -91,7 +116,7 @@ static size_t raw_encode(const struct raw *r, u8 *buf)
 	*p++ = r->lock;
 	memcpy(p, r->pcr_policy, 32);
 	p += 32;
-	memcpy(p, r->auth_policy, 32);
+	memcpy(p, auth, 32);
 	p += 32;
 	fill(&p, 32, 0x20);	/* key id: any value */
 	put16(&p, r->pub_len);
@@ -101,7 +126,7 @@ static size_t raw_encode(const struct raw *r, u8 *buf)
 		put16(&p, KSEAL_TPM_ALG_SHA256);
 		put32(&p, r->pub_attrs);
 		put16(&p, 32);
-		memcpy(p, r->pub_policy_set ? r->pub_policy : r->auth_policy, 32);
+		memcpy(p, r->pub_policy_set ? r->pub_policy : auth, 32);
 		p += 32;
 		fill(&p, r->pub_len - 42, 0x01);
 	} else {
@@ -148,16 +173,16 @@ static bool is_zero(const void *p, size_t n)
 
 TEST(parse_valid_fields)
 {
+	static const u8 zero[32];
 	struct kseal_sealed_blob b;
+	u8 buf[BUF_MAX], av[32], want[32];
 	struct raw r;
-	u8 buf[BUF_MAX];
 	size_t len;
 
 	raw_init(&r);
 	r.flags = KSEAL_BLOB_F_LOCK | KSEAL_BLOB_F_RECOVERY;
 	r.mask = 0x8081;
 	r.lock = 15;
-	r.auth_policy[31] = 0x12;
 	len = raw_encode(&r, buf);
 	ASSERT_EQ(KSEAL_SEALED_FIXED_SIZE + 80 + 200, len);
 	ASSERT_EQ(KSEAL_BLOB_KIND_SEALED, kseal_blob_kind(buf, len));
@@ -172,7 +197,10 @@ TEST(parse_valid_fields)
 	EXPECT_EQ(0x8081, b.pcr_mask);
 	EXPECT_EQ(15, b.lock_pcr);
 	EXPECT_EQ(0x11, b.pcr_policy[31]);
-	EXPECT_EQ(0x12, b.auth_policy[31]);
+	/* generation 1 with recovery: PolicyOR(PCR digest, PolicyAuthValue) */
+	kseal_policy_authvalue(zero, av);
+	kseal_policy_or2(r.pcr_policy, av, want);
+	EXPECT_EQ(0, memcmp(want, b.auth_policy, 32));
 	EXPECT_EQ(80, b.public_len);
 	EXPECT_EQ(0x00, b.public_area[0]);
 	EXPECT_EQ(0x08, b.public_area[1]);	/* keyedhash */
@@ -201,7 +229,7 @@ TEST(public_area_rules)
 	/* The object's policy and the blob's copy may not disagree. */
 	raw_init(&r);
 	r.pub_policy_set = true;
-	memcpy(r.pub_policy, r.auth_policy, 32);
+	raw_auth(&r, r.pub_policy);
 	r.pub_policy[17] ^= 4;
 	EXPECT_EQ(-EBADMSG, raw_parse(&r));
 
@@ -230,8 +258,14 @@ TEST(public_area_rules)
 
 TEST(round_trip_is_byte_identical)
 {
-	static const u32 flags[] = { 0, KSEAL_BLOB_F_RECOVERY, KSEAL_BLOB_F_LOCK,
-				     KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK };
+	static const u32 flags[] = {
+		0, KSEAL_BLOB_F_RECOVERY, KSEAL_BLOB_F_LOCK,
+		KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK,
+		KSEAL_BLOB_F_POLICY2,
+		KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_RECOVERY,
+		KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_LOCK,
+		KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK,
+	};
 	static const u16 pubs[] = { 42, 80, KSEAL_PUBLIC_MAX };
 	static const u16 privs[] = { 1, 200, KSEAL_PRIVATE_MAX };
 	struct kseal_sealed_blob b, b2;
@@ -243,8 +277,6 @@ TEST(round_trip_is_byte_identical)
 		for (i = 0; i < ARRAY_SIZE(pubs); i++) {
 			raw_init(&r);
 			r.flags = flags[f];
-			if (r.flags & KSEAL_BLOB_F_RECOVERY)
-				r.auth_policy[0] ^= 1;
 			if (r.flags & KSEAL_BLOB_F_LOCK) {
 				r.mask |= 1U << 22;
 				r.lock = 22;
@@ -293,7 +325,7 @@ TEST(write_rejects_inconsistent)
 			b.creator_version = 0;
 			break;
 		case 1:
-			b.flags = 4;
+			b.flags = 8;	/* the first undefined bit */
 			break;
 		case 2:
 			b.parent_handle = 0x80ffffff;
@@ -321,7 +353,7 @@ TEST(write_rejects_inconsistent)
 			b.lock_pcr = 8;
 			break;
 		case 10:
-			b.flags = KSEAL_BLOB_F_RECOVERY;
+			b.flags = KSEAL_BLOB_F_RECOVERY;	/* policy is not OR */
 			break;
 		case 11:
 			b.auth_policy[5] ^= 1;
@@ -391,7 +423,7 @@ TEST(header_errors)
 	EXPECT_EQ(KSEAL_BLOB_KIND_DATA, kseal_blob_kind(buf, len));
 	EXPECT_EQ(-EINVAL, kseal_sealed_blob_parse(buf, len, &b));
 	raw_init(&r);
-	r.flags = 4;
+	r.flags = 8;		/* the first bit after KSEAL_BLOB_F_POLICY2 */
 	EXPECT_EQ(-EINVAL, raw_parse(&r));
 	raw_init(&r);
 	r.flags = 0x80000000;
@@ -519,11 +551,31 @@ TEST(lock_and_recovery_consistency)
 
 	raw_init(&r);
 	r.flags = KSEAL_BLOB_F_RECOVERY;	/* but policies equal */
+	r.auth_set = true;
+	memcpy(r.auth_policy, r.pcr_policy, 32);
 	EXPECT_EQ(-EBADMSG, raw_parse(&r));
-	r.auth_policy[31] ^= 0x80;
+	r.auth_policy[31] ^= 0x80;		/* differ, but not the OR */
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.auth_set = false;			/* the OR */
 	EXPECT_EQ(0, raw_parse(&r));
+	raw_auth(&r, r.auth_policy);
+	r.auth_set = true;
 	r.flags = 0;				/* policies differ */
 	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+	r.auth_policy[31] ^= 0x80;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
+
+	/* Generation 1: a PCR branch equal to the recovery branch. */
+	{
+		static const u8 zero[32];
+
+		raw_init(&r);
+		r.flags = KSEAL_BLOB_F_RECOVERY;
+		kseal_policy_authvalue(zero, r.pcr_policy);
+		EXPECT_EQ(-EBADMSG, raw_parse(&r));
+		r.flags = 0;
+		EXPECT_EQ(0, raw_parse(&r));
+	}
 }
 
 TEST(truncation_at_every_offset)
@@ -569,7 +621,6 @@ TEST(bit_flips)
 	r.flags = KSEAL_BLOB_F_LOCK | KSEAL_BLOB_F_RECOVERY;
 	r.mask = 0x8080;
 	r.lock = 15;
-	r.auth_policy[0] = 0;
 	len = raw_encode(&r, buf);
 	for (i = 0; i < len; i++) {
 		for (bit = 0; bit < 8; bit++) {

@@ -645,4 +645,385 @@ TEST(bit_flips)
 	ASSERT_GE(refused, KSEAL_BLOB_HDR_SIZE * 8);
 }
 
+static void unhex(const char *s, u8 *out)
+{
+	unsigned int v, i;
+
+	for (i = 0; s[2 * i]; i++) {
+		sscanf(s + 2 * i, "%2x", &v);
+		out[i] = v;
+	}
+}
+
+/*
+ * Generation 2 reference digests, from tpm2-tools 5.4 trial sessions on
+ * swtpm (`swtpm socket --tpm2 ... --flags not-need-init,startup-clear`,
+ * TPM2TOOLS_TCTI=swtpm:port=P). zero.bin is 32 zero bytes (the lock PCR
+ * at boot), pcr7.bin the value of PCR 7 after one extend with 32 bytes of
+ * 0x01 (PCR7 below), pcr4_7.bin is zero.bin then pcr7.bin. Each group is
+ * one trial session: `tpm2 startauthsession -S s.ctx` first, then the
+ * commands shown, then `tpm2 flushcontext s.ctx`.
+ *
+ *   PART_7, then (a), the PCR branch of mask {7,15} with lock PCR 15:
+ *     tpm2 policypcr -S s.ctx -l sha256:7 -f pcr7.bin -L part_7.bin
+ *     tpm2 policypcr -S s.ctx -l sha256:15 -f zero.bin -L a.bin
+ *   LOCK_15, then (b), the recovery branch with lock PCR 15:
+ *     tpm2 policypcr -S s.ctx -l sha256:15 -f zero.bin -L lock_15.bin
+ *     tpm2 policyauthvalue -S s.ctx -L b.bin
+ *   (c) authPolicy of (a) and (b):
+ *     tpm2 policyor -S s.ctx -L c.bin sha256:a.bin,b.bin
+ *   (d) mask {15} only, lock PCR 15, recovery; the PCR branch is LOCK_15:
+ *     tpm2 policyor -S s.ctx -L d.bin sha256:lock_15.bin,b.bin
+ *   (e) no lock, recovery, mask {4,7}; three sessions:
+ *     tpm2 policypcr -S s.ctx -l sha256:4,7 -f pcr4_7.bin -L e_pcr.bin
+ *     tpm2 policyauthvalue -S s.ctx -L e_av.bin
+ *     tpm2 policyor -S s.ctx -L e.bin sha256:e_pcr.bin,e_av.bin
+ *
+ * and `xxd -p -c 64 FILE` of each.
+ */
+#define PCR7	"5c85955f709283ecce2b74f1b1552918819f390911816e7bb466805a38ab87f3"
+#define PART_7	"67d37b71a578ca89bd5c7a1fcff92b4af0c25c512e189377fbd1f4c24c888c3e"
+#define POL_A	"cf1c80baca5c5f7daf37f4c3d493c23c95203c2d99e0364681e09c8b4e933059"
+#define LOCK_15	"7e247a603cd1052cabc095741b8ee2f7458aabeee960b8ec97d7f090171a039a"
+#define POL_B	"52d2f3a25a063852bd23ec233b8e96660e189c4788d0be4f7dc134d5615968a0"
+#define POL_C	"d09cd9f0bc27a4873de2a9db98d2a99308051327bd930b94c2b2cb7b628a17b9"
+#define POL_D	"a81d70e2597255dadeacc026515753c084d23bc0be447ff840bf56b0fb121b62"
+#define E_PCR	"ec2e32db87073a9a84bca993673017300c57a6461aa7f0e57c49e39812bf3cb0"
+#define E_AV	"8fcd2169ab92694e0c633f1ab772842b8241bbc20288981fc7ac1eddc1fddb0e"
+#define POL_E	"561af7a7c9ac4c37b9d32544acad9745dd6e3fbd3db34bb7d025d5574b64257c"
+
+#define BF_P2	KSEAL_BLOB_F_POLICY2
+#define BF_LOCK	KSEAL_BLOB_F_LOCK
+#define BF_REC	KSEAL_BLOB_F_RECOVERY
+
+static void expect_policy(struct __test_metadata *_metadata, u32 flags,
+			  u32 mask, u32 lock, const char *part_hex,
+			  const char *pcr_hex, const char *rec_hex,
+			  const char *auth_hex)
+{
+	u8 part[32] = { 0 }, pcr[32], rec[32], auth[32], want[32];
+
+	if (part_hex)
+		unhex(part_hex, part);
+	ASSERT_EQ(0, kseal_policy_sealed(flags, mask, lock, part, pcr, rec,
+					 auth)) TH_LOG("flags %u", flags);
+	unhex(pcr_hex, want);
+	EXPECT_EQ(0, memcmp(want, pcr, 32)) TH_LOG("PCR branch, flags %u",
+						   flags);
+	unhex(rec_hex, want);
+	EXPECT_EQ(0, memcmp(want, rec, 32)) TH_LOG("recovery, flags %u", flags);
+	unhex(auth_hex, want);
+	EXPECT_EQ(0, memcmp(want, auth, 32)) TH_LOG("authPolicy, flags %u",
+						    flags);
+}
+
+TEST(policy2_known_answers)
+{
+	static const u8 zero[32];
+	u8 vals[64], d[32], want[32], pcr[32], rec[32], auth[32];
+
+	/* The PCR digest fields: PolicyPCR over the PCRs other than L. */
+	unhex(PCR7, vals);
+	ASSERT_EQ(0, kseal_policy_pcr(zero, 1U << 7, vals, 1, d));
+	unhex(PART_7, want);
+	ASSERT_EQ(0, memcmp(want, d, 32));
+	memset(vals, 0, 32);
+	unhex(PCR7, vals + 32);
+	ASSERT_EQ(0, kseal_policy_pcr(zero, (1U << 4) | (1U << 7), vals, 2, d));
+	unhex(E_PCR, want);
+	ASSERT_EQ(0, memcmp(want, d, 32));
+
+	/* (a), (b), (c): lock-bound, mask {7,15}, lock PCR 15 */
+	expect_policy(_metadata, BF_P2 | BF_LOCK | BF_REC, 0x8080, 15, PART_7,
+		      POL_A, POL_B, POL_C);
+	expect_policy(_metadata, BF_P2 | BF_LOCK, 0x8080, 15, PART_7,
+		      POL_A, POL_B, POL_A);
+	/* (d): mask {15} only, the PCR digest field all zero */
+	expect_policy(_metadata, BF_P2 | BF_LOCK | BF_REC, 0x8000, 15, NULL,
+		      LOCK_15, POL_B, POL_D);
+	expect_policy(_metadata, BF_P2 | BF_LOCK, 0x8000, 15, NULL,
+		      LOCK_15, POL_B, LOCK_15);
+	/* (e): no lock, recovery: OR(PolicyPCR(mask), PolicyAuthValue) */
+	expect_policy(_metadata, BF_P2 | BF_REC, 0x90, 0, E_PCR,
+		      E_PCR, E_AV, POL_E);
+	expect_policy(_metadata, BF_P2, 0x90, 0, E_PCR, E_PCR, E_AV, E_PCR);
+	/* generation 1, same fields: the field is the branch, no lock step */
+	unhex(PART_7, d);
+	ASSERT_EQ(0, kseal_policy_sealed(BF_LOCK | BF_REC, 0x8080, 15, d, pcr,
+					 rec, auth));
+	EXPECT_EQ(0, memcmp(d, pcr, 32));
+	unhex(E_AV, want);
+	EXPECT_EQ(0, memcmp(want, rec, 32));
+	unhex(POL_C, want);
+	EXPECT_NE(0, memcmp(want, auth, 32));
+
+	/* Fields that describe no generation 2 policy. */
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_P2 | BF_LOCK, 0x8000, 15, d,
+					       pcr, rec, auth));
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_P2 | BF_LOCK, 0x8080, 15, zero,
+					       pcr, rec, auth));
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_P2, 0x90, 0, zero,
+					       pcr, rec, auth));
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_P2 | BF_LOCK, 0x8080, 24, d,
+					       pcr, rec, auth));
+}
+
+/* Generation 2 blobs whose authPolicy a TPM computed (see above). */
+static const struct gen2_case {
+	const char *name;
+	u32 flags, mask;
+	u8 lock;
+	const char *part, *auth;	/* part NULL: all zero */
+} gen2_cases[] = {
+	{ "(c) lock 15, {7,15}, recovery", BF_P2 | BF_LOCK | BF_REC, 0x8080, 15,
+	  PART_7, POL_C },
+	{ "(a) lock 15, {7,15}", BF_P2 | BF_LOCK, 0x8080, 15, PART_7, POL_A },
+	{ "(d) lock 15, {15}, recovery", BF_P2 | BF_LOCK | BF_REC, 0x8000, 15,
+	  NULL, POL_D },
+	{ "lock 15, {15}", BF_P2 | BF_LOCK, 0x8000, 15, NULL, LOCK_15 },
+	{ "(e) no lock, {4,7}, recovery", BF_P2 | BF_REC, 0x90, 0, E_PCR, POL_E },
+	{ "no lock, {4,7}", BF_P2, 0x90, 0, E_PCR, E_PCR },
+};
+
+static void gen2_raw(const struct gen2_case *c, struct raw *r)
+{
+	raw_init(r);
+	r->flags = c->flags;
+	r->mask = c->mask;
+	r->lock = c->lock;
+	memset(r->pcr_policy, 0, 32);
+	if (c->part)
+		unhex(c->part, r->pcr_policy);
+	r->auth_set = true;
+	unhex(c->auth, r->auth_policy);
+}
+
+/* Byte offsets of the sealed header fields (include/kseal/blob.h). */
+#define OFF_PARENT	KSEAL_BLOB_HDR_SIZE		/* 20 */
+#define OFF_NAME_LEN	(OFF_PARENT + 4)		/* 24 */
+#define OFF_NAME	(OFF_NAME_LEN + 2)		/* 26 */
+#define OFF_MASK	(OFF_NAME + KSEAL_NAME_MAX)	/* 60 */
+#define OFF_LOCK	(OFF_MASK + 4)			/* 64 */
+#define OFF_PCR		(OFF_LOCK + 1)			/* 65 */
+#define OFF_AUTH	(OFF_PCR + 32)			/* 97 */
+#define OFF_KEY_ID	(OFF_AUTH + 32)			/* 129 */
+#define OFF_PUB_SIZE	(OFF_KEY_ID + 32)		/* 161: digest ends */
+
+static int popcount24(u32 m)
+{
+	return __builtin_popcount(m & KSEAL_PCR_MASK_ALL);
+}
+
+/*
+ * What kseal_sealed_blob_parse must return after flipping bit @bit of byte
+ * @off of a valid generation 2 blob of case @c:
+ *
+ *  flags       an undefined bit: -EINVAL (refused before the body is
+ *              read). RECOVERY, LOCK: -EBADMSG (the policy, or the lock
+ *              PCR, no longer agrees). POLICY2: -EBADMSG with a lock PCR;
+ *              without one, generation 1 describes the same policy, so the
+ *              blob parses (0): load refuses it after Unseal, by the key id
+ *              or by the sealed header digest (which the flip changes).
+ *  mask        -EBADMSG if the bit is beyond PCR 23, is the lock PCR, or
+ *              the flip adds the first or removes the last PCR other than
+ *              the lock PCR (the PCR digest field must be zero exactly when
+ *              there is none). Any other flip parses (0): the parser has no
+ *              PCR values to recompute the PCR digest with; the TPM's
+ *              PolicyPCR over the new mask and the sealed header digest
+ *              refuse it at load.
+ *  lock PCR    -EBADMSG: out of range, not in the mask, set without the
+ *              lock flag, or a different lock step in the policy.
+ *  PCR digest  -EBADMSG: the recomputed authPolicy differs (or, for an all
+ *              zero field, it now claims PCRs besides the lock PCR).
+ *  authPolicy  -EBADMSG: differs from the recomputed one.
+ */
+static int gen2_flip_expect(const struct gen2_case *c, size_t off, int bit)
+{
+	u32 lock_bit = c->flags & BF_LOCK ? 1U << c->lock : 0;
+	u32 others, flipped;
+	int k;
+
+	if (off >= KSEAL_BLOB_OFF_FLAGS && off < KSEAL_BLOB_OFF_FLAGS + 4) {
+		k = (3 - (int)(off - KSEAL_BLOB_OFF_FLAGS)) * 8 + bit;
+		if (!(KSEAL_BLOB_SEALED_FLAGS & (1U << k)))
+			return -EINVAL;
+		if ((1U << k) == BF_P2 && !(c->flags & BF_LOCK))
+			return 0;
+		return -EBADMSG;
+	}
+	if (off >= OFF_MASK && off < OFF_MASK + 4) {
+		k = (3 - (int)(off - OFF_MASK)) * 8 + bit;
+		flipped = c->mask ^ (1U << k);
+		if (k >= KSEAL_PCR_COUNT || (1U << k) == lock_bit || !flipped)
+			return -EBADMSG;
+		others = c->mask & ~lock_bit;
+		if (lock_bit && !popcount24(others) != !popcount24(flipped & ~lock_bit))
+			return -EBADMSG;
+		return 0;
+	}
+	return -EBADMSG;	/* lock PCR, PCR digest, authPolicy */
+}
+
+TEST(policy2_header_bit_flips)
+{
+	static const struct { const char *name; size_t off, len; } fields[] = {
+		{ "flags", KSEAL_BLOB_OFF_FLAGS, 4 },
+		{ "mask", OFF_MASK, 4 },
+		{ "lock PCR", OFF_LOCK, 1 },
+		{ "PCR digest", OFF_PCR, 32 },
+		{ "authPolicy", OFF_AUTH, 32 },
+	};
+	struct kseal_sealed_blob b, b2;
+	u8 buf[BUF_MAX], d[32], d2[32];
+	size_t ci, fi, off, len;
+	int bit, want, ret, parsed = 0, refused = 0;
+	struct raw r;
+
+	for (ci = 0; ci < ARRAY_SIZE(gen2_cases); ci++) {
+		const struct gen2_case *c = &gen2_cases[ci];
+
+		gen2_raw(c, &r);
+		len = raw_encode(&r, buf);
+		ASSERT_EQ(0, kseal_sealed_blob_parse(buf, len, &b))
+			TH_LOG("%s", c->name);
+		/* the offsets above are the ones the encoder used */
+		ASSERT_EQ(c->mask, get_unaligned_be32(buf + OFF_MASK));
+		ASSERT_EQ(c->lock, buf[OFF_LOCK]);
+		ASSERT_EQ(0, memcmp(b.auth_policy, buf + OFF_AUTH, 32));
+		kseal_sealed_blob_hdr_digest(&b, d);
+		for (fi = 0; fi < ARRAY_SIZE(fields); fi++) {
+			for (off = fields[fi].off;
+			     off < fields[fi].off + fields[fi].len; off++) {
+				for (bit = 0; bit < 8; bit++) {
+					want = gen2_flip_expect(c, off, bit);
+					buf[off] ^= 1U << bit;
+					ret = kseal_sealed_blob_parse(buf, len, &b2);
+					buf[off] ^= 1U << bit;
+					ASSERT_EQ(want, ret)
+						TH_LOG("%s: %s, byte %zu bit %d",
+						       c->name, fields[fi].name,
+						       off, bit);
+					if (ret) {
+						refused++;
+						continue;
+					}
+					/* what catches it at load */
+					parsed++;
+					kseal_sealed_blob_hdr_digest(&b2, d2);
+					ASSERT_NE(0, memcmp(d, d2, 32));
+				}
+			}
+		}
+	}
+	/*
+	 * Flips that parse: the mask bits of PCRs 0-23 other than the lock
+	 * PCR and other than PCR 7 in the {7,15} cases (22 each, 0 for {15}),
+	 * all 24 of the {4,7} cases, and POLICY2 of the two without a lock.
+	 */
+	EXPECT_EQ(22 + 22 + 0 + 0 + 24 + 24 + 2, parsed);
+	EXPECT_EQ(6 * (32 + 32 + 8 + 256 + 256) - parsed, refused);
+}
+
+/*
+ * kseal_sealed_blob_hdr_digest is sha256 of the bytes before the public
+ * size with the total length as zero: every other header byte counts, the
+ * total length (which depends on the TPM's answer) does not.
+ */
+TEST(policy2_hdr_digest)
+{
+	struct kseal_sealed_blob b, b2;
+	u8 buf[BUF_MAX], other[BUF_MAX], tmp[OFF_PUB_SIZE], d[32], d2[32];
+	size_t ci, len, len2, off;
+	struct raw r;
+	int bit;
+
+	for (ci = 0; ci < ARRAY_SIZE(gen2_cases); ci++) {
+		const struct gen2_case *c = &gen2_cases[ci];
+
+		gen2_raw(c, &r);
+		len = raw_encode(&r, buf);
+		ASSERT_EQ(0, kseal_sealed_blob_parse(buf, len, &b));
+		kseal_sealed_blob_hdr_digest(&b, d);
+		memcpy(tmp, buf, OFF_PUB_SIZE);
+		memset(tmp + KSEAL_BLOB_OFF_TOTAL, 0, 4);
+		sha256(tmp, OFF_PUB_SIZE, d2);
+		ASSERT_EQ(0, memcmp(d, d2, 32)) TH_LOG("%s", c->name);
+
+		/* Another total length (other payload sizes): same digest. */
+		r.pub_len = 42;
+		r.priv_len = 1;
+		len2 = raw_encode(&r, other);
+		ASSERT_NE(len, len2);
+		ASSERT_NE(0, memcmp(buf + KSEAL_BLOB_OFF_TOTAL,
+				    other + KSEAL_BLOB_OFF_TOTAL, 4));
+		ASSERT_EQ(0, memcmp(buf, other, KSEAL_BLOB_OFF_TOTAL));
+		ASSERT_EQ(0, memcmp(buf + OFF_PARENT, other + OFF_PARENT,
+				    OFF_PUB_SIZE - OFF_PARENT));
+		ASSERT_EQ(0, kseal_sealed_blob_parse(other, len2, &b2));
+		kseal_sealed_blob_hdr_digest(&b2, d2);
+		ASSERT_EQ(0, memcmp(d, d2, 32)) TH_LOG("%s", c->name);
+
+		/*
+		 * Every other bit of [0,16) and [20,161): the digest of the
+		 * flipped bytes differs, and where the struct has the field,
+		 * flipping it there gives exactly that digest.
+		 */
+		for (off = 0; off < OFF_PUB_SIZE; off++) {
+			if (off >= KSEAL_BLOB_OFF_TOTAL && off < OFF_PARENT)
+				continue;
+			for (bit = 0; bit < 8; bit++) {
+				u8 m = 1U << bit, want[32];
+				u32 *word = NULL;
+				u8 *byte = NULL;
+				size_t at = 0;
+
+				tmp[off] ^= m;
+				sha256(tmp, OFF_PUB_SIZE, want);
+				tmp[off] ^= m;
+				ASSERT_NE(0, memcmp(d, want, 32))
+					TH_LOG("byte %zu bit %d", off, bit);
+
+				b2 = b;
+				if (off >= KSEAL_BLOB_OFF_CREATOR &&
+				    off < KSEAL_BLOB_OFF_FLAGS) {
+					word = &b2.creator_version;
+					at = off - KSEAL_BLOB_OFF_CREATOR;
+				} else if (off >= KSEAL_BLOB_OFF_FLAGS &&
+					   off < KSEAL_BLOB_OFF_TOTAL) {
+					word = &b2.flags;
+					at = off - KSEAL_BLOB_OFF_FLAGS;
+				} else if (off >= OFF_PARENT &&
+					   off < OFF_NAME_LEN) {
+					word = &b2.parent_handle;
+					at = off - OFF_PARENT;
+				} else if (off >= OFF_NAME && off < OFF_MASK) {
+					byte = &b2.parent_name[off - OFF_NAME];
+				} else if (off >= OFF_MASK && off < OFF_LOCK) {
+					word = &b2.pcr_mask;
+					at = off - OFF_MASK;
+				} else if (off == OFF_LOCK) {
+					byte = &b2.lock_pcr;
+				} else if (off >= OFF_PCR && off < OFF_AUTH) {
+					byte = &b2.pcr_policy[off - OFF_PCR];
+				} else if (off >= OFF_AUTH && off < OFF_KEY_ID) {
+					byte = &b2.auth_policy[off - OFF_AUTH];
+				} else if (off >= OFF_KEY_ID) {
+					byte = &b2.key_id[off - OFF_KEY_ID];
+				} else {
+					/* magic, format, kind, name size */
+					continue;
+				}
+				if (word)
+					*word ^= (u32)m << (8 * (3 - at));
+				else
+					*byte ^= m;
+				kseal_sealed_blob_hdr_digest(&b2, d2);
+				ASSERT_EQ(0, memcmp(want, d2, 32))
+					TH_LOG("%s: byte %zu bit %d", c->name,
+					       off, bit);
+			}
+		}
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -2,12 +2,18 @@
 /*
  * ksealctl lock and shred.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <json-c/json.h>
 
 #include "kbackend.h"
 #include "ksealctl.h"
@@ -18,60 +24,148 @@ static const char lock_help[] =
 "Usage: ksealctl lock [--if-configured]\n"
 "Extend every lock PCR (LOCK_PCR in the configuration file and the lock\n"
 "PCR of each sealed key) with a random value: until the next boot no blob\n"
-"bound to them can be unsealed, not even by root with tpm2-tools.\n"
+"bound to them can be unsealed, not even by root with tpm2-tools. Every\n"
+"key file counts, damaged ones too, and a state directory that cannot be\n"
+"read does not stop LOCK_PCR from being locked.\n"
 "  --if-configured   exit 0 when no lock PCR is configured (boot unit)\n";
 
 enum { O_IFCONF = OPT_SUB, O_YES };
 
-int cmd_lock(int argc, char **argv)
+static void want_pcr(bool pcr[24], long p, const char *from)
 {
-	static const struct option opts[] = {
-		GLOBAL_LONGOPTS,
-		{ "if-configured", no_argument, NULL, O_IFCONF },
-		{ 0 }
-	};
-	bool pcr[24] = { false }, any = false, ifconf = false;
-	struct kstate st;
+	if (p < 0 || p > 23 || p == 16 || p == 23) {
+		kerr("lock: %s names lock PCR %ld, not a PCR 0..23 other than 16 and 23; it is ignored, correct that file",
+		     from, p);
+		return;
+	}
+	pcr[p] = true;
+}
+
+/* The lock PCRs a key file names: its "lock_pcr" and its blob header's. */
+static void lock_pcrs_of_file(int dirfd, const char *gen, const char *nm,
+			      bool pcr[24])
+{
+	char from[96 + KSEAL_NAME_MAX], buf[1 << 16];
+	json_object *o, *v;
+	struct stat sb;
+	ssize_t n;
+	size_t len = 0;
+	uint32_t flags;
+	int fd, lp;
+
+	fd = openat(dirfd, nm, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return;
+	}
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	o = json_tokener_parse(buf);
+	if (!o)
+		return;
+	snprintf(from, sizeof(from), "%s/%s", gen, nm);
+	if (json_object_is_type(o, json_type_object)) {
+		if (json_object_object_get_ex(o, "lock_pcr", &v) &&
+		    json_object_is_type(v, json_type_int))
+			want_pcr(pcr, (long)json_object_get_int64(v), from);
+		if (json_object_object_get_ex(o, "blob", &v) &&
+		    json_object_is_type(v, json_type_string) &&
+		    sealed_blob_header(json_object_get_string(v), &flags,
+				       &lp) && lp >= 0)
+			want_pcr(pcr, lp, from);
+	}
+	json_object_put(o);
+}
+
+/*
+ * Every file of every generation, not only the keys state_open accepts:
+ * a damaged or renamed key file, a broken "current" link or a refused
+ * state must not leave its key's lock PCR unlocked.
+ */
+static int lock_pcrs_of_state(const char *dir, bool pcr[24])
+{
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+	struct dirent *de, *fe;
+	DIR *d, *gd;
+	int dfd, lfd, i;
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		if (errno == ENOENT)
+			return KX_OK;
+		kerr("lock: cannot read %s: %s; only LOCK_PCR of %s is locked, fix the state directory",
+		     dir, strerror(errno), g.conf);
+		return KX_STATE;
+	}
+	/* A writer finishing its swap; never wait long: the lock comes first. */
+	lfd = openat(dfd, "lock", O_RDONLY | O_CLOEXEC);
+	for (i = 0; lfd >= 0 && i < 50 && flock(lfd, LOCK_SH | LOCK_NB); i++)
+		nanosleep(&tick, NULL);
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		if (lfd >= 0)
+			close(lfd);
+		return KX_STATE;
+	}
+	while ((de = readdir(d))) {
+		int gfd;
+
+		if (strncmp(de->d_name, "gen-", 4))
+			continue;
+		gfd = openat(dirfd(d), de->d_name,
+			     O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (gfd < 0)
+			continue;
+		gd = fdopendir(gfd);
+		if (!gd) {
+			close(gfd);
+			continue;
+		}
+		while ((fe = readdir(gd)))
+			if (fe->d_name[0] != '.')
+				lock_pcrs_of_file(gfd, de->d_name, fe->d_name,
+						  pcr);
+		closedir(gd);
+	}
+	closedir(d);
+	if (lfd >= 0)
+		close(lfd);
+	return KX_OK;
+}
+
+int lock_all(bool ifconf)
+{
+	bool pcr[24] = { false }, any = false;
+	int rc = KX_OK, src, failed = 0;
 	char *v;
 	long n;
 	size_t i;
-	int c, rc, failed = 0;
 
-	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
-		if (c == O_IFCONF)
-			ifconf = true;
-		else
-			HANDLE_GLOBAL(c, lock_help);
-	}
-	if (optind < argc) {
-		kerr("lock: unexpected argument '%s'; see ksealctl lock --help",
-		     argv[optind]);
-		return KX_USAGE;
-	}
 	v = conf_get(g.conf, "LOCK_PCR");
 	if (v && *v) {
 		if (parse_int(v, 0, 23, &n) || n == 16 || n == 23) {
-			kerr("lock: LOCK_PCR=%s in %s is not a PCR 0..23 other than 16 and 23; fix the file",
+			kerr("lock: LOCK_PCR=%s in %s is not a PCR 0..23 other than 16 and 23; the keys' lock PCRs are locked all the same, fix the file",
 			     v, g.conf);
-			free(v);
-			return KX_USAGE;
+			rc = KX_USAGE;
+		} else {
+			pcr[n] = true;
 		}
-		pcr[n] = any = true;
 	}
 	free(v);
-	rc = state_open(&st, g.state_dir, false);
-	if (rc) {
-		state_close(&st);
-		return rc;
-	}
-	for (i = 0; i < st.n; i++) {
-		int p = st.keys[i].lock_pcr;
-
-		if (st.keys[i].kind == KIND_SEALED && p >= 0 && p < 24)
-			pcr[p] = any = true;
-	}
-	state_close(&st);
+	src = lock_pcrs_of_state(g.state_dir, pcr);
+	if (src && !rc)
+		rc = src;
+	for (i = 0; i < 24; i++)
+		any |= pcr[i];
 	if (!any) {
+		if (rc)
+			return rc;
 		if (ifconf) {
 			kverbose("lock: no lock PCR configured, nothing to do");
 			return KX_OK;
@@ -91,15 +185,41 @@ int cmd_lock(int argc, char **argv)
 		}
 		kinfo("locked PCR %zu", i);
 	}
-	return failed ? KX_KERNEL : KX_OK;
+	return failed ? KX_KERNEL : rc;
+}
+
+int cmd_lock(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		GLOBAL_LONGOPTS,
+		{ "if-configured", no_argument, NULL, O_IFCONF },
+		{ 0 }
+	};
+	bool ifconf = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		if (c == O_IFCONF)
+			ifconf = true;
+		else
+			HANDLE_GLOBAL(c, lock_help);
+	}
+	if (optind < argc) {
+		kerr("lock: unexpected argument '%s'; see ksealctl lock --help",
+		     argv[optind]);
+		return KX_USAGE;
+	}
+	return lock_all(ifconf);
 }
 
 static const char shred_help[] =
 "Usage: ksealctl shred [--yes]\n"
 "Destroy every kseal key for good: evict the parent storage key from the\n"
 "TPM (no blob sealed under it can ever load again), revoke and unlink\n"
-"every kseal key in the keyring and delete all blobs. Asks for\n"
-"confirmation on a terminal; without one, --yes is required.\n"
+"every kseal key in the keyring and delete all blobs. Only the parent\n"
+"key provision made is evicted (never the SRK or a primary key); if it\n"
+"cannot be evicted, nothing is deleted. Asks for confirmation on a\n"
+"terminal; without one, --yes is required.\n"
 "  --yes   do not ask\n";
 
 static bool confirm(void)

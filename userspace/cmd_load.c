@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ksealctl load and list.
+ * ksealctl load, boot and list.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <json-c/json.h>
+
+#include "kseal/blob.h"
 
 #include "kbackend.h"
 #include "ksealctl.h"
@@ -38,6 +45,132 @@ static void want(struct kstate *st, bool *w, const char *name)
 	}
 }
 
+#ifndef KSEAL_BLOB_F_POLICY2
+#define KSEAL_BLOB_F_POLICY2	0x00000004U	/* include/kseal/blob.h */
+#endif
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Big-endian field of @size bytes at byte @off of a hex blob. */
+static bool hex_be(const char *hex, size_t off, size_t size, uint32_t *out)
+{
+	size_t i;
+
+	*out = 0;
+	for (i = 2 * off; i < 2 * (off + size); i++) {
+		int v = hexval(hex[i]);	/* stops at the NUL: -1 */
+
+		if (v < 0)
+			return false;
+		*out = *out << 4 | (uint32_t)v;
+	}
+	return true;
+}
+
+/* After the header: parent handle 4, name size 2, name 34, PCR mask 4. */
+#define SEALED_OFF_LOCK_PCR	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4)
+
+bool sealed_blob_header(const char *hex, uint32_t *flags, int *lock_pcr)
+{
+	uint32_t magic, kind, lp;
+
+	*flags = 0;
+	*lock_pcr = -1;
+	if (!hex || !hex_be(hex, KSEAL_BLOB_OFF_MAGIC, 4, &magic) ||
+	    magic != KSEAL_BLOB_MAGIC ||
+	    !hex_be(hex, KSEAL_BLOB_OFF_KIND, 2, &kind) ||
+	    kind != KSEAL_BLOB_KIND_SEALED ||
+	    !hex_be(hex, KSEAL_BLOB_OFF_FLAGS, 4, flags) ||
+	    !hex_be(hex, SEALED_OFF_LOCK_PCR, 1, &lp))
+		return false;
+	if (*flags & KSEAL_BLOB_F_LOCK)
+		*lock_pcr = (int)lp;
+	return true;
+}
+
+bool blob_legacy_recovery(const char *hex)
+{
+	uint32_t flags;
+	int lp;
+
+	return sealed_blob_header(hex, &flags, &lp) &&
+	       (flags & KSEAL_BLOB_F_RECOVERY) &&
+	       !(flags & KSEAL_BLOB_F_POLICY2);
+}
+
+static bool has_recovery(const struct kkey *k)
+{
+	uint32_t flags;
+	int lp;
+
+	return k->recovery || (sealed_blob_header(k->blob, &flags, &lp) &&
+			       (flags & KSEAL_BLOB_F_RECOVERY));
+}
+
+struct load_count {
+	int loaded, failed;
+};
+
+/*
+ * One pass over the wanted keys (@w, or every key when NULL): the sealed
+ * keys (pass 0) or the data keys (pass 1). With @refused, a sealed key
+ * that the PCR policy refused and that has a recovery passphrase is
+ * marked there: the boot path asks for the passphrase.
+ */
+static void load_pass(struct kstate *st, int32_t ring, const bool *w,
+		      int pass_no, const char *pass, struct load_count *n,
+		      bool *refused)
+{
+	size_t j;
+
+	for (j = 0; j < st->n; j++) {
+		struct kkey *k = &st->keys[j];
+		int32_t s;
+
+		if ((w && !w[j]) || k->removed ||
+		    (k->kind == KIND_SEALED) != (pass_no == 0))
+			continue;
+		if (key_loaded(ring, k->name) >= 0) {
+			kverbose("%s: already loaded", k->name);
+			n->loaded++;
+			continue;
+		}
+		if (k->kind == KIND_DATA &&
+		    key_loaded(ring, k->wrapped_by) < 0) {
+			kerr("%s: not loaded: its wrapping key %s is not loaded; fix that key first",
+			     k->name, k->wrapped_by);
+			n->failed++;
+			continue;
+		}
+		if (k->kind == KIND_DATA &&
+		    !logon_session_ok(k->name, k->logon)) {
+			n->failed++;
+			continue;
+		}
+		s = load_one(ring, k, pass);
+		if (s < 0 && refused && errno == EKEYREJECTED &&
+		    has_recovery(k)) {
+			kerr("%s: not loaded: the PCR values differ from the ones it is sealed to (firmware, boot loader or kernel update?); it has a recovery passphrase",
+			     k->name);
+			refused[j] = true;
+			n->failed++;
+			continue;
+		}
+		if (s < 0) {
+			kerr("%s: load failed: %s; %s", k->name,
+			     strerror(errno), load_advice(errno));
+			n->failed++;
+			continue;
+		}
+		n->loaded++;
+		kinfo("loaded %s (serial %d)", k->name, s);
+	}
+}
+
 int cmd_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -47,11 +180,12 @@ int cmd_load(int argc, char **argv)
 		{ "recovery-fd", required_argument, NULL, O_RECFD },
 		{ 0 }
 	};
+	struct load_count cnt = { 0 };
 	struct kstate st;
 	bool all = false, rec = false, *w = NULL;
 	long fd = -1;
 	char *pass = NULL;
-	int c, rc, i, pass_no, failed = 0, loaded = 0;
+	int c, rc, i;
 	int32_t ring;
 	size_t j;
 
@@ -119,49 +253,353 @@ int cmd_load(int argc, char **argv)
 		goto out;
 	}
 	/* Two passes: sealed keys, then the data keys they wrap. */
-	for (pass_no = 0; pass_no < 2; pass_no++) {
-		for (j = 0; j < st.n; j++) {
-			struct kkey *k = &st.keys[j];
-			int32_t s;
-
-			if (!w[j] || (k->kind == KIND_SEALED) != (pass_no == 0))
-				continue;
-			if (key_loaded(ring, k->name) >= 0) {
-				kverbose("%s: already loaded", k->name);
-				loaded++;
-				continue;
-			}
-			if (k->kind == KIND_DATA &&
-			    key_loaded(ring, k->wrapped_by) < 0) {
-				kerr("%s: not loaded: its wrapping key %s is not loaded; fix that key first",
-				     k->name, k->wrapped_by);
-				failed++;
-				continue;
-			}
-			if (k->kind == KIND_DATA &&
-			    !logon_session_ok(k->name, k->logon)) {
-				failed++;
-				continue;
-			}
-			s = load_one(ring, k, pass);
-			if (s < 0) {
-				kerr("%s: load failed: %s; %s", k->name,
-				     strerror(errno), load_advice(errno));
-				failed++;
-				continue;
-			}
-			loaded++;
-			kinfo("loaded %s (serial %d)", k->name, s);
-		}
-	}
-	if (failed)
-		rc = loaded ? KX_PARTIAL : KX_KERNEL;
+	load_pass(&st, ring, w, 0, pass, &cnt, NULL);
+	load_pass(&st, ring, w, 1, pass, &cnt, NULL);
+	if (cnt.failed)
+		rc = cnt.loaded ? KX_PARTIAL : KX_KERNEL;
 	else if (st.nextra)
 		rc = KX_PARTIAL;	/* damaged files: reported above */
 out:
 	free_secret(pass);
 	free(w);
 	state_close(&st);
+	return rc;
+}
+
+static const char boot_help[] =
+"Usage: ksealctl boot\n"
+"What kseal-load.service runs at boot: load every key (load --all); for a\n"
+"sealed key the PCR policy refused that has a recovery passphrase, ask for\n"
+"it through the system's password agents (systemd-ask-password, for\n"
+"RECOVERY_TIMEOUT seconds, 0: do not ask), load the key with it, reseal\n"
+"it to the current PCR values and load its data keys; then lock, always,\n"
+"whatever failed before. Exit 0 if every key loaded and the lock\n"
+"succeeded, else the code of the worst failure (2: some keys not loaded).\n";
+
+#define RECOVERY_TRIES 3
+
+enum ask_result { ASK_ANSWER, ASK_EMPTY, ASK_NOBODY };
+
+/*
+ * Asks the password agents (or the terminal, by hand) for the recovery
+ * passphrase of @name with @prog, systemd-ask-password's command line.
+ * *out is the passphrase with ASK_ANSWER.
+ */
+static enum ask_result ask_recovery(const char *prog, const char *name,
+				    long timeout, int attempt, char **out)
+{
+	char tmo[32], id[32 + KSEAL_NAME_MAX], msg[128 + KSEAL_NAME_MAX];
+	char buf[KSEAL_PASS_MAX + 2];
+	struct pollfd pfd;
+	size_t len = 0;
+	int p[2], status = 0, left_ms;
+	bool killed = false;
+	pid_t pid;
+
+	*out = NULL;
+	snprintf(tmo, sizeof(tmo), "--timeout=%ld", timeout);
+	snprintf(id, sizeof(id), "--id=kseal:%s", name);
+	snprintf(msg, sizeof(msg),
+		 "%sRecovery passphrase for kseal key %s (its PCR values changed):",
+		 attempt > 1 ? "Wrong passphrase. " : "", name);
+	if (pipe2(p, O_CLOEXEC)) {
+		kerr("%s: cannot ask for the recovery passphrase: pipe: %s; load it by hand before the lock",
+		     name, strerror(errno));
+		return ASK_NOBODY;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], STDOUT_FILENO);	/* without O_CLOEXEC */
+		execlp(prog, prog, id, tmo, "--", msg, (char *)NULL);
+		fprintf(stderr, "ksealctl: cannot run %s: %s; install systemd or set ASK_PASSWORD in %s\n",
+			prog, strerror(errno), g.conf);
+		_exit(127);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		kerr("%s: cannot ask for the recovery passphrase: fork: %s",
+		     name, strerror(errno));
+		close(p[0]);
+		return ASK_NOBODY;
+	}
+	/* The agent has its own timeout; this one only guards against a hang. */
+	left_ms = (int)(timeout + 30) * 1000;
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	while (len < sizeof(buf) - 1) {
+		ssize_t n;
+		int r = poll(&pfd, 1, left_ms > 1000 ? 1000 : left_ms);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0) {
+			left_ms -= 1000;
+			if (left_ms > 0)
+				continue;
+			kill(pid, SIGKILL);
+			killed = true;
+			break;
+		}
+		if (r < 0)
+			break;
+		n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	buf[len] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (killed || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		explicit_bzero(buf, sizeof(buf));
+		if (killed)
+			kerr("%s: %s gave no answer within %ld s; stopped it", name,
+			     prog, timeout + 30);
+		return ASK_NOBODY;
+	}
+	if (!buf[0])
+		return ASK_EMPTY;
+	if (!valid_passphrase(buf)) {
+		explicit_bzero(buf, sizeof(buf));
+		kerr("%s: the recovery passphrase given is not 1..%d printable characters without spaces",
+		     name, KSEAL_PASS_MAX);
+		return ASK_EMPTY;
+	}
+	*out = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return *out ? ASK_ANSWER : ASK_NOBODY;
+}
+
+/*
+ * Binds the loaded sealed key @name to the current PCR values, keeping
+ * its recovery passphrase, and saves the blob (a new state generation).
+ */
+static int reseal_recovered(int32_t ring, const char *name, const char *pass)
+{
+	struct kstate st;
+	struct kkey *k;
+	char *payload = NULL, *blob;
+	int32_t s;
+	int rc;
+
+	rc = state_open(&st, g.state_dir, true);
+	if (rc)
+		goto out;
+	k = state_find(&st, name);
+	s = key_loaded(ring, name);
+	if (!k || k->kind != KIND_SEALED || s < 0) {
+		kerr("%s: gone from %s or from the keyring before its reseal; run ksealctl reseal %s --recovery before the next lock",
+		     name, st.dir, name);
+		rc = KX_STATE;
+		goto out;
+	}
+	if (asprintf(&payload, "update reseal recovery=%s", pass) < 0) {
+		payload = NULL;
+		rc = KX_STATE;
+		goto out;
+	}
+	if (kb->update(s, payload, strlen(payload)) < 0) {
+		kerr("%s: reseal to the current PCR values failed: %s; %s",
+		     name, strerror(errno), request_advice(errno));
+		rc = KX_KERNEL;
+		goto out;
+	}
+	blob = key_read_blob(s);
+	if (!blob) {
+		kerr("%s: reading the resealed blob failed: %s; the old blob stays, the next boot asks again",
+		     name, strerror(errno));
+		rc = KX_KERNEL;
+		goto out;
+	}
+	key_set_blob(k, blob);
+	free(blob);
+	k->recovery = true;
+	rc = state_commit(&st);
+	if (!rc)
+		kinfo("resealed %s to the current values of PCRs %s: the next boot loads it without asking",
+		      name, k->pcrs);
+out:
+	free_secret(payload);
+	state_close(&st);
+	return rc;
+}
+
+/*
+ * The recovery of one refused key: up to RECOVERY_TRIES passphrases.
+ * Returns KX_OK when the key is loaded (resealed or not: *resealed says),
+ * else a KX_* code; *nobody when no one answered.
+ */
+static int recover_one(int32_t ring, const char *name, const char *prog,
+		       long timeout, bool *nobody)
+{
+	struct kstate st;
+	struct kkey *k;
+	char *pass;
+	int try, rc = KX_PARTIAL;
+	int32_t s;
+
+	for (try = 1; try <= RECOVERY_TRIES; try++) {
+		switch (ask_recovery(prog, name, timeout, try, &pass)) {
+		case ASK_NOBODY:
+			kerr("%s: no recovery passphrase given (no answer within %ld s): it stays unloaded until the next boot",
+			     name, timeout);
+			*nobody = true;
+			return KX_PARTIAL;
+		case ASK_EMPTY:
+			kerr("%s: no recovery passphrase given: it stays unloaded until the next boot",
+			     name);
+			return KX_PARTIAL;
+		case ASK_ANSWER:
+			break;
+		}
+		rc = state_open(&st, g.state_dir, false);
+		k = rc ? NULL : state_find(&st, name);
+		s = k ? load_one(ring, k, pass) : -1;
+		if (!k && !rc)
+			errno = ENOENT;
+		if (s >= 0) {
+			state_close(&st);
+			kinfo("loaded %s with its recovery passphrase (serial %d)",
+			      name, s);
+			rc = reseal_recovered(ring, name, pass);
+			free_secret(pass);
+			/* Loaded: a failed reseal only means asking again. */
+			return rc ? KX_PARTIAL : KX_OK;
+		}
+		free_secret(pass);
+		if (!rc && errno == EKEYREJECTED && try < RECOVERY_TRIES) {
+			kerr("%s: wrong recovery passphrase (try %d of %d)",
+			     name, try, RECOVERY_TRIES);
+			state_close(&st);
+			continue;
+		}
+		if (!rc)
+			kerr("%s: load with the recovery passphrase failed: %s; %s",
+			     name, strerror(errno), errno == EKEYREJECTED ?
+			     "wrong passphrase; it stays unloaded until the next boot" :
+			     load_advice(errno));
+		state_close(&st);
+		return rc ? rc : KX_PARTIAL;
+	}
+	return rc;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Everything of cmd_boot before the lock; returns the load's KX_* code. */
+static int boot_load(void)
+{
+	struct load_count cnt = { 0 };
+	struct kstate st;
+	bool *refused = NULL, nobody = false, opened = true;
+	char **names = NULL, *v, *prog;
+	long timeout = KSEAL_DEFAULT_RECOVERY_TIMEOUT;
+	size_t j, nref = 0;
+	int rc, extra;
+	int32_t ring;
+
+	v = conf_get(g.conf, "RECOVERY_TIMEOUT");
+	if (v && *v && parse_int(v, 0, 86400, &timeout)) {
+		kerr("boot: RECOVERY_TIMEOUT=%s in %s is not 0..86400 seconds; using %d, fix the file",
+		     v, g.conf, KSEAL_DEFAULT_RECOVERY_TIMEOUT);
+		timeout = KSEAL_DEFAULT_RECOVERY_TIMEOUT;
+	}
+	free(v);
+	prog = conf_get(g.conf, "ASK_PASSWORD");
+	if (!prog || !*prog) {
+		free(prog);
+		prog = strdup(KSEAL_DEFAULT_ASK_PASSWORD);
+	}
+
+	rc = state_open(&st, g.state_dir, false);
+	if (rc)
+		goto out;
+	ring = kring(true);
+	if (ring < 0) {
+		rc = KX_KERNEL;
+		goto out;
+	}
+	refused = calloc(st.n + 1, sizeof(*refused));
+	names = calloc(st.n + 1, sizeof(*names));
+	if (!refused || !names || !prog) {
+		kerr("boot: out of memory; loading nothing, locking");
+		rc = KX_STATE;
+		goto out;
+	}
+	load_pass(&st, ring, NULL, 0, NULL, &cnt, refused);
+	for (j = 0; j < st.n; j++)
+		if (refused[j])
+			names[nref++] = strdup(st.keys[j].name);
+	if (nref && timeout) {
+		/* The state is locked while open: a reseal writes it. */
+		state_close(&st);
+		opened = false;
+	}
+	qsort(names, nref, sizeof(*names), by_name);
+	for (j = 0; j < nref; j++) {
+		if (!names[j])
+			continue;
+		if (!timeout) {
+			kerr("%s: not asking for its recovery passphrase (RECOVERY_TIMEOUT=0 in %s): it stays unloaded until the next boot",
+			     names[j], g.conf);
+		} else if (nobody) {
+			kerr("%s: not asking for its recovery passphrase: nobody answered for the key before; it stays unloaded until the next boot",
+			     names[j]);
+		} else if (!recover_one(ring, names[j], prog, timeout,
+					&nobody)) {
+			cnt.failed--;
+			cnt.loaded++;
+		}
+	}
+	/* The data keys, the recovered keys' too. */
+	if (!opened) {
+		rc = state_open(&st, g.state_dir, false);
+		if (rc)
+			goto out;
+	}
+	load_pass(&st, ring, NULL, 1, NULL, &cnt, NULL);
+	extra = st.nextra;
+	if (cnt.failed)
+		rc = cnt.loaded ? KX_PARTIAL : KX_KERNEL;
+	else if (extra)
+		rc = KX_PARTIAL;	/* damaged files: reported above */
+out:
+	state_close(&st);
+	for (j = 0; j < nref; j++)
+		free(names[j]);
+	free(names);
+	free(refused);
+	free(prog);
+	return rc;
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
+	int c, rc, lrc;
+
+	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
+		HANDLE_GLOBAL(c, boot_help);
+	if (optind < argc) {
+		kerr("boot: unexpected argument '%s'; see ksealctl boot --help",
+		     argv[optind]);
+		return KX_USAGE;
+	}
+	rc = boot_load();
+	/* Always, whatever failed above. */
+	lrc = lock_all(true);
+	if (lrc)
+		return lrc;
+	if (rc)
+		kerr("boot: locked, but not every key loaded (see above); ksealctl list shows which");
 	return rc;
 }
 

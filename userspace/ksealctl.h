@@ -35,6 +35,9 @@ enum {
 #define KSEAL_DATA_MIN		16
 #define KSEAL_DATA_MAX		128
 #define KSEAL_PASS_MAX		64
+/* Boot: seconds to wait for a recovery passphrase (RECOVERY_TIMEOUT). */
+#define KSEAL_DEFAULT_RECOVERY_TIMEOUT	90
+#define KSEAL_DEFAULT_ASK_PASSWORD	"systemd-ask-password"
 #define KSEAL_NAME_MAX		64
 
 struct ctx {
@@ -79,6 +82,27 @@ int cmd_reseal(int argc, char **argv);
 int cmd_lock(int argc, char **argv);
 int cmd_shred(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_boot(int argc, char **argv);
+
+/*
+ * Extends every lock PCR: LOCK_PCR of the configuration and the lock PCR
+ * of every key file in every generation of the state directory, read
+ * leniently so that no damaged or unknown file, and no failure to read
+ * the state, leaves a PCR unlocked. Returns a KX_* code; with @ifconf, no
+ * lock PCR at all is success.
+ */
+int lock_all(bool ifconf);
+
+/*
+ * The header of a sealed blob given as hex: its flags and, with
+ * KSEAL_BLOB_F_LOCK, its lock PCR (else -1). False if it is not one.
+ */
+bool sealed_blob_header(const char *hex, uint32_t *flags, int *lock_pcr);
+/*
+ * A sealed blob with the recovery branch of policy generation 1, which
+ * unseals with the passphrase even after the lock.
+ */
+bool blob_legacy_recovery(const char *hex);
 
 /*
  * Options every subcommand accepts after its name as well; the codes are

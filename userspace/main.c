@@ -30,6 +30,7 @@ static const char usage[] =
 "  rotate NAME                rotate a data key, or replace a sealed key\n"
 "  reseal NAME [--pcrs LIST]  bind a loaded sealed key to the current PCR values\n"
 "  lock                       extend the configured lock PCRs\n"
+"  boot                       at boot: load all, ask for recovery, always lock\n"
 "  shred [--yes]              destroy every key: evict the parent key, delete blobs\n"
 "  status                     check the security posture of this machine\n"
 "\n"
@@ -106,6 +107,7 @@ static const struct {
 	{ "rotate", cmd_rotate },
 	{ "reseal", cmd_reseal },
 	{ "lock", cmd_lock },
+	{ "boot", cmd_boot },
 	{ "shred", cmd_shred },
 	{ "status", cmd_status },
 };

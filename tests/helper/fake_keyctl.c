@@ -6,7 +6,8 @@
  * enough to check ordering and consistency: a data key blob names the
  * sealed key it is wrapped by, and loading it fails with ENOKEY unless
  * that sealed key is loaded. $KSEAL_FAKE_REJECT=NAME makes loading key
- * NAME fail with EKEYREJECTED, like a PCR mismatch.
+ * NAME fail with EKEYREJECTED, like a PCR mismatch, unless the payload
+ * carries recovery=$KSEAL_FAKE_RECOVERY.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -230,6 +231,17 @@ static int fail(int e)
 	return -1;
 }
 
+/* $KSEAL_FAKE_RECOVERY=PASS: a rejected key loads with recovery=PASS. */
+static int recovery_ok(const char *payload)
+{
+	const char *pw = getenv("KSEAL_FAKE_RECOVERY");
+	const char *r = strstr(payload, " recovery=");
+	size_t n = pw ? strlen(pw) : 0;
+
+	return n && r && !strncmp(r + 10, pw, n) &&
+	       (r[10 + n] == '\0' || r[10 + n] == ' ');
+}
+
 static kserial_t f_add_locked(const char *type, const char *desc,
 			      const char *payload, kserial_t ring)
 {
@@ -264,7 +276,7 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 
 		if (!t)
 			return fail(EINVAL);
-		if (rej && !strcmp(rej, desc)) {
+		if (rej && !strcmp(rej, desc) && !recovery_ok(payload)) {
 			free(t);
 			return fail(EKEYREJECTED);
 		}

@@ -34,7 +34,7 @@ export KSEAL_FAKE_KEYRING=$T/keyring.json
 k() { "$BIN" --conf /dev/null --state-dir "$T/state" "$@"; }
 
 # ---- argument parsing
-for c in provision create load list rotate reseal lock shred status; do
+for c in provision create load list rotate reseal lock shred status boot; do
 	out=$("$BIN" "$c" --help 2>"$T/err"); rc=$?
 	[ $rc = 0 ] && [[ $out == Usage:\ ksealctl\ $c* ]]
 	ok $? "$c --help exits 0 and prints its usage"
@@ -187,6 +187,75 @@ printf 'LOCK_PCR=14\n' >"$T/conf"
 	[ "$(tail -n1 "$KSEAL_FAKE_KEYRING.pcrlock")" = 14 ] &&
 	"$BIN" --conf /dev/null --state-dir "$T/empty" lock --if-configured 2>"$T/err"
 ok $? "lock uses LOCK_PCR from the config; --if-configured with none is a no-op"
+
+# ---- boot: load all, ask for recovery passphrases, then always lock
+B=$T/boot
+kb() { "$BIN" --conf "$B/conf" --state-dir "$B/state" "$@"; }
+locked() { sort -n "$KSEAL_FAKE_KEYRING.pcrlock" | tr '\n' ' '; }
+mkdir -p "$B"
+export KSEAL_FAKE_KEYRING=$B/keyring.json
+# A stand-in for systemd-ask-password: logs its arguments, answers with
+# $B/answer if there is one, else fails as on a timeout.
+printf '#!/bin/sh\necho "$*" >>"%s/asked"\n[ -f "%s/answer" ] || exit 1\ncat "%s/answer"\n' \
+	"$B" "$B" "$B" >"$B/ask"
+chmod +x "$B/ask"
+printf 'LOCK_PCR=14\nRECOVERY_TIMEOUT=7\nASK_PASSWORD=%s\n' "$B/ask" >"$B/conf"
+printf 'boot-pass\n' >"$B/pass"
+kb -q create m --pcrs 7 --lock-pcr 15 2>"$T/err" &&
+	kb -q create rec --pcrs 7 --lock-pcr 12 --recovery-fd 3 3<"$B/pass" 2>>"$T/err" &&
+	kb -q create recd --wrapped-by rec 2>>"$T/err" &&
+	kb -q create rec2 --pcrs 7 --recovery-fd 3 3<"$B/pass" 2>>"$T/err" &&
+	cp "$B/state/current/m.json" "$B/state/current/m.json~"
+ok $? "boot: keys with lock PCRs and recovery passphrases, a stray m.json~"
+rm -f "$KSEAL_FAKE_KEYRING" "$KSEAL_FAKE_KEYRING.pcrlock"
+KSEAL_FAKE_REJECT=rec kb boot >"$B/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(locked)" = "12 14 15 " ] &&
+	grep -q 'rec: no recovery passphrase given (no answer within 7 s)' "$T/err" &&
+	grep -q 'recd: not loaded' "$T/err" &&
+	grep -qx -- '--id=kseal:rec --timeout=7 -- Recovery passphrase for kseal key rec (its PCR values changed):' "$B/asked" &&
+	[ "$(wc -l <"$B/asked")" = 1 ] &&
+	[ "$(kb list --json 2>/dev/null | python3 -c 'import json,sys; print(sorted(k["name"] for k in json.load(sys.stdin) if k["loaded"]))')" = "['m', 'rec2']" ]
+ok $? "boot: a stray file and a refused key unanswered: exit 2, the rest loaded, every lock PCR locked"
+rm -f "$KSEAL_FAKE_KEYRING" "$KSEAL_FAKE_KEYRING.pcrlock" "$B/asked"
+before=$(md5sum <"$B/state/current/rec.json")
+cp "$B/pass" "$B/answer"
+KSEAL_FAKE_REJECT=rec KSEAL_FAKE_RECOVERY=boot-pass kb boot >"$B/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q 'loaded rec with its recovery passphrase' "$B/out" &&
+	grep -q 'resealed rec to the current values of PCRs 7' "$B/out" &&
+	[ "$(md5sum <"$B/state/current/rec.json")" != "$before" ] &&
+	grep -q '"recovery":true' "$B/state/current/rec.json" &&
+	[ -f "$B/state/current/m.json~" ] && [ "$(locked)" = "12 14 15 " ] &&
+	[ "$(kb list --json 2>/dev/null | python3 -c 'import json,sys; print(all(k["loaded"] for k in json.load(sys.stdin)))')" = True ]
+ok $? "boot: the passphrase answered: loaded, resealed and saved, its data key loaded, locked (exit 2: the stray file)"
+rm -f "$KSEAL_FAKE_KEYRING" "$KSEAL_FAKE_KEYRING.pcrlock" "$B/asked" "$B/state/current/m.json~"
+printf 'wrong-pass\n' >"$B/answer"
+KSEAL_FAKE_REJECT=rec KSEAL_FAKE_RECOVERY=boot-pass kb boot >"$B/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ "$(wc -l <"$B/asked")" = 3 ] && grep -q 'rec: wrong recovery passphrase (try 2 of 3)' "$T/err" &&
+	[ "$(locked)" = "12 14 15 " ]
+ok $? "boot: three wrong passphrases, then it locks anyway (exit 2)"
+rm -f "$KSEAL_FAKE_KEYRING" "$KSEAL_FAKE_KEYRING.pcrlock" "$B/asked"
+printf 'LOCK_PCR=14\nRECOVERY_TIMEOUT=0\nASK_PASSWORD=%s\n' "$B/ask" >"$B/conf"
+KSEAL_FAKE_REJECT=rec kb boot >"$B/out" 2>"$T/err"; rc=$?
+[ $rc = 2 ] && [ ! -e "$B/asked" ] && grep -q 'RECOVERY_TIMEOUT=0' "$T/err" && [ "$(locked)" = "12 14 15 " ]
+ok $? "boot: RECOVERY_TIMEOUT=0 does not ask and locks"
+rm -f "$KSEAL_FAKE_KEYRING" "$KSEAL_FAKE_KEYRING.pcrlock"
+kb -q boot 2>"$T/err" && [ "$(locked)" = "12 14 15 " ]
+ok $? "boot: everything loads: exit 0, locked"
+rm -f "$KSEAL_FAKE_KEYRING.pcrlock"
+cp -a "$B/state" "$B/dmg"
+printf '{ "name": "gone", "kind": "sealed", "lock_pcr": 9 }' >"$B/dmg/current/gone.json"
+sed 's/"lock_pcr":15/"lock_pcr":11/' "$B/dmg/current/m.json" >"$B/dmg/current/m.json.bak"
+ln -sfn gen-99999999 "$B/dmg/current"
+printf 'LOCK_PCR=14\n' >"$B/conf"
+"$BIN" --conf "$B/conf" --state-dir "$B/dmg" lock --if-configured >/dev/null 2>"$T/err" &&
+	[ "$(locked)" = "9 11 12 14 15 " ]
+ok $? "lock: damaged and renamed key files and a broken current link still count"
+rm -f "$KSEAL_FAKE_KEYRING.pcrlock"
+printf 'LOCK_PCR=16\n' >"$B/conf"
+kb lock >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 1 ] && grep -q 'LOCK_PCR=16' "$T/err" && [ "$(locked)" = "12 15 " ]
+ok $? "lock: a bad LOCK_PCR is an error, the keys' lock PCRs are locked all the same"
+export KSEAL_FAKE_KEYRING=$T/keyring.json
 
 # ---- damaged and unknown files are reported, never deleted
 cp -a "$T/state" "$T/dmg"

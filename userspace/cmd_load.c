@@ -606,7 +606,9 @@ int cmd_boot(int argc, char **argv)
 static const char list_help[] =
 "Usage: ksealctl list [--json]\n"
 "List the keys of the state directory: kind, version, policy or wrapping\n"
-"key, and whether and under which serial each is loaded.\n";
+"key, and whether and under which serial each is loaded. recovery=OLD\n"
+"(\"legacy_recovery\": true in JSON) marks a sealed key whose recovery\n"
+"passphrase still unseals it after the lock: reseal it before the lock.\n";
 
 int cmd_list(int argc, char **argv)
 {
@@ -614,7 +616,7 @@ int cmd_list(int argc, char **argv)
 	struct kstate st;
 	json_object *arr = NULL;
 	int32_t ring;
-	size_t i;
+	size_t i, nlegacy = 0;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
@@ -638,7 +640,11 @@ int cmd_list(int argc, char **argv)
 	for (i = 0; i < st.n; i++) {
 		struct kkey *k = &st.keys[i];
 		int32_t s = key_loaded(ring, k->name);
+		bool legacy = k->kind == KIND_SEALED &&
+			      blob_legacy_recovery(k->blob);
 		char pol[256];
+
+		nlegacy += legacy;
 
 		if (k->kind == KIND_SEALED) {
 			int n = snprintf(pol, sizeof(pol), "pcrs=%s parent=%s",
@@ -647,8 +653,9 @@ int cmd_list(int argc, char **argv)
 			if (k->lock_pcr >= 0)
 				n += snprintf(pol + n, sizeof(pol) - n, " lock=%d",
 					      k->lock_pcr);
-			if (k->recovery)
-				snprintf(pol + n, sizeof(pol) - n, " recovery");
+			if (k->recovery || legacy)
+				snprintf(pol + n, sizeof(pol) - n, "%s",
+					 legacy ? " recovery=OLD" : " recovery");
 		} else {
 			snprintf(pol, sizeof(pol), "%s%s%s", k->wrapped_by,
 				 k->logon[0] ? " logon=" : "", k->logon);
@@ -673,7 +680,10 @@ int cmd_list(int argc, char **argv)
 					k->lock_pcr >= 0 ?
 					json_object_new_int(k->lock_pcr) : NULL);
 				json_object_object_add(o, "recovery",
-					json_object_new_boolean(k->recovery));
+					json_object_new_boolean(k->recovery ||
+								legacy));
+				json_object_object_add(o, "legacy_recovery",
+					json_object_new_boolean(legacy));
 			} else {
 				json_object_object_add(o, "wrapped_by",
 					json_object_new_string(k->wrapped_by));
@@ -704,6 +714,11 @@ int cmd_list(int argc, char **argv)
 					JSON_C_TO_STRING_PRETTY));
 		json_object_put(arr);
 	}
+	/* On stderr: the table on stdout stays one line per key. */
+	if (nlegacy)
+		kerr("warning: %zu sealed key%s (recovery=OLD) %s the recovery branch of kseal 0.1, which unseals with the passphrase even after the lock; run ksealctl reseal NAME --recovery before the lock (see ksealctl status)",
+		     nlegacy, nlegacy == 1 ? "" : "s",
+		     nlegacy == 1 ? "has" : "have");
 	if (st.nextra)
 		rc = KX_STATE;
 	state_close(&st);

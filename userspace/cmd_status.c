@@ -20,8 +20,8 @@
 static const char help[] =
 "Usage: ksealctl status [--json]\n"
 "Check TPM, SRK and parent key, lockout, PCR banks, the kseal module,\n"
-"kernel lockdown, Secure Boot, swap and hibernation. Exit 0 if all are OK,\n"
-"6 if any check warns.\n";
+"kernel lockdown, Secure Boot, swap, hibernation and sealed keys with the\n"
+"old recovery branch. Exit 0 if all are OK, 6 if any check warns.\n";
 
 struct report {
 	json_object *arr;
@@ -200,6 +200,34 @@ static void check_kernel(struct report *r, size_t nkeys, size_t damaged)
 	      "a hibernation image holds kernel memory: remove resume= or set mem_sleep/disk off");
 }
 
+/*
+ * Sealed keys with the recovery branch of kseal 0.1 (policy generation 1):
+ * PolicyAuthValue alone, so the passphrase unseals them after the lock.
+ */
+static void check_recovery(struct report *r, const struct kstate *st)
+{
+	char d[256], names[160] = "";
+	size_t i, n = 0, len = 0;
+
+	for (i = 0; i < st->n; i++) {
+		const struct kkey *k = &st->keys[i];
+
+		if (k->kind != KIND_SEALED || !blob_legacy_recovery(k->blob))
+			continue;
+		if (len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+						"%s%s", n ? ", " : "", k->name);
+		n++;
+	}
+	if (!n)
+		snprintf(d, sizeof(d), "no sealed key with the old recovery branch");
+	else
+		snprintf(d, sizeof(d), "%zu sealed key%s with the old recovery branch, which unseals after the lock: %s",
+			 n, n == 1 ? "" : "s", names);
+	check(r, "recovery", !n, d,
+	      "reseal each with ksealctl reseal NAME --recovery before the lock (keys with a lock PCR: at boot, e.g. booted with systemd.mask=kseal-load.service, then ksealctl lock)");
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
@@ -220,6 +248,7 @@ int cmd_status(int argc, char **argv)
 	if (state_open(&st, g.state_dir, false))
 		st.n = 0;
 	check_kernel(&r, st.n, st.nextra);
+	check_recovery(&r, &st);
 	state_close(&st);
 	if (r.arr) {
 		json_object *o = json_object_new_object();

@@ -255,6 +255,37 @@ printf 'LOCK_PCR=16\n' >"$B/conf"
 kb lock >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 1 ] && grep -q 'LOCK_PCR=16' "$T/err" && [ "$(locked)" = "12 15 " ]
 ok $? "lock: a bad LOCK_PCR is an error, the keys' lock PCRs are locked all the same"
+# A sealed blob's first 65 bytes: magic, format 1, kind 1, creator, flags,
+# length, parent handle, name size, name, PCR mask, lock PCR.
+hdr() { printf '4b53424c00010001%08x%08x00000000810001000022%068x%08x00' 1 "$1" 0 128; }
+mkdir -p "$B/legacy/gen-00000001"
+ln -s gen-00000001 "$B/legacy/current"
+for f in old:1 new:5 none:0; do
+	printf '{"name":"%s","kind":"sealed","pcrs":"7","parent":"0x81000100","recovery":%s,"bytes":32,"version":1,"blob":"%s"}' \
+		"${f%:*}" "$([ "${f#*:}" = 0 ] && echo false || echo true)" "$(hdr "${f#*:}")" \
+		>"$B/legacy/gen-00000001/${f%:*}.json"
+done
+"$BIN" --conf /dev/null --state-dir "$B/legacy" list >"$B/out" 2>"$T/err" &&
+	grep -q '^old .*recovery=OLD' "$B/out" && grep -q '^new .* recovery  *no$' "$B/out" &&
+	! grep -q '^none .*recovery' "$B/out" &&
+	grep -q 'warning: 1 sealed key (recovery=OLD) has the recovery branch of kseal 0.1.*ksealctl reseal NAME --recovery before the lock' "$T/err" &&
+	"$BIN" --conf /dev/null --state-dir "$B/legacy" list --json 2>/dev/null | python3 -c '
+import json,sys
+l = {k["name"]: k["legacy_recovery"] for k in json.load(sys.stdin)}
+assert l == {"old": True, "new": False, "none": False}, l'
+ok $? "list flags a sealed blob with the old recovery branch (recovery=OLD, legacy_recovery)"
+"$BIN" --conf /dev/null --state-dir "$B/legacy" --tcti "swtpm:host=127.0.0.1,port=1" status --json \
+	>"$B/status.json" 2>/dev/null; rc=$?
+[ $rc = 6 ] && python3 -c '
+import json,sys
+r = {x["check"]: x for x in json.load(open(sys.argv[1]))["checks"]}["recovery"]
+assert r["status"] == "WARN" and "old" in r["detail"] and "ksealctl reseal NAME --recovery" in r["advice"], r' "$B/status.json" &&
+	"$BIN" --conf /dev/null --state-dir "$B/state" --tcti "swtpm:host=127.0.0.1,port=1" status --json 2>/dev/null |
+	python3 -c '
+import json,sys
+r = {x["check"]: x for x in json.load(sys.stdin)["checks"]}["recovery"]
+assert r["status"] == "OK", r'
+ok $? "status WARNs about the old recovery branch with advice, OK without one"
 export KSEAL_FAKE_KEYRING=$T/keyring.json
 
 # ---- damaged and unknown files are reported, never deleted

@@ -71,6 +71,18 @@ void kseal_data_revoke(struct key *key)
 	kseal_logon_revoke(kseal_data_logon(key));
 }
 
+/*
+ * The caller holds a reference to @key, so destroy cannot free the export
+ * under us; a sealed key has no export (slot 2 stays NULL).
+ */
+void kseal_data_revoke_sync(struct key *key)
+{
+	struct kseal_logon *l = kseal_data_logon(key);
+
+	if (l)
+		flush_work(&l->revoke);
+}
+
 void kseal_data_destroy(struct key *key)
 {
 	kseal_logon_destroy(kseal_data_logon(key));

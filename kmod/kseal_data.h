@@ -62,6 +62,8 @@ void kseal_data_describe(const struct kseal_data *d, struct seq_file *m);
  */
 void kseal_data_revoke(struct key *key);
 void kseal_data_destroy(struct key *key);
+/* After key_revoke(): wait until the logon key is revoked too. */
+void kseal_data_revoke_sync(struct key *key);
 /* Wipe and free a payload, its transforms and its blob. */
 void kseal_data_free(struct kseal_data *d);
 /* keyctl pkey_query, pkey_encrypt/decrypt/sign, pkey_verify. */

@@ -2,8 +2,8 @@
 /*
  * kseal: TPM 2.0 sealed keys that live only in kernel memory.
  *
- * Module entry points: the key derivation transform, /sys/kernel/kseal
- * and the "kseal" key type.
+ * Module entry points: the key derivation transform, /sys/kernel/kseal,
+ * the hibernation notifier and the "kseal" key type.
  */
 #define pr_fmt(fmt) "kseal: " fmt
 
@@ -12,6 +12,7 @@
 #include <linux/key-type.h>
 #include <kseal/version.h>
 
+#include "kseal_exposure.h"
 #include "kseal_kdf.h"
 #include "kseal_key.h"
 #include "kseal_sysfs.h"
@@ -30,14 +31,21 @@ static int __init kseal_init(void)
 		pr_err("cannot create /sys/kernel/kseal: %d\n", ret);
 		goto kdf_exit;
 	}
+	ret = kseal_exposure_init();
+	if (ret) {
+		pr_err("cannot register the hibernation notifier: %d\n", ret);
+		goto sysfs_exit;
+	}
 	ret = register_key_type(&kseal_key_type);
 	if (ret) {
 		pr_err("cannot register key type: %d\n", ret);
-		goto sysfs_exit;
+		goto exposure_exit;
 	}
 	pr_info("version %s loaded\n", KSEAL_VERSION_STRING);
 	return 0;
 
+exposure_exit:
+	kseal_exposure_exit();
 sysfs_exit:
 	kseal_sysfs_exit();
 kdf_exit:
@@ -47,6 +55,8 @@ kdf_exit:
 
 static void __exit kseal_exit(void)
 {
+	/* No hibernation walks the keys while the type goes away. */
+	kseal_exposure_exit();
 	/* Unregistering revokes and garbage-collects every kseal key. */
 	unregister_key_type(&kseal_key_type);
 	/* Payloads replaced or revoked are freed by RCU callbacks: wait. */

@@ -13,6 +13,7 @@
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/key-type.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/random.h>
@@ -492,6 +493,54 @@ int kseal_data_asym_query(const struct kernel_pkey_params *params,
 	return 0;
 }
 
+/*
+ * Encryptions allowed per version and payload: 2^32, the bound for random
+ * 96-bit GCM nonces (NIST SP 800-38D 8.3). Root may lower it, for tests;
+ * never raise it.
+ */
+#define KSEAL_ENCRYPT_LIMIT_MAX	(1ULL << 32)
+
+static unsigned long long kseal_encrypt_limit = KSEAL_ENCRYPT_LIMIT_MAX;
+
+static int kseal_encrypt_limit_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	unsigned long long n;
+
+	if (kstrtoull(val, 0, &n) || !n || n > KSEAL_ENCRYPT_LIMIT_MAX)
+		return -EINVAL;
+	WRITE_ONCE(kseal_encrypt_limit, n);
+	return 0;
+}
+
+static const struct kernel_param_ops kseal_encrypt_limit_ops = {
+	.set = kseal_encrypt_limit_set,
+	.get = param_get_ullong,
+};
+
+module_param_cb(encrypt_limit, &kseal_encrypt_limit_ops,
+		&kseal_encrypt_limit, 0644);
+MODULE_PARM_DESC(encrypt_limit,
+		 "pkey_encrypt calls per data key version and load, 1..2^32 (default 2^32)");
+
+/*
+ * Counts the encryption about to be made with @v; -EKEYEXPIRED past the
+ * limit. Concurrent callers hold key->sem for reading only: the counter is
+ * atomic, and one over the limit is refused whatever the others do.
+ */
+static int kseal_data_count_encryption(struct kseal_data_ver *v,
+				       const struct key *key)
+{
+	u64 limit = READ_ONCE(kseal_encrypt_limit);
+
+	if (atomic64_inc_return(&v->encryptions) <= limit)
+		return 0;
+	atomic64_dec(&v->encryptions);
+	pr_warn_ratelimited("data key %d: version %u reached its limit of %llu encryptions (random GCM nonces): rotate it (keyctl update %d \"update rotate\")\n",
+			    key_serial(key), v->version, limit, key_serial(key));
+	return -EKEYEXPIRED;
+}
+
 static int kseal_data_encrypt(struct kseal_data *d,
 			      const struct kernel_pkey_params *params,
 			      const u8 *in, u8 *out)
@@ -502,6 +551,9 @@ static int kseal_data_encrypt(struct kseal_data *d,
 	int ret;
 
 	ret = kseal_data_ver_ready(v, d->key_len);
+	if (ret)
+		return ret;
+	ret = kseal_data_count_encryption(v, params->key);
 	if (ret)
 		return ret;
 	get_random_bytes(nonce, sizeof(nonce));

@@ -33,6 +33,12 @@ struct kseal_data_ver {
 	/* Both NULL until the version's first use; mac is set last. */
 	struct crypto_aead *gcm;	/* HMAC(key, "kseal enc v1") */
 	struct crypto_shash *mac;	/* HMAC(key, "kseal mac v1") */
+	/*
+	 * pkey_encrypt calls with this version since the payload was made
+	 * (load, create, or an update's copy): random 96-bit GCM nonces are
+	 * safe for 2^32 messages under one key, so encrypt stops there.
+	 */
+	atomic64_t encryptions;
 };
 
 struct kseal_data {

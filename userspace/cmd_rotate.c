@@ -43,12 +43,17 @@ static const char reseal_help[] =
 
 enum { O_REC = OPT_SUB, O_RECFD, O_PCRS, O_NOREC };
 
-static int update_and_read(int32_t s, const char *payload, struct kkey *k)
+/*
+ * @what names the request in messages; the payload itself is never
+ * printed: it may hold the recovery passphrase.
+ */
+static int update_and_read(int32_t s, const char *payload, const char *what,
+			   struct kkey *k)
 {
 	char *blob;
 
 	if (kb->update(s, payload, strlen(payload)) < 0) {
-		kerr("%s: keyctl update '%s' failed: %s; %s", k->name, payload,
+		kerr("%s: keyctl update (%s) failed: %s; %s", k->name, what,
 		     strerror(errno), request_advice(errno));
 		return KX_KERNEL;
 	}
@@ -122,7 +127,7 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 		    strcmp(dk->wrapped_by, k->name))
 			continue;
 		d = key_loaded(ring, dk->name);
-		rc = d < 0 ? KX_KERNEL : update_and_read(d, upd, dk);
+		rc = d < 0 ? KX_KERNEL : update_and_read(d, upd, "rewrap", dk);
 		if (rc) {
 			kerr("rotate: nothing was saved; the old blobs stay in use, load them again after a reboot or ksealctl shred of the kernel copies");
 			goto out;
@@ -207,7 +212,7 @@ int cmd_rotate(int argc, char **argv)
 	if (k->kind == KIND_SEALED) {
 		rc = rotate_sealed(&st, ring, k, s, pass);
 	} else {
-		rc = update_and_read(s, "update rotate", k);
+		rc = update_and_read(s, "update rotate", "rotate", k);
 		if (!rc) {
 			k->version++;
 			rc = state_commit(&st);
@@ -321,7 +326,7 @@ int cmd_reseal(int argc, char **argv)
 		rc = KX_STATE;
 		goto out;
 	}
-	rc = update_and_read(s, payload, k);
+	rc = update_and_read(s, payload, "reseal", k);
 	if (!rc) {
 		if (pcrs)
 			snprintf(k->pcrs, sizeof(k->pcrs), "%s", pcrs);

@@ -298,12 +298,30 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 	return fail(EINVAL);
 }
 
+/*
+ * $KSEAL_FAKE_FAIL, a comma-separated list of add, update and read: those
+ * operations on kseal keys fail with EINVAL, as the module's do on a bad
+ * request, so that the tests reach every error path of the helper.
+ */
+static bool fake_fails(const char *op)
+{
+	const char *l = getenv("KSEAL_FAKE_FAIL");
+	size_t n = strlen(op);
+
+	for (; l && *l; l += strcspn(l, ","), l += *l == ',')
+		if (!strncmp(l, op, n) && (l[n] == ',' || !l[n]))
+			return true;
+	return false;
+}
+
 static kserial_t f_add(const char *type, const char *desc,
 		       const char *payload, size_t len, kserial_t ring)
 {
 	kserial_t s;
 
 	(void)len;
+	if (!strcmp(type, "kseal") && fake_fails("add"))
+		return fail(EINVAL);
 	if (db_open())
 		return -1;
 	s = f_add_locked(type, desc, payload, ring);
@@ -321,6 +339,8 @@ static long f_update(kserial_t key, const char *payload, size_t len)
 	int ver;
 
 	(void)len;
+	if (fake_fails("update"))
+		return fail(EINVAL);
 	if (db_open())
 		return -1;
 	k = by_serial(key);
@@ -364,6 +384,10 @@ static long f_read(kserial_t key, char **out)
 	if (!k) {
 		db_close(false);
 		return fail(ENOKEY);
+	}
+	if (fake_fails("read") && !strcmp(sget(k, "type"), "kseal")) {
+		db_close(false);
+		return fail(EINVAL);
 	}
 	t = sget(k, "text");
 	n = strlen(t);

@@ -498,7 +498,7 @@ int kseal_data_asym_query(const struct kernel_pkey_params *params,
  * 96-bit GCM nonces (NIST SP 800-38D 8.3). Root may lower it, for tests;
  * never raise it.
  */
-#define KSEAL_ENCRYPT_LIMIT_MAX	(1ULL << 32)
+#define KSEAL_ENCRYPT_LIMIT_MAX	BIT_ULL(32)
 
 static unsigned long long kseal_encrypt_limit = KSEAL_ENCRYPT_LIMIT_MAX;
 

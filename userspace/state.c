@@ -14,6 +14,9 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include <kseal/blob.h>
+
+#include "payload.h"
 #include "state.h"
 
 #define CURRENT		"current"
@@ -151,15 +154,71 @@ static bool jint(json_object *o, const char *k, int64_t *out)
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
-/* Returns NULL on success or why the file is damaged. */
+/*
+ * Fields that end up inside a keyctl payload must pass the module's
+ * grammar on their own: "pcrs": "7 recovery=x" would otherwise add an
+ * option to the payload of the next rotate. Returns the bad field's name
+ * and sets *why, or NULL. The value is never printed: it may hold anything.
+ */
+static const char *bad_payload_field(json_object *o, enum kkind kind,
+				     const char **why)
+{
+	json_object *v;
+	const char *s;
+	int64_t n;
+
+	if (!jint(o, "bytes", &n) ||
+	    !payload_bytes_ok(n < 0 || n > 4096 ? -1 : (long)n,
+			      kind == KIND_SEALED)) {
+		*why = kind == KIND_SEALED ? "a sealed key size, 32..128" :
+					     "a data key size, 16..128";
+		return "bytes";
+	}
+	if (kind == KIND_DATA) {
+		if (!json_object_object_get_ex(o, "logon", &v))
+			return NULL;
+		s = jstr(o, "logon");
+		if (s && strlen(s) < sizeof(((struct kkey *)0)->logon) &&
+		    payload_logon_ok(s))
+			return NULL;
+		*why = "a logon description subsystem:name, printable, no spaces";
+		return "logon";
+	}
+	s = jstr(o, "pcrs");
+	if (!s || strlen(s) >= sizeof(((struct kkey *)0)->pcrs) ||
+	    !payload_pcrs_ok(s)) {
+		*why = "a PCR list such as 0,2-4,7";
+		return "pcrs";
+	}
+	s = jstr(o, "parent");
+	if (!s || strlen(s) >= sizeof(((struct kkey *)0)->parent) ||
+	    !payload_parent_ok(s) ||
+	    strtoul(s, NULL, 16) == KSEAL_SRK_HANDLE) {
+		*why = "the persistent handle of the kseal parent key, 0x81000000..0x81ffffff, not the SRK";
+		return "parent";
+	}
+	if (json_object_object_get_ex(o, "lock_pcr", &v) &&
+	    (!jint(o, "lock_pcr", &n) || n < 0 || n > 23 ||
+	     !payload_lock_ok((long)n))) {
+		*why = "a PCR 0..23 other than 16 and 23";
+		return "lock_pcr";
+	}
+	return NULL;
+}
+
+/*
+ * Returns NULL on success or why the file is damaged; *field names a field
+ * that would change a keyctl payload (then the whole state is refused).
+ */
 static const char *key_from_json(struct kkey *k, const char *file,
-				 const char *text)
+				 const char *text, const char **field)
 {
 	json_object *o = json_tokener_parse(text);
 	const char *s;
 	int64_t v;
 	const char *why = NULL;
 
+	*field = NULL;
 	memset(k, 0, sizeof(*k));
 	k->lock_pcr = -1;
 	if (!o || !json_object_is_type(o, json_type_object)) {
@@ -187,6 +246,9 @@ static const char *key_from_json(struct kkey *k, const char *file,
 		why = "blob missing or not lowercase hex";
 		goto out;
 	}
+	*field = bad_payload_field(o, k->kind, &why);
+	if (*field)
+		goto out;
 	k->blob = strdup(s);
 	if (k->kind == KIND_DATA) {
 		s = jstr(o, "wrapped_by");
@@ -200,9 +262,9 @@ static const char *key_from_json(struct kkey *k, const char *file,
 			COPY(k->logon, s);
 	} else {
 		s = jstr(o, "pcrs");
-		COPY(k->pcrs, s ? s : "");
+		COPY(k->pcrs, s);
 		s = jstr(o, "parent");
-		COPY(k->parent, s ? s : "");
+		COPY(k->parent, s);
 		if (jint(o, "lock_pcr", &v))
 			k->lock_pcr = (int)v;
 		{
@@ -296,6 +358,7 @@ static int add_extra(struct kstate *st, const char *name)
 	return st->extra[st->nextra++] ? 0 : -1;
 }
 
+/* 0, -1 with errno set, or 1 for a bad payload field (reported). */
 static int read_generation(struct kstate *st)
 {
 	DIR *d;
@@ -314,7 +377,7 @@ static int read_generation(struct kstate *st)
 		const char *nm = de->d_name;
 		size_t len = strlen(nm);
 		struct kkey k;
-		const char *why;
+		const char *why, *field;
 		char *text;
 
 		if (!strcmp(nm, ".") || !strcmp(nm, ".."))
@@ -329,8 +392,16 @@ static int read_generation(struct kstate *st)
 		text = fd >= 0 ? read_fd_all(fd) : NULL;
 		if (fd >= 0)
 			close(fd);
-		why = text ? key_from_json(&k, nm, text) : strerror(errno);
+		field = NULL;
+		why = text ? key_from_json(&k, nm, text, &field) :
+			     strerror(errno);
 		free(text);
+		if (field) {
+			kerr("state: %s/gen-%08u/%s: field '%s' is not %s; nothing was done, restore the file from a backup or correct that field",
+			     st->dir, st->gen, nm, field, why);
+			closedir(d);
+			return 1;
+		}
 		if (why) {
 			kerr("state: damaged key file %s/gen-%08u/%s (%s): it is kept and ignored; restore it from a backup or move it away",
 			     st->dir, st->gen, nm, why);
@@ -442,11 +513,13 @@ int state_open(struct kstate *st, const char *dir, bool write)
 		st->max_gen = st->gen;
 		st->genfd = openat(st->dirfd, target,
 				   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (st->genfd < 0 || read_generation(st)) {
+		if (st->genfd < 0 || (n = read_generation(st)) < 0) {
 			kerr("state: cannot read %s/%s: %s", dir, target,
 			     strerror(errno));
 			return KX_STATE;
 		}
+		if (n)
+			return KX_STATE;
 	}
 	clean_stale(st);
 	return KX_OK;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ksealctl.h"
+#include "payload.h"
 
 void kerr(const char *fmt, ...)
 {
@@ -64,47 +65,19 @@ bool valid_name(const char *name)
 	return strcmp(name, "state") && strcmp(name, "current");
 }
 
-/* "0,2-4,7": indexes 0..23, ranges ascending. */
+/*
+ * The module's grammar (payload.h), so that the command line, the state
+ * files and the kernel agree; the lengths fit struct kkey's fields.
+ */
 bool valid_pcr_list(const char *list)
 {
-	const char *p = list;
-
-	if (!*p || strlen(list) >= 96)
-		return false;
-	for (;;) {
-		char *end;
-		long a, b;
-
-		if (!isdigit((unsigned char)*p))
-			return false;
-		a = strtol(p, &end, 10);
-		b = a;
-		if (*end == '-') {
-			if (!isdigit((unsigned char)end[1]))
-				return false;
-			b = strtol(end + 1, &end, 10);
-		}
-		if (a < 0 || b > 23 || a > b)
-			return false;
-		if (!*end)
-			return true;
-		if (*end != ',')
-			return false;
-		p = end + 1;
-	}
+	return strlen(list) < 96 && payload_pcrs_ok(list);
 }
 
 /* dm-crypt finds logon keys as "subsystem:name". */
 bool valid_logon_desc(const char *desc)
 {
-	size_t n = strlen(desc), i;
-
-	if (!n || n >= 128 || !strchr(desc, ':') || desc[0] == ':')
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isgraph((unsigned char)desc[i]))
-			return false;
-	return true;
+	return strlen(desc) < 128 && payload_logon_ok(desc);
 }
 
 int parse_int(const char *s, long min, long max, long *out)

@@ -332,6 +332,94 @@ printf '%s\n' "$M" >"$T/mpass"
 	[ ! -e "$T/state/current/m3.json" ] && grep -qF "$blob" "$T/state/current/rec.json"
 ok $? "the failed runs saved nothing"
 
+# ---- no passphrase, payload or blob on stdout or stderr, on any path
+# Every command that takes a recovery passphrase, made to fail where the
+# kernel would (KSEAL_FAKE_FAIL) or on bad input, run verbose; each
+# failure is the one expected (exit code and line), and the output never
+# holds the passphrase or the blob's hex.
+M=MARKER-pass-7f3a
+printf '%s\n' "$M" >"$T/mpass"
+blob=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["blob"])' "$T/state/current/rec.json")
+# leak NAME EXIT LINE-REGEX FAKE-FAIL ARGS...: one failing run, checked.
+leak() {
+	local name=$1 want=$2 re=$3 fails=$4 rc st
+	shift 4
+	KSEAL_FAKE_FAIL=$fails k -v "$@" 3<"$T/mpass" >"$T/out" 2>"$T/err"; rc=$?
+	[ $rc = "$want" ] && grep -qE "$re" "$T/err" &&
+		! grep -qF -e "$M" -e "$blob" "$T/out" "$T/err"
+	st=$?
+	[ $st = 0 ] || echo "# $name: exit $rc (want $want, a line matching '$re'); stdout: $(tr '\n' '|' <"$T/out")" >>"$T/err"
+	ok $st "passphrase not shown: $name"
+}
+rm -f "$KSEAL_FAKE_KEYRING"
+leak "create, add_key fails" 4 "^ksealctl: create: add_key of 'm1' failed: Invalid argument; the module rejected the request" \
+	add create m1 --recovery-fd 3
+leak "create, reading the blob fails" 4 "^ksealctl: create: reading the blob of 'm2' failed: Invalid argument; the key is loaded but not saved" \
+	read create m2 --recovery-fd 3
+leak "load --recovery, the kernel refuses" 4 "^ksealctl: rec: load failed: Invalid argument; blob damaged" \
+	add load rec --recovery-fd 3
+KSEAL_FAKE_REJECT=rec leak "load --recovery, PCR mismatch" 4 "^ksealctl: rec: load failed: Key was rejected by service; PCR policy mismatch" \
+	"" load rec --recovery-fd 3
+k -q load rec 2>"$T/err"
+ok $? "rec loads again"
+leak "reseal --recovery, keyctl update fails" 4 "^ksealctl: rec: keyctl update \(reseal\) failed: Invalid argument; the module rejected the request" \
+	update reseal rec --recovery-fd 3
+leak "rotate --recovery, the new key is refused" 4 "^ksealctl: rotate: creating the new sealed key failed: Invalid argument; the module rejected the request" \
+	add rotate rec --recovery-fd 3
+leak "rotate --recovery, reading the new blob fails" 4 "^ksealctl: rotate: reading the new sealed blob failed: Invalid argument; nothing changed" \
+	read rotate rec --recovery-fd 3
+printf '%s%s\n' "$M" "$(printf 'x%.0s' $(seq 60))" >"$T/mpass"
+leak "create, passphrase too long" 1 "^ksealctl: invalid recovery passphrase: it must be 1\.\.64 printable characters" \
+	"" create m3 --recovery-fd 3
+printf '%s\n' "$M" >"$T/mpass"
+[ ! -e "$T/state/current/m1.json" ] && [ ! -e "$T/state/current/m2.json" ] &&
+	[ ! -e "$T/state/current/m3.json" ] && grep -qF "$blob" "$T/state/current/rec.json"
+ok $? "the failed runs saved nothing"
+
+# ---- state-file fields that go into keyctl payloads are checked
+# setf FILE KEY JSON: set one field of a key file in a copy of the state.
+setf() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+f, key, val = sys.argv[1:]
+d = json.load(open(f))
+d[key] = json.loads(val)
+json.dump(d, open(f, "w"))
+PY
+}
+# badf KEY FILE JSON FIELD CMD...: that value is refused with exit 5, one
+# line naming the file and the field, and nothing changes.
+badf() {
+	local file=$1 key=$2 val=$3 cmd rc st before
+	shift 3
+	cmd="$*"
+	rm -rf "$T/bad"; cp -a "$T/state" "$T/bad"
+	setf "$T/bad/current/$file.json" "$key" "$val"
+	before=$(cd "$T/bad" && find . -type f -o -type l | sort | xargs md5sum 2>/dev/null; readlink current)
+	cp "$KSEAL_FAKE_KEYRING" "$T/ring.before" 2>/dev/null || : >"$T/ring.before"
+	"$BIN" --conf /dev/null --state-dir "$T/bad" "$@" 3<"$T/pass" >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 5 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+		grep -qE "^ksealctl: state: $T/bad/gen-[0-9]{8}/$file\.json: field '$key' is not .*; nothing was done" "$T/err" &&
+		[ "$before" = "$(cd "$T/bad" && find . -type f -o -type l | sort | xargs md5sum 2>/dev/null; readlink current)" ] &&
+		cmp -s "$T/ring.before" "$KSEAL_FAKE_KEYRING"
+	st=$?
+	[ $st = 0 ] || echo "# exit $rc (want 5 and one line naming $file.json and '$key')" >>"$T/err"
+	ok $st "$key=$val in $file.json: $cmd refused, exit 5, nothing changed"
+}
+k -q load --all 2>"$T/err"
+badf root pcrs '"7 recovery=x"' rotate root
+badf root pcrs '"7\n"' rotate root
+badf root pcrs '"7,7"' reseal root
+badf root parent '"0x81000100 recovery=x"' rotate root
+badf root parent '"0x81000001"' rotate root
+badf root parent '"0x01000100"' list
+badf root lock_pcr 16 rotate root
+badf root lock_pcr '"15 recovery=x"' rotate root
+badf root bytes 4096 rotate root
+badf d1 logon '"dm:d1 recovery=x"' load --all
+badf d1 logon '"nocolon"' load d1
+badf rec pcrs '"7 recovery=x"' rotate rec --recovery-fd 3
+
 # ---- damaged and unknown files are reported, never deleted
 cp -a "$T/state" "$T/dmg"
 printf '{ "name": "broken", "kind": ' >"$T/dmg/current/broken.json"

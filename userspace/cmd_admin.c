@@ -233,6 +233,65 @@ static bool confirm(void)
 	return !strcmp(line, "YES\n");
 }
 
+/*
+ * Shred evicts one TPM object: the parent key provision made. Anything
+ * else at that handle (a primary key, another program's key, a key that
+ * replaced kseal's) is left alone, and so is every blob. The Name provision
+ * recorded identifies it; state directories from before that record are
+ * checked against the parent Name inside the sealed blobs.
+ */
+static int check_parent(struct tpm *t, const struct kstate *st,
+			const struct kmeta *m, bool *present)
+{
+	uint8_t bn[KSEAL_BLOB_PARENT_NAME_SIZE];
+	struct tpm_object o;
+	size_t i, blobs = 0;
+	uint32_t bh;
+	int rc;
+
+	if (m->parent == KSEAL_SRK_HANDLE || m->parent == m->srk) {
+		kerr("shred: %s/state.json names the SRK 0x%08x as the kseal parent; refusing to evict it, nothing was changed",
+		     st->dir, m->parent);
+		return KX_REFUSED;
+	}
+	rc = tpm_read_object(t, m->parent, &o);
+	*present = o.present;
+	if (rc || !o.present)
+		return rc;
+	if (o.primary) {
+		kerr("shred: 0x%08x holds a primary key, not the kseal parent; refusing to evict it, nothing was changed",
+		     m->parent);
+		return KX_REFUSED;
+	}
+	if (m->parent_name_len) {
+		if (o.name_len == m->parent_name_len &&
+		    !memcmp(o.name, m->parent_name, o.name_len))
+			return KX_OK;
+		kerr("shred: the key at 0x%08x is not the parent key recorded in %s/state.json (another Name); refusing to evict it, nothing was changed",
+		     m->parent, st->dir);
+		return KX_REFUSED;
+	}
+	for (i = 0; i < st->n; i++) {
+		const struct kkey *k = &st->keys[i];
+
+		if (k->kind != KIND_SEALED || !blob_parent(k->blob, &bh, bn))
+			continue;
+		blobs++;
+		if (bh != m->parent || o.name_len != sizeof(bn) ||
+		    memcmp(o.name, bn, sizeof(bn))) {
+			kerr("shred: the key at 0x%08x is not the parent that sealed key %s was made under; refusing to evict it, nothing was changed",
+			     m->parent, k->name);
+			return KX_REFUSED;
+		}
+	}
+	if (!blobs) {
+		kerr("shred: nothing records which key at 0x%08x is the kseal parent (no Name in %s/state.json, no sealed blob); refusing to evict it, nothing was changed: run ksealctl provision to record it",
+		     m->parent, st->dir);
+		return KX_REFUSED;
+	}
+	return KX_OK;
+}
+
 int cmd_shred(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -240,12 +299,11 @@ int cmd_shred(int argc, char **argv)
 		{ "yes", no_argument, NULL, O_YES },
 		{ 0 }
 	};
-	uint32_t srk = KSEAL_SRK_HANDLE, parent = KSEAL_PARENT_HANDLE;
-	enum tpm_handle_state hs;
 	struct kb_entry *e = NULL;
 	struct kstate st;
+	struct kmeta m;
 	struct tpm *t = NULL;
-	bool yes = false;
+	bool yes = false, present = false;
 	int32_t ring;
 	long n, i;
 	int c, rc, worst = KX_OK;
@@ -272,21 +330,26 @@ int cmd_shred(int argc, char **argv)
 		}
 	}
 	rc = state_open(&st, g.state_dir, true);
+	if (!rc)
+		rc = state_load_meta(st.dir, &m);
+	/*
+	 * The TPM first: once the parent is gone no copy of a blob loads.
+	 * Until it is gone, the blobs stay: they are the way to retry.
+	 */
+	if (!rc)
+		rc = tpm_open(&t, g.tcti);
+	if (!rc)
+		rc = check_parent(t, &st, &m, &present);
+	if (!rc && present) {
+		rc = tpm_evict(t, m.parent);
+		if (!rc)
+			kinfo("evicted the parent key 0x%08x", m.parent);
+	}
+	tpm_close(t);
 	if (rc) {
 		state_close(&st);
 		return rc;
 	}
-	state_read_meta(st.dir, &srk, &parent);
-	/* The TPM first: once the parent is gone no copy of a blob loads. */
-	rc = tpm_open(&t, g.tcti);
-	if (!rc)
-		rc = tpm_handle_state(t, parent, &hs);
-	if (!rc && hs != TPMH_ABSENT)
-		rc = tpm_evict(t, parent);
-	if (!rc)
-		kinfo("evicted the parent key 0x%08x", parent);
-	tpm_close(t);
-	worst = rc;
 	ring = kring(false);
 	n = ring >= 0 ? kb->list(ring, &e) : 0;
 	for (i = 0; i < n; i++) {

@@ -165,7 +165,7 @@ int cmd_create(int argc, char **argv)
 	struct kstate st;
 	struct kkey *k;
 	char *pass = NULL, *payload = NULL, *blob = NULL;
-	uint32_t srk = KSEAL_SRK_HANDLE, parent = KSEAL_PARENT_HANDLE;
+	struct kmeta m;
 	int32_t ring, s, wrap = -1;
 	int rc = parse(argc, argv, &a);
 
@@ -174,6 +174,17 @@ int cmd_create(int argc, char **argv)
 	rc = state_open(&st, g.state_dir, true);
 	if (rc)
 		goto out;
+	rc = state_load_meta(st.dir, &m);
+	if (rc)
+		goto out;
+	/* Keys sealed under the SRK would outlive shred, which keeps it. */
+	if (!a.wrapped_by &&
+	    (m.parent == KSEAL_SRK_HANDLE || m.parent == m.srk)) {
+		kerr("create: %s/state.json names the SRK 0x%08x as the kseal parent; refusing to seal under it: run ksealctl provision --force",
+		     st.dir, m.parent);
+		rc = KX_REFUSED;
+		goto out;
+	}
 	if (state_find(&st, a.name)) {
 		kerr("create: key '%s' already exists; pick another name or use ksealctl rotate",
 		     a.name);
@@ -232,8 +243,7 @@ int cmd_create(int argc, char **argv)
 	} else {
 		k->kind = KIND_SEALED;
 		snprintf(k->pcrs, sizeof(k->pcrs), "%s", a.pcrs ? a.pcrs : "7");
-		state_read_meta(st.dir, &srk, &parent);
-		snprintf(k->parent, sizeof(k->parent), "0x%08x", parent);
+		snprintf(k->parent, sizeof(k->parent), "0x%08x", m.parent);
 		k->lock_pcr = (int)a.lock_pcr;
 		k->recovery = pass != NULL;
 		payload = sealed_new_payload(k, pass);
@@ -261,6 +271,14 @@ int cmd_create(int argc, char **argv)
 		     a.name, strerror(errno));
 		rc = KX_KERNEL;
 		goto out;
+	}
+	if (k->kind == KIND_SEALED) {
+		rc = check_blob_parent(blob, st.dir);
+		if (rc) {
+			kb->revoke(s);
+			kb->unlink(s, ring);
+			goto out;
+		}
 	}
 	key_set_blob(k, blob);
 	rc = state_commit(&st);

@@ -14,7 +14,8 @@ static const char help[] =
 "Check the TPM, create the SRK at 0x81000001 if absent (an existing storage\n"
 "key there is reused) and the kseal parent storage key at 0x81000100.\n"
 "Running it again is harmless.\n"
-"  --force   replace objects at those handles that are not storage keys\n";
+"  --force   replace objects at those handles that are not storage keys\n"
+"            (at the parent handle: not a storage key under the SRK)\n";
 
 static int check_tpm(struct tpm *t)
 {
@@ -87,6 +88,29 @@ static int make_srk(struct tpm *t, uint32_t unused, uint32_t handle)
 	return tpm_create_srk(t, handle);
 }
 
+/*
+ * A primary key at the parent handle is no kseal parent: shred would refuse
+ * to evict it and keys sealed under it would outlive shred. --force
+ * evicts it, as any other foreign object there.
+ */
+static int refuse_primary_parent(struct tpm *t, bool force)
+{
+	struct tpm_object o;
+	int rc = tpm_read_object(t, KSEAL_PARENT_HANDLE, &o);
+
+	if (rc || !o.present || !o.primary)
+		return rc;
+	if (!force) {
+		kerr("TPM: 0x%08x holds a primary key, not a key under the SRK; refusing to use it as the kseal parent (use --force if it is not needed)",
+		     KSEAL_PARENT_HANDLE);
+		return KX_REFUSED;
+	}
+	rc = tpm_evict(t, KSEAL_PARENT_HANDLE);
+	if (!rc)
+		kinfo("evicted the primary key at 0x%08x", KSEAL_PARENT_HANDLE);
+	return rc;
+}
+
 int cmd_provision(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -94,6 +118,7 @@ int cmd_provision(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ 0 }
 	};
+	struct tpm_object parent;
 	struct kstate st;
 	struct tpm *t;
 	bool force = false, made_srk, made_parent;
@@ -125,11 +150,16 @@ int cmd_provision(int argc, char **argv)
 		rc = ensure(t, KSEAL_SRK_HANDLE, "SRK", force, &made_srk,
 			    make_srk, 0);
 	if (!rc)
+		rc = refuse_primary_parent(t, force);
+	if (!rc)
 		rc = ensure(t, KSEAL_PARENT_HANDLE, "kseal parent key", force,
 			    &made_parent, tpm_create_parent, KSEAL_SRK_HANDLE);
 	if (!rc)
+		rc = tpm_read_object(t, KSEAL_PARENT_HANDLE, &parent);
+	if (!rc)
 		rc = state_write_meta(&st, KSEAL_SRK_HANDLE,
-				      KSEAL_PARENT_HANDLE);
+				      KSEAL_PARENT_HANDLE, parent.name,
+				      parent.name_len);
 	if (!rc && !made_srk && !made_parent)
 		kinfo("already provisioned: SRK 0x%08x, parent 0x%08x",
 		      KSEAL_SRK_HANDLE, KSEAL_PARENT_HANDLE);

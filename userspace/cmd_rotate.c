@@ -116,6 +116,11 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 		rc = KX_KERNEL;
 		goto out;
 	}
+	rc = check_blob_parent(payload, st->dir);
+	if (rc) {
+		free(payload);
+		goto out;
+	}
 	key_set_blob(k, payload);
 	free(payload);
 	k->version++;

@@ -154,5 +154,7 @@ int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
 		  const char *pass, int32_t *serial);
 char *key_read_blob(int32_t serial);
 char *sealed_new_payload(const struct kkey *k, const char *pass);
+/* KX_REFUSED when a new sealed blob names another parent than provision's. */
+int check_blob_parent(const char *blob, const char *dir);
 
 #endif /* KSEALCTL_H */

@@ -678,10 +678,39 @@ int state_wipe(struct kstate *st)
 	return KX_OK;
 }
 
-int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent)
+static void to_hex(const uint8_t *b, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+	out[2 * n] = '\0';
+}
+
+/* Lowercase or uppercase hex of at most @cap bytes; -1 if not that. */
+static long from_hex(const char *h, uint8_t *out, size_t cap)
+{
+	size_t n = strlen(h), i;
+	unsigned int b;
+
+	if (!n || (n & 1) || n / 2 > cap)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", h[i]))
+			return -1;
+	for (i = 0; i < n / 2; i++) {
+		if (sscanf(h + 2 * i, "%2x", &b) != 1)
+			return -1;
+		out[i] = (uint8_t)b;
+	}
+	return (long)(n / 2);
+}
+
+int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent,
+		     const uint8_t *parent_name, size_t name_len)
 {
 	json_object *o = json_object_new_object();
-	char h[16];
+	char h[16], nm[2 * 68 + 1];
 	const char *s;
 	int rc;
 
@@ -689,6 +718,12 @@ int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent)
 	json_object_object_add(o, "srk", json_object_new_string(h));
 	snprintf(h, sizeof(h), "0x%08x", parent);
 	json_object_object_add(o, "parent", json_object_new_string(h));
+	/* shred evicts only the key with this Name: provision's, not another. */
+	if (name_len && name_len <= 68) {
+		to_hex(parent_name, name_len, nm);
+		json_object_object_add(o, "parent_name",
+				       json_object_new_string(nm));
+	}
 	json_object_object_add(o, "provisioned",
 			       json_object_new_int64((int64_t)time(NULL)));
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
@@ -700,6 +735,91 @@ int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent)
 		return KX_STATE;
 	}
 	return KX_OK;
+}
+
+int state_load_meta(const char *dir, struct kmeta *m)
+{
+	char path[4096];
+	const char *s, *field = NULL, *why = NULL;
+	json_object *o;
+	long n;
+
+	memset(m, 0, sizeof(*m));
+	m->srk = KSEAL_SRK_HANDLE;
+	m->parent = KSEAL_PARENT_HANDLE;
+	snprintf(path, sizeof(path), "%s/%s", dir, METAFILE);
+	if (access(path, F_OK) && errno == ENOENT)
+		return KX_OK;
+	o = json_object_from_file(path);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		kerr("state: %s is not a JSON object; run ksealctl provision to write it again",
+		     path);
+		json_object_put(o);
+		return KX_STATE;
+	}
+	m->present = true;
+	s = jstr(o, "parent");
+	/* The SRK passes here: create and shred refuse it themselves (7). */
+	if (!s || !payload_parent_ok(s)) {
+		field = "parent";
+		why = "a persistent handle 0x81000000..0x81ffffff";
+		goto out;
+	}
+	m->parent = (uint32_t)strtoul(s, NULL, 16);
+	s = jstr(o, "srk");
+	if (s) {
+		if (!payload_parent_ok(s)) {
+			field = "srk";
+			why = "a persistent handle 0x81000000..0x81ffffff";
+			goto out;
+		}
+		m->srk = (uint32_t)strtoul(s, NULL, 16);
+	}
+	if (json_object_object_get_ex(o, "parent_name", NULL)) {
+		s = jstr(o, "parent_name");
+		n = s ? from_hex(s, m->parent_name, sizeof(m->parent_name)) : -1;
+		if (n < 3) {
+			field = "parent_name";
+			why = "the hex TPM Name of the parent key";
+			goto out;
+		}
+		m->parent_name_len = (size_t)n;
+	}
+out:
+	json_object_put(o);
+	if (field) {
+		kerr("state: %s: field '%s' is not %s; nothing was done, run ksealctl provision to write it again",
+		     path, field, why);
+		return KX_STATE;
+	}
+	return KX_OK;
+}
+
+bool blob_parent(const char *hex, uint32_t *handle, uint8_t *name)
+{
+	/* Header, then parent handle (4), name size (2), name (34). */
+	enum { OFF = KSEAL_BLOB_HDR_SIZE, LEN = OFF + 4 + 2 + 34 };
+	uint8_t b[LEN];
+	size_t i;
+	unsigned int v;
+
+	if (strlen(hex) < 2 * (size_t)KSEAL_SEALED_FIXED_SIZE)
+		return false;
+	for (i = 0; i < LEN; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return false;
+		b[i] = (uint8_t)v;
+	}
+	if (((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | b[2] << 8 | b[3]) !=
+	    KSEAL_BLOB_MAGIC ||
+	    (b[KSEAL_BLOB_OFF_KIND] << 8 | b[KSEAL_BLOB_OFF_KIND + 1]) !=
+	    KSEAL_BLOB_KIND_SEALED ||
+	    (b[OFF + 4] << 8 | b[OFF + 5]) != KSEAL_BLOB_PARENT_NAME_SIZE)
+		return false;
+	*handle = (uint32_t)b[OFF] << 24 | (uint32_t)b[OFF + 1] << 16 |
+		  (uint32_t)b[OFF + 2] << 8 | b[OFF + 3];
+	memcpy(name, b + OFF + 6, KSEAL_BLOB_PARENT_NAME_SIZE);
+	return true;
 }
 
 int state_read_meta(const char *dir, uint32_t *srk, uint32_t *parent)

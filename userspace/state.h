@@ -60,8 +60,28 @@ int state_commit(struct kstate *st);
 /* Removes every key file and generation (shred). */
 int state_wipe(struct kstate *st);
 
-/* state.json: the provisioned handles. */
-int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent);
+/* state.json: the provisioned handles and the parent key's TPM Name. */
+struct kmeta {
+	bool present;			/* state.json exists */
+	uint32_t srk;
+	uint32_t parent;
+	uint8_t parent_name[68];	/* alg id || digest */
+	size_t parent_name_len;		/* 0: not recorded (older provision) */
+};
+
+int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent,
+		     const uint8_t *parent_name, size_t name_len);
+/* Lenient: the handles, defaults kept when the file is missing. */
 int state_read_meta(const char *dir, uint32_t *srk, uint32_t *parent);
+/*
+ * Strict: KX_STATE with one error line when state.json is unreadable or a
+ * field is bad; a missing file gives the defaults and present = false.
+ */
+int state_load_meta(const char *dir, struct kmeta *m);
+
+/* Size of a TPM Name with a sha256 name algorithm, as blobs store it. */
+#define KSEAL_BLOB_PARENT_NAME_SIZE 34
+/* A sealed blob's parent handle and Name (hex blob); false if not one. */
+bool blob_parent(const char *hex, uint32_t *handle, uint8_t *name);
 
 #endif /* KSEAL_STATE_H */

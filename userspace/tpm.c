@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <tss2/tss2_esys.h>
+#include <tss2/tss2_mu.h>
 #include <tss2/tss2_rc.h>
 #include <tss2/tss2_tctildr.h>
 
@@ -212,6 +213,16 @@ static int handle_present(struct tpm *t, uint32_t handle, bool *present)
 	return KX_OK;
 }
 
+static bool is_storage(const TPMT_PUBLIC *p)
+{
+	TPMA_OBJECT a = p->objectAttributes;
+
+	return p->type == TPM2_ALG_ECC &&
+	       p->parameters.eccDetail.curveID == TPM2_ECC_NIST_P256 &&
+	       (a & TPMA_OBJECT_RESTRICTED) && (a & TPMA_OBJECT_DECRYPT) &&
+	       !(a & TPMA_OBJECT_SIGN_ENCRYPT);
+}
+
 int tpm_handle_state(struct tpm *t, uint32_t handle,
 		     enum tpm_handle_state *state)
 {
@@ -238,21 +249,89 @@ int tpm_handle_state(struct tpm *t, uint32_t handle,
 	Esys_TR_Close(t->esys, &tr);
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail("ReadPublic", rc);
-	{
-		TPMT_PUBLIC *p = &pub->publicArea;
-		TPMA_OBJECT a = p->objectAttributes;
-
-		*state = (p->type == TPM2_ALG_ECC &&
-			  p->parameters.eccDetail.curveID == TPM2_ECC_NIST_P256 &&
-			  (a & TPMA_OBJECT_RESTRICTED) &&
-			  (a & TPMA_OBJECT_DECRYPT) &&
-			  !(a & TPMA_OBJECT_SIGN_ENCRYPT)) ?
-			 TPMH_STORAGE : TPMH_OTHER;
-	}
+	*state = is_storage(&pub->publicArea) ? TPMH_STORAGE : TPMH_OTHER;
 	free(pub);
 	free(name);
 	free(qname);
 	return KX_OK;
+}
+
+/*
+ * Whether @qname, the qualified name ReadPublic gave for an object of Name
+ * @name, is that of a child of the hierarchy @hier: for a primary key the
+ * qualified name is H(hierarchy handle || Name), hashed with the object's
+ * name algorithm (TPM 2.0 Part 1, 16.6). A key created under another key
+ * has that key's qualified name in place of the handle. The hash is the
+ * TPM's own (TPM2_Hash), so no digest code lives here.
+ */
+static int child_of_hierarchy(struct tpm *t, TPM2_HANDLE hier,
+			      const TPM2B_NAME *name, const TPM2B_NAME *qname,
+			      bool *child)
+{
+	TPM2B_MAX_BUFFER buf = { 0 };
+	TPM2B_DIGEST *out = NULL;
+	TPMT_TK_HASHCHECK *tk = NULL;
+	TPMI_ALG_HASH alg;
+	size_t off = 0;
+	TSS2_RC rc;
+
+	*child = false;
+	if (name->size < 2 || qname->size != name->size ||
+	    Tss2_MU_UINT16_Unmarshal(name->name, name->size, NULL, &alg) ||
+	    Tss2_MU_TPM2_HANDLE_Marshal(hier, buf.buffer, sizeof(buf.buffer),
+					&off) ||
+	    off + name->size > sizeof(buf.buffer))
+		return KX_OK;	/* not a Name with a digest: no hierarchy's */
+	memcpy(buf.buffer + off, name->name, name->size);
+	buf.size = (UINT16)(off + name->size);
+	rc = Esys_Hash(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &buf,
+		       alg, ESYS_TR_RH_NULL, &out, &tk);
+	free(tk);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("Hash (qualified name)", rc);
+	*child = out->size + 2u == qname->size &&
+		 !memcmp(qname->name, name->name, 2) &&
+		 !memcmp(qname->name + 2, out->buffer, out->size);
+	free(out);
+	return KX_OK;
+}
+
+int tpm_read_object(struct tpm *t, uint32_t handle, struct tpm_object *o)
+{
+	static const TPM2_HANDLE hier[] = {
+		TPM2_RH_OWNER, TPM2_RH_ENDORSEMENT, TPM2_RH_PLATFORM,
+	};
+	TPM2B_PUBLIC *pub = NULL;
+	TPM2B_NAME *name = NULL, *qname = NULL;
+	ESYS_TR tr;
+	TSS2_RC rc;
+	size_t i;
+	int ret;
+
+	memset(o, 0, sizeof(*o));
+	ret = handle_present(t, handle, &o->present);
+	if (ret || !o->present)
+		return ret;
+	rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("reading a persistent handle", rc);
+	rc = Esys_ReadPublic(t->esys, tr, ESYS_TR_NONE, ESYS_TR_NONE,
+			     ESYS_TR_NONE, &pub, &name, &qname);
+	Esys_TR_Close(t->esys, &tr);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("ReadPublic", rc);
+	o->storage = is_storage(&pub->publicArea);
+	if (name->size <= sizeof(o->name)) {
+		memcpy(o->name, name->name, name->size);
+		o->name_len = name->size;
+	}
+	for (i = 0; !ret && !o->primary && i < sizeof(hier) / sizeof(hier[0]); i++)
+		ret = child_of_hierarchy(t, hier[i], name, qname, &o->primary);
+	free(pub);
+	free(name);
+	free(qname);
+	return ret;
 }
 
 /* The TCG ECC P-256 storage template (also tpm2-tools' and systemd's). */
@@ -380,9 +459,12 @@ int tpm_evict(struct tpm *t, uint32_t handle)
 	rc = Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, tr,
 			       ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
 			       handle, &out);
-	if (rc != TSS2_RC_SUCCESS) {
-		Esys_TR_Close(t->esys, &tr);
+	/*
+	 * Close the handle's record either way: a stale one would make the
+	 * next Esys_TR_FromTPMPublic of this handle (a new key there) fail.
+	 */
+	Esys_TR_Close(t->esys, &tr);
+	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail("EvictControl (evict)", rc);
-	}
 	return KX_OK;
 }

@@ -30,6 +30,15 @@ enum tpm_handle_state {
 	TPMH_OTHER,		/* something else lives there */
 };
 
+/* A persistent object's Name and where it hangs in the key hierarchy. */
+struct tpm_object {
+	bool present;
+	bool storage;		/* TPMH_STORAGE */
+	bool primary;		/* its parent is a hierarchy, not a key */
+	uint8_t name[68];	/* TPM2B_NAME payload: alg id || digest */
+	size_t name_len;
+};
+
 /* All return a KX_* code and print their own one-line error. */
 int tpm_open(struct tpm **tp, const char *tcti);
 void tpm_close(struct tpm *t);
@@ -39,5 +48,6 @@ int tpm_handle_state(struct tpm *t, uint32_t handle,
 int tpm_create_srk(struct tpm *t, uint32_t handle);
 int tpm_create_parent(struct tpm *t, uint32_t srk, uint32_t handle);
 int tpm_evict(struct tpm *t, uint32_t handle);
+int tpm_read_object(struct tpm *t, uint32_t handle, struct tpm_object *o);
 
 #endif /* KSEAL_TPM_H */

@@ -188,6 +188,108 @@ printf 'LOCK_PCR=14\n' >"$T/conf"
 	"$BIN" --conf /dev/null --state-dir "$T/empty" lock --if-configured 2>"$T/err"
 ok $? "lock uses LOCK_PCR from the config; --if-configured with none is a no-op"
 
+# ---- no passphrase, payload or blob on stdout or stderr, on any path
+# Every command that takes a recovery passphrase, made to fail where the
+# kernel would (KSEAL_FAKE_FAIL) or on bad input, run verbose; each
+# failure is the one expected (exit code and line), and the output never
+# holds the passphrase or the blob's hex.
+M=MARKER-pass-7f3a
+printf '%s\n' "$M" >"$T/mpass"
+blob=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["blob"])' "$T/state/current/rec.json")
+# leak NAME EXIT LINE-REGEX FAKE-FAIL ARGS...: one failing run, checked.
+leak() {
+	local name=$1 want=$2 re=$3 fails=$4 rc st
+	shift 4
+	KSEAL_FAKE_FAIL=$fails k -v "$@" 3<"$T/mpass" >"$T/out" 2>"$T/err"; rc=$?
+	[ $rc = "$want" ] && grep -qE "$re" "$T/err" &&
+		! grep -qF -e "$M" -e "$blob" "$T/out" "$T/err"
+	st=$?
+	[ $st = 0 ] || echo "# $name: exit $rc (want $want, a line matching '$re'); stdout: $(tr '\n' '|' <"$T/out")" >>"$T/err"
+	ok $st "passphrase not shown: $name"
+}
+rm -f "$KSEAL_FAKE_KEYRING"
+leak "create, add_key fails" 4 "^ksealctl: create: add_key of 'm1' failed: Invalid argument; the module rejected the request" \
+	add create m1 --recovery-fd 3
+leak "create, reading the blob fails" 4 "^ksealctl: create: reading the blob of 'm2' failed: Invalid argument; the key is loaded but not saved" \
+	read create m2 --recovery-fd 3
+leak "load --recovery, the kernel refuses" 4 "^ksealctl: rec: load failed: Invalid argument; blob damaged" \
+	add load rec --recovery-fd 3
+KSEAL_FAKE_REJECT=rec leak "load --recovery, PCR mismatch" 4 "^ksealctl: rec: load failed: Key was rejected by service; PCR policy mismatch" \
+	"" load rec --recovery-fd 3
+k -q load rec 2>"$T/err"
+ok $? "rec loads again"
+leak "reseal --recovery, keyctl update fails" 4 "^ksealctl: rec: keyctl update \(reseal\) failed: Invalid argument; the module rejected the request" \
+	update reseal rec --recovery-fd 3
+leak "rotate --recovery, the new key is refused" 4 "^ksealctl: rotate: creating the new sealed key failed: Invalid argument; the module rejected the request" \
+	add rotate rec --recovery-fd 3
+leak "rotate --recovery, reading the new blob fails" 4 "^ksealctl: rotate: reading the new sealed blob failed: Invalid argument; nothing changed" \
+	read rotate rec --recovery-fd 3
+printf '%s%s\n' "$M" "$(printf 'x%.0s' $(seq 60))" >"$T/mpass"
+leak "create, passphrase too long" 1 "^ksealctl: invalid recovery passphrase: it must be 1\.\.64 printable characters" \
+	"" create m3 --recovery-fd 3
+printf '%s\n' "$M" >"$T/mpass"
+[ ! -e "$T/state/current/m1.json" ] && [ ! -e "$T/state/current/m2.json" ] &&
+	[ ! -e "$T/state/current/m3.json" ] && grep -qF "$blob" "$T/state/current/rec.json"
+ok $? "the failed runs saved nothing"
+
+# ---- state-file fields that go into keyctl payloads are checked
+# setf FILE KEY JSON: set one field of a key file in a copy of the state.
+setf() {
+	python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+f, key, val = sys.argv[1:]
+d = json.load(open(f))
+d[key] = json.loads(val)
+json.dump(d, open(f, "w"))
+PY
+}
+# badf KEY FILE JSON FIELD CMD...: that value is refused with exit 5, one
+# line naming the file and the field, and nothing changes.
+badf() {
+	local file=$1 key=$2 val=$3 cmd rc st before
+	shift 3
+	cmd="$*"
+	rm -rf "$T/bad"; cp -a "$T/state" "$T/bad"
+	setf "$T/bad/current/$file.json" "$key" "$val"
+	before=$(cd "$T/bad" && find . -type f -o -type l | sort | xargs md5sum 2>/dev/null; readlink current)
+	cp "$KSEAL_FAKE_KEYRING" "$T/ring.before" 2>/dev/null || : >"$T/ring.before"
+	"$BIN" --conf /dev/null --state-dir "$T/bad" "$@" 3<"$T/pass" >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 5 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+		grep -qE "^ksealctl: state: $T/bad/gen-[0-9]{8}/$file\.json: field '$key' is not .*; nothing was done" "$T/err" &&
+		[ "$before" = "$(cd "$T/bad" && find . -type f -o -type l | sort | xargs md5sum 2>/dev/null; readlink current)" ] &&
+		cmp -s "$T/ring.before" "$KSEAL_FAKE_KEYRING"
+	st=$?
+	[ $st = 0 ] || echo "# exit $rc (want 5 and one line naming $file.json and '$key')" >>"$T/err"
+	ok $st "$key=$val in $file.json: $cmd refused, exit 5, nothing changed"
+}
+k -q load --all 2>"$T/err"
+badf root pcrs '"7 recovery=x"' rotate root
+badf root pcrs '"7\n"' rotate root
+badf root pcrs '"7,7"' reseal root
+badf root parent '"0x81000100 recovery=x"' rotate root
+badf root parent '"0x81000001"' rotate root
+badf root parent '"0x01000100"' list
+badf root lock_pcr 16 rotate root
+badf root lock_pcr '"15 recovery=x"' rotate root
+badf root bytes 4096 rotate root
+badf d1 logon '"dm:d1 recovery=x"' load --all
+badf d1 logon '"nocolon"' load d1
+badf rec pcrs '"7 recovery=x"' rotate rec --recovery-fd 3
+# state.json: the parent handle create seals under.
+rm -rf "$T/bad"; cp -a "$T/state" "$T/bad"
+printf '{"srk":"0x81000001","parent":"0x81000100 recovery=x"}' >"$T/bad/state.json"
+"$BIN" --conf /dev/null --state-dir "$T/bad" create n1 >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 5 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+	grep -q "^ksealctl: state: $T/bad/state.json: field 'parent' is not " "$T/err" &&
+	[ ! -e "$T/bad/current/n1.json" ]
+ok $? "a bad parent in state.json: create exits 5 naming the file and field"
+printf '{"srk":"0x81000001","parent":"0x81000001"}' >"$T/bad/state.json"
+"$BIN" --conf /dev/null --state-dir "$T/bad" create n1 >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 7 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+	grep -q "^ksealctl: create: $T/bad/state.json names the SRK 0x81000001 as the kseal parent; refusing to seal under it" "$T/err" &&
+	[ ! -e "$T/bad/current/n1.json" ]
+ok $? "the SRK as the parent in state.json: create refuses (exit 7)"
+
 # ---- boot: load all, ask for recovery passphrases, then always lock
 B=$T/boot
 kb() { "$BIN" --conf "$B/conf" --state-dir "$B/state" "$@"; }
@@ -287,138 +389,6 @@ r = {x["check"]: x for x in json.load(sys.stdin)["checks"]}["recovery"]
 assert r["status"] == "OK", r'
 ok $? "status WARNs about the old recovery branch with advice, OK without one"
 export KSEAL_FAKE_KEYRING=$T/keyring.json
-
-# ---- no passphrase, payload or blob on stdout or stderr, on any path
-# Every command that takes a recovery passphrase, made to fail where the
-# kernel would (KSEAL_FAKE_FAIL) or on bad input, run verbose; each
-# failure is the one expected (exit code and line), and the output never
-# holds the passphrase or the blob's hex.
-M=MARKER-pass-7f3a
-printf '%s\n' "$M" >"$T/mpass"
-blob=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["blob"])' "$T/state/current/rec.json")
-# leak NAME EXIT LINE-REGEX FAKE-FAIL ARGS...: one failing run, checked.
-leak() {
-	local name=$1 want=$2 re=$3 fails=$4 rc st
-	shift 4
-	KSEAL_FAKE_FAIL=$fails k -v "$@" 3<"$T/mpass" >"$T/out" 2>"$T/err"; rc=$?
-	[ $rc = "$want" ] && grep -qE "$re" "$T/err" &&
-		! grep -qF -e "$M" -e "$blob" "$T/out" "$T/err"
-	st=$?
-	[ $st = 0 ] || echo "# $name: exit $rc (want $want, a line matching '$re'); stdout: $(tr '\n' '|' <"$T/out")" >>"$T/err"
-	ok $st "passphrase not shown: $name"
-}
-rm -f "$KSEAL_FAKE_KEYRING"
-leak "create, add_key fails" 4 "^ksealctl: create: add_key of 'm1' failed: Invalid argument; the module rejected the request" \
-	add create m1 --recovery-fd 3
-leak "create, reading the blob fails" 4 "^ksealctl: create: reading the blob of 'm2' failed: Invalid argument; the key is loaded but not saved" \
-	read create m2 --recovery-fd 3
-leak "load --recovery, the kernel refuses" 4 "^ksealctl: rec: load failed: Invalid argument; blob damaged" \
-	add load rec --recovery-fd 3
-KSEAL_FAKE_REJECT=rec leak "load --recovery, PCR mismatch" 4 "^ksealctl: rec: load failed: Key was rejected by service; PCR policy mismatch" \
-	"" load rec --recovery-fd 3
-k -q load rec 2>"$T/err"
-ok $? "rec loads again"
-leak "reseal --recovery, keyctl update fails" 4 "^ksealctl: rec: keyctl update \(reseal\) failed: Invalid argument; the module rejected the request" \
-	update reseal rec --recovery-fd 3
-leak "rotate --recovery, the new key is refused" 4 "^ksealctl: rotate: creating the new sealed key failed: Invalid argument; the module rejected the request" \
-	add rotate rec --recovery-fd 3
-leak "rotate --recovery, reading the new blob fails" 4 "^ksealctl: rotate: reading the new sealed blob failed: Invalid argument; nothing changed" \
-	read rotate rec --recovery-fd 3
-printf '%s%s\n' "$M" "$(printf 'x%.0s' $(seq 60))" >"$T/mpass"
-leak "create, passphrase too long" 1 "^ksealctl: invalid recovery passphrase: it must be 1\.\.64 printable characters" \
-	"" create m3 --recovery-fd 3
-printf '%s\n' "$M" >"$T/mpass"
-[ ! -e "$T/state/current/m1.json" ] && [ ! -e "$T/state/current/m2.json" ] &&
-	[ ! -e "$T/state/current/m3.json" ] && grep -qF "$blob" "$T/state/current/rec.json"
-ok $? "the failed runs saved nothing"
-
-# ---- no passphrase, payload or blob on stdout or stderr, on any path
-# Every command that takes a recovery passphrase, made to fail where the
-# kernel would (KSEAL_FAKE_FAIL) or on bad input, run verbose; each
-# failure is the one expected (exit code and line), and the output never
-# holds the passphrase or the blob's hex.
-M=MARKER-pass-7f3a
-printf '%s\n' "$M" >"$T/mpass"
-blob=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["blob"])' "$T/state/current/rec.json")
-# leak NAME EXIT LINE-REGEX FAKE-FAIL ARGS...: one failing run, checked.
-leak() {
-	local name=$1 want=$2 re=$3 fails=$4 rc st
-	shift 4
-	KSEAL_FAKE_FAIL=$fails k -v "$@" 3<"$T/mpass" >"$T/out" 2>"$T/err"; rc=$?
-	[ $rc = "$want" ] && grep -qE "$re" "$T/err" &&
-		! grep -qF -e "$M" -e "$blob" "$T/out" "$T/err"
-	st=$?
-	[ $st = 0 ] || echo "# $name: exit $rc (want $want, a line matching '$re'); stdout: $(tr '\n' '|' <"$T/out")" >>"$T/err"
-	ok $st "passphrase not shown: $name"
-}
-rm -f "$KSEAL_FAKE_KEYRING"
-leak "create, add_key fails" 4 "^ksealctl: create: add_key of 'm1' failed: Invalid argument; the module rejected the request" \
-	add create m1 --recovery-fd 3
-leak "create, reading the blob fails" 4 "^ksealctl: create: reading the blob of 'm2' failed: Invalid argument; the key is loaded but not saved" \
-	read create m2 --recovery-fd 3
-leak "load --recovery, the kernel refuses" 4 "^ksealctl: rec: load failed: Invalid argument; blob damaged" \
-	add load rec --recovery-fd 3
-KSEAL_FAKE_REJECT=rec leak "load --recovery, PCR mismatch" 4 "^ksealctl: rec: load failed: Key was rejected by service; PCR policy mismatch" \
-	"" load rec --recovery-fd 3
-k -q load rec 2>"$T/err"
-ok $? "rec loads again"
-leak "reseal --recovery, keyctl update fails" 4 "^ksealctl: rec: keyctl update \(reseal\) failed: Invalid argument; the module rejected the request" \
-	update reseal rec --recovery-fd 3
-leak "rotate --recovery, the new key is refused" 4 "^ksealctl: rotate: creating the new sealed key failed: Invalid argument; the module rejected the request" \
-	add rotate rec --recovery-fd 3
-leak "rotate --recovery, reading the new blob fails" 4 "^ksealctl: rotate: reading the new sealed blob failed: Invalid argument; nothing changed" \
-	read rotate rec --recovery-fd 3
-printf '%s%s\n' "$M" "$(printf 'x%.0s' $(seq 60))" >"$T/mpass"
-leak "create, passphrase too long" 1 "^ksealctl: invalid recovery passphrase: it must be 1\.\.64 printable characters" \
-	"" create m3 --recovery-fd 3
-printf '%s\n' "$M" >"$T/mpass"
-[ ! -e "$T/state/current/m1.json" ] && [ ! -e "$T/state/current/m2.json" ] &&
-	[ ! -e "$T/state/current/m3.json" ] && grep -qF "$blob" "$T/state/current/rec.json"
-ok $? "the failed runs saved nothing"
-
-# ---- state-file fields that go into keyctl payloads are checked
-# setf FILE KEY JSON: set one field of a key file in a copy of the state.
-setf() {
-	python3 - "$1" "$2" "$3" <<'PY'
-import json, sys
-f, key, val = sys.argv[1:]
-d = json.load(open(f))
-d[key] = json.loads(val)
-json.dump(d, open(f, "w"))
-PY
-}
-# badf KEY FILE JSON FIELD CMD...: that value is refused with exit 5, one
-# line naming the file and the field, and nothing changes.
-badf() {
-	local file=$1 key=$2 val=$3 cmd rc st before
-	shift 3
-	cmd="$*"
-	rm -rf "$T/bad"; cp -a "$T/state" "$T/bad"
-	setf "$T/bad/current/$file.json" "$key" "$val"
-	before=$(cd "$T/bad" && find . -type f -o -type l | sort | xargs md5sum 2>/dev/null; readlink current)
-	cp "$KSEAL_FAKE_KEYRING" "$T/ring.before" 2>/dev/null || : >"$T/ring.before"
-	"$BIN" --conf /dev/null --state-dir "$T/bad" "$@" 3<"$T/pass" >/dev/null 2>"$T/err"; rc=$?
-	[ $rc = 5 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
-		grep -qE "^ksealctl: state: $T/bad/gen-[0-9]{8}/$file\.json: field '$key' is not .*; nothing was done" "$T/err" &&
-		[ "$before" = "$(cd "$T/bad" && find . -type f -o -type l | sort | xargs md5sum 2>/dev/null; readlink current)" ] &&
-		cmp -s "$T/ring.before" "$KSEAL_FAKE_KEYRING"
-	st=$?
-	[ $st = 0 ] || echo "# exit $rc (want 5 and one line naming $file.json and '$key')" >>"$T/err"
-	ok $st "$key=$val in $file.json: $cmd refused, exit 5, nothing changed"
-}
-k -q load --all 2>"$T/err"
-badf root pcrs '"7 recovery=x"' rotate root
-badf root pcrs '"7\n"' rotate root
-badf root pcrs '"7,7"' reseal root
-badf root parent '"0x81000100 recovery=x"' rotate root
-badf root parent '"0x81000001"' rotate root
-badf root parent '"0x01000100"' list
-badf root lock_pcr 16 rotate root
-badf root lock_pcr '"15 recovery=x"' rotate root
-badf root bytes 4096 rotate root
-badf d1 logon '"dm:d1 recovery=x"' load --all
-badf d1 logon '"nocolon"' load d1
-badf rec pcrs '"7 recovery=x"' rotate rec --recovery-fd 3
 
 # ---- damaged and unknown files are reported, never deleted
 cp -a "$T/state" "$T/dmg"
@@ -533,6 +503,11 @@ persistent() { tpm2 getcap handles-persistent 2>/dev/null | tr -d '\n '; }
 kt provision >"$T/out" 2>"$T/err" && [ "$(persistent)" = "-0x81000001-0x81000100" ] &&
 	grep -q '"parent":"0x81000100"' "$T/tstate/state.json"
 ok $? "provision creates the SRK and the parent key"
+hexname() { tpm2 readpublic -c "$1" -n "$T/hn" >/dev/null 2>&1 && od -An -tx1 "$T/hn" | tr -d ' \n'; }
+pname=$(hexname 0x81000100)
+[ ${#pname} = 68 ] && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["parent_name"] == sys.argv[2]' \
+	"$T/tstate/state.json" "$pname"
+ok $? "provision records the parent key's TPM Name in state.json"
 tpm2 readpublic -c 0x81000001 >"$T/srk" 2>/dev/null &&
 	grep -q 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt' "$T/srk" &&
 	grep -q 'NIST p256' "$T/srk" && grep -A1 'sym-mode' "$T/srk" | grep -q cfb
@@ -587,6 +562,75 @@ ok $? "shred refuses without --yes when stdin is not a terminal"
 [ $rc = 7 ] && grep -q 'not confirmed' "$T/tty" && [ -f "$T/tstate/current/root.json" ] &&
 	[ "$(persistent)" = "-0x81000001-0x81000100" ]
 ok $? "shred on a terminal changes nothing unless YES is typed"
+# ---- shred evicts the parent provision made and nothing else
+state_sum() { (cd "$T/tstate" && find . -type f | sort | xargs md5sum); }
+# shred_refused EXIT REGEX NAME: shred --yes fails with that exit code and
+# line, and the key at 0x81000100, the SRK and every blob stay.
+shred_refused() {
+	local want=$1 re=$2 before pn rc st
+	before=$(state_sum) pn=$(hexname 0x81000100)
+	kt shred --yes >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = "$want" ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -qE "$re" "$T/err" &&
+		[ "$(persistent)" = "-0x81000001-0x81000100" ] &&
+		[ "$(hexname 0x81000100)" = "$pn" ] && [ "$(state_sum)" = "$before" ] &&
+		[ -f "$T/tstate/current/root.json" ]
+	st=$?
+	[ $st = 0 ] || echo "# exit $rc (want $want and a line matching '$re')" >>"$T/err"
+	ok $st "$3"
+}
+# setmeta KEY JSON: one field of state.json (null removes it).
+setmeta() {
+	python3 - "$T/tstate/state.json" "$1" "$2" <<'PY'
+import json, sys
+f, key, val = sys.argv[1:]
+d = json.load(open(f))
+v = json.loads(val)
+if v is None:
+    d.pop(key, None)
+else:
+    d[key] = v
+json.dump(d, open(f, "w"))
+PY
+}
+cp "$T/tstate/state.json" "$T/meta.good"
+tpm2 changeauth -c o ownerpw >/dev/null 2>&1
+shred_refused 3 '^ksealctl: TPM: EvictControl \(evict\) failed: .*; the owner hierarchy has a password' \
+	"shred: the eviction fails (owner password), exit 3, every blob kept"
+tpm2 changeauth -c o -p ownerpw >/dev/null 2>&1
+setmeta parent '"0x81000001"'
+shred_refused 7 "^ksealctl: shred: $T/tstate/state.json names the SRK 0x81000001 as the kseal parent; refusing to evict it, nothing was changed\$" \
+	"shred: state.json naming the SRK as the parent is refused (exit 7)"
+cp "$T/meta.good" "$T/tstate/state.json"
+setmeta parent_name null
+shred_refused 7 "^ksealctl: shred: nothing records which key at 0x81000100 is the kseal parent" \
+	"shred: no recorded Name and no real sealed blob: refused (exit 7)"
+cp "$T/meta.good" "$T/tstate/state.json"
+# Another storage key under the SRK in the parent's place.
+tpm2 evictcontrol -C o -c 0x81000100 >/dev/null 2>&1 && fl &&
+	tpm2 create -C 0x81000001 -G ecc -u "$T/o.pub" -r "$T/o.priv" \
+		-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt' >/dev/null 2>&1 && fl &&
+	tpm2 load -C 0x81000001 -u "$T/o.pub" -r "$T/o.priv" -c "$T/o.ctx" >/dev/null 2>&1 && fl &&
+	tpm2 evictcontrol -C o -c "$T/o.ctx" 0x81000100 >/dev/null 2>&1; fl
+shred_refused 7 "^ksealctl: shred: the key at 0x81000100 is not the parent key recorded in $T/tstate/state.json \\(another Name\\); refusing to evict it" \
+	"shred: another key at the parent handle is refused (exit 7)"
+# A primary key there, with its Name recorded: still not a kseal parent.
+tpm2 evictcontrol -C o -c 0x81000100 >/dev/null 2>&1 && fl &&
+	tpm2 createprimary -C o -G ecc -c "$T/p.ctx" \
+		-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt' >/dev/null 2>&1 &&
+	tpm2 evictcontrol -C o -c "$T/p.ctx" 0x81000100 >/dev/null 2>&1; fl
+setmeta parent_name "\"$(hexname 0x81000100)\""
+shred_refused 7 '^ksealctl: shred: 0x81000100 holds a primary key, not the kseal parent; refusing to evict it, nothing was changed$' \
+	"shred: a primary key at the parent handle is refused (exit 7)"
+kt provision >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 7 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+	grep -q '^ksealctl: TPM: 0x81000100 holds a primary key, not a key under the SRK; refusing to use it as the kseal parent' "$T/err" &&
+	[ "$(persistent)" = "-0x81000001-0x81000100" ]
+ok $? "provision refuses a primary key as the kseal parent (exit 7)"
+kt -q provision --force 2>"$T/err" && [ "$(persistent)" = "-0x81000001-0x81000100" ] &&
+	python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["parent_name"] == sys.argv[2]' \
+		"$T/tstate/state.json" "$(hexname 0x81000100)" &&
+	! cmp -s "$T/meta.good" "$T/tstate/state.json"
+ok $? "provision --force replaces the primary key and records the new parent's Name"
 kt -q shred --yes 2>"$T/err" && [ "$(persistent)" = "-0x81000001" ] &&
 	[ ! -e "$T/tstate/current" ] && ! ls "$T/tstate" | grep -q gen- &&
 	[ "$(kt list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 0 ] &&

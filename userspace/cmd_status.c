@@ -158,7 +158,7 @@ static void check_kernel(struct report *r, size_t nkeys, size_t damaged)
 	} else {
 		snprintf(d, sizeof(d), "lockdown: %s", buf);
 		check(r, "lockdown", strstr(buf, "[confidentiality]") != NULL, d,
-		      "root can read kernel memory and so the keys: boot with lockdown=confidentiality (Secure Boot enforces it)");
+		      "root can read kernel memory and so the keys: add lockdown=confidentiality to the kernel command line (Secure Boot alone gives Debian's kernel integrity mode, where root still reads kernel memory through /proc/kcore or BPF)");
 	}
 
 	f = fopen(SECURE_BOOT_VAR, "re");

@@ -54,7 +54,8 @@
  *            2 key length L, KSEAL_DATA_KEY_MIN..KSEAL_DATA_KEY_MAX
  *            4 current version: the highest stored, at least 1
  *            4 minimum version: the lowest stored; versions below it were
- *              retired and cannot come back
+ *              retired and are not in this blob, but an older blob of the
+ *              same key still holds them and loading it brings them back
  *            2 count N = current - minimum + 1, 1..KSEAL_VERSIONS_MAX
  *   N * (32+L) per version, in order minimum, minimum + 1, ..., current:
  *            4   version number

@@ -44,6 +44,9 @@ rmdir "$work/state/current.d"
 ln -s gen-00000001 "$work/state/current"
 printf '{}\n' > "$work/state/state.json"
 : > "$work/state/lock"
+# Readable by all, as a restored backup may be: the copies must not be.
+chmod 0755 "$work/state" "$work/state/gen-00000001"
+chmod 0644 "$work/state/gen-00000001/root.json" "$work/state/state.json"
 printf 'LOCK_PCR=15\nSTATE_DIR=%s\nINITRAMFS=yes\n' "$work/state" > "$work/on.conf"
 printf 'LOCK_PCR=15\nSTATE_DIR=%s\n' "$work/state" > "$work/off.conf"
 
@@ -107,6 +110,14 @@ t "state.json copied" [ -f "$on$work/state/state.json" ]
 t "'current' stays a link to the generation" \
 	[ "$(readlink "$on$work/state/current")" = gen-00000001 ]
 t "the running system's lock file left out" [ ! -e "$on$work/state/lock" ]
+t "the copied key files and state.json are mode 0600" \
+	[ "$(stat -c %a "$on$work/state/gen-00000001/root.json" "$on$work/state/state.json")" = "600
+600" ]
+t "the copied state directories are mode 0700" \
+	[ "$(stat -c %a "$on$work/state" "$on$work/state/gen-00000001")" = "700
+700" ]
+t "nothing in the copied state is readable by group or others" \
+	[ -z "$(find "$on$work/state" ! -type l -perm /077)" ]
 t "nothing under /var/lib/kseal when STATE_DIR points elsewhere" \
 	[ ! -e "$on/var/lib/kseal" ]
 

@@ -2,8 +2,11 @@
 # ksealctl against the real module and a fresh swtpm: provision, status on
 # a healthy and on a broken setup, create, list, load across reboots,
 # reseal, rotate, lock, concurrent runs, shred; data keys under a sealed
-# key, their logon export, and their rewrap when the sealed key rotates. (Host tests in
-# tests/helper/ cover argument parsing, JSON and kill -9 atomicity.)
+# key, their logon export, and their rewrap when the sealed key rotates;
+# no recovery passphrase in any output, also when the module fails; shred
+# and create refuse a key at the parent handle that is not provision's.
+# (Host tests in tests/helper/ cover argument parsing, JSON and kill -9
+# atomicity.)
 vm_disk_new H
 
 vm_boot --tpm default --disk H "helper: provision, create, status" <<'GUEST'
@@ -79,4 +82,79 @@ check "the parent is gone, the SRK stays" sh -c \
 	'h=$(tpm2 getcap handles-persistent) && ! echo "$h" | grep -q 0x81000100 && echo "$h" | grep -q 0x81000001'
 check "no kseal key left in the kernel" sh -c "! grep -q ' kseal ' /proc/keys"
 check "no blob left" sh -c "[ ! -e /data/kseal/current ] || [ -z \"\$(ls /data/kseal/current)\" ]"
+GUEST
+
+vm_tpm_new S
+vm_disk_new S
+vm_boot --tpm S --disk S "helper: passphrase never shown, parent checks" <<'GUEST'
+K="ksealctl --state-dir /data/kseal --conf /dev/null"
+M=MARKER-pass-7f3a
+ST=/data/kseal/state.json
+# kx RC REGEX ARGS...: ksealctl -v with the passphrase on fd 3 exits RC,
+# prints a line matching REGEX and never the passphrase.
+kx() {
+	want=$1 re=$2
+	shift 2
+	printf '%s\n' "$M" >/tmp/pass
+	$K -v "$@" 3</tmp/pass >/tmp/kx 2>&1
+	rc=$?
+	cat /tmp/kx
+	echo "exit $rc, want $want"
+	[ $rc = "$want" ] && grep -qE "$re" /tmp/kx && ! grep -q "$M" /tmp/kx
+}
+# field FILE KEY: a string field of a JSON file ksealctl wrote.
+field() { sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1"; }
+name_of() { tpm2 readpublic -c "$1" -n /tmp/n >/dev/null && od -An -tx1 /tmp/n | tr -d ' \n'; }
+name_recorded() { [ -n "$(field $ST parent_name)" ] && [ "$(field $ST parent_name)" = "$(name_of 0x81000100)" ]; }
+blob_names_parent() {
+	[ "$(field /data/kseal/current/s1.json blob | cut -c53-120)" = "$(field $ST parent_name)" ]
+}
+parent_kept() {
+	[ -f /data/kseal/current/s1.json ] && tpm2 getcap handles-persistent | grep -q 0x81000100
+}
+create_refused() {
+	kx 7 '^ksealctl: the kernel sealed the key under the key at 0x81000100, which is not the parent recorded in /data/kseal/state.json' create x &&
+		[ ! -e /data/kseal/current/x.json ] && ! keyctl search %:kseal kseal x
+}
+shred_refused() { kx 7 "$1" shred --yes && parent_kept; }
+shred_legacy() {
+	$K shred --yes && ! tpm2 getcap handles-persistent | grep -q 0x81000100 &&
+		tpm2 getcap handles-persistent | grep -q 0x81000001 && [ ! -e /data/kseal/current ]
+}
+unlink_s1() { keyctl unlink "$(keyctl search %:kseal kseal s1)" %:kseal >/dev/null; }
+storage='fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt'
+kseal_insmod
+check "provision" $K provision
+check "provision recorded the parent's Name in state.json" name_recorded
+check "create with a recovery passphrase: not in the output" kx 0 'created sealed key s1' create s1 --recovery-fd 3
+check "the blob names the parent provision recorded (bytes 26..59)" blob_names_parent
+unlink_s1
+check "load --recovery: not in the output" kx 0 'loaded s1' load s1 --recovery-fd 3
+# Without the parent the module fails each request that holds the passphrase.
+tpm2 evictcontrol -Q -C o -c 0x81000100
+check "reseal fails in the kernel: exit 4, the passphrase not shown" \
+	kx 4 '^ksealctl: s1: keyctl update \(reseal\) failed: ' reseal s1 --recovery-fd 3
+check "rotate fails in the kernel: exit 4, the passphrase not shown" \
+	kx 4 '^ksealctl: rotate: creating the new sealed key failed: ' rotate s1 --recovery-fd 3
+unlink_s1
+check "load --recovery fails in the kernel: exit 4, the passphrase not shown" \
+	kx 4 '^ksealctl: s1: load failed: ' load s1 --recovery-fd 3
+check "the kernel log does not hold it either" sh -c "! dmesg | grep -q $M"
+# A primary key at the parent handle.
+tpm2 createprimary -Q -C o -G ecc -a "$storage" -c /tmp/p.ctx
+tpm2 evictcontrol -Q -C o -c /tmp/p.ctx 0x81000100
+check "create under a primary key at the parent handle: refused (exit 7), nothing saved" create_refused
+check "shred refuses the primary key (exit 7), every blob kept" \
+	shred_refused '^ksealctl: shred: 0x81000100 holds a primary key, not the kseal parent'
+check "provision refuses it as the parent (exit 7)" \
+	kx 7 '^ksealctl: TPM: 0x81000100 holds a primary key, not a key under the SRK' provision
+check "provision --force replaces it" $K provision --force
+check "and records the new parent's Name" name_recorded
+# A state directory from before the Name was recorded: the blobs decide.
+sed -i '/"parent_name"/d' $ST
+check "no recorded Name: shred refuses a parent the blobs do not name (exit 7)" \
+	shred_refused '^ksealctl: shred: the key at 0x81000100 is not the parent that sealed key s1 was made under'
+mv /data/kseal/current/s1.json /data/s1.json.away
+check "create a key under the new parent" $K create s2
+check "no recorded Name: shred evicts the parent the blobs name" shred_legacy
 GUEST

@@ -237,14 +237,16 @@ static bool confirm(void)
  * Shred evicts one TPM object: the parent key provision made. Anything
  * else at that handle (a primary key, another program's key, a key that
  * replaced kseal's) is left alone, and so is every blob. The Name provision
- * recorded identifies it; state directories from before that record are
- * checked against the parent Name inside the sealed blobs.
+ * recorded for this TPM (by its SRK's Name) identifies it; without such a
+ * record (an older provision, or one on another TPM only) the parent Name
+ * inside every sealed blob does.
  */
 static int check_parent(struct tpm *t, const struct kstate *st,
 			const struct kmeta *m, bool *present)
 {
 	uint8_t bn[KSEAL_BLOB_PARENT_NAME_SIZE];
-	struct tpm_object o;
+	const struct kparent *rec;
+	struct tpm_object o, srk;
 	size_t i, blobs = 0;
 	uint32_t bh;
 	int rc;
@@ -263,9 +265,13 @@ static int check_parent(struct tpm *t, const struct kstate *st,
 		     m->parent);
 		return KX_REFUSED;
 	}
-	if (m->parent_name_len) {
-		if (o.name_len == m->parent_name_len &&
-		    !memcmp(o.name, m->parent_name, o.name_len))
+	rc = tpm_read_object(t, m->srk, &srk);
+	if (rc)
+		return rc;
+	rec = srk.present ? meta_parent(m, srk.name, srk.name_len) : NULL;
+	if (rec) {
+		if (o.name_len == rec->name_len &&
+		    !memcmp(o.name, rec->name, o.name_len))
 			return KX_OK;
 		kerr("shred: the key at 0x%08x is not the parent key recorded in %s/state.json (another Name); refusing to evict it, nothing was changed",
 		     m->parent, st->dir);
@@ -285,7 +291,7 @@ static int check_parent(struct tpm *t, const struct kstate *st,
 		}
 	}
 	if (!blobs) {
-		kerr("shred: nothing records which key at 0x%08x is the kseal parent (no Name in %s/state.json, no sealed blob); refusing to evict it, nothing was changed: run ksealctl provision to record it",
+		kerr("shred: nothing records which key at 0x%08x is the kseal parent (no Name for this TPM in %s/state.json, no sealed blob); refusing to evict it, nothing was changed: run ksealctl provision to record it",
 		     m->parent, st->dir);
 		return KX_REFUSED;
 	}

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ksealctl.h"
 #include "state.h"
@@ -118,7 +119,7 @@ int cmd_provision(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ 0 }
 	};
-	struct tpm_object parent;
+	struct tpm_object srk, parent;
 	struct kstate st;
 	struct tpm *t;
 	bool force = false, made_srk, made_parent;
@@ -155,11 +156,18 @@ int cmd_provision(int argc, char **argv)
 		rc = ensure(t, KSEAL_PARENT_HANDLE, "kseal parent key", force,
 			    &made_parent, tpm_create_parent, KSEAL_SRK_HANDLE);
 	if (!rc)
-		rc = tpm_read_object(t, KSEAL_PARENT_HANDLE, &parent);
+		rc = tpm_read_object(t, KSEAL_SRK_HANDLE, &srk);
 	if (!rc)
+		rc = tpm_read_object(t, KSEAL_PARENT_HANDLE, &parent);
+	if (!rc) {
+		struct kparent p = { .srk_len = srk.name_len,
+				     .name_len = parent.name_len };
+
+		memcpy(p.srk, srk.name, srk.name_len);
+		memcpy(p.name, parent.name, parent.name_len);
 		rc = state_write_meta(&st, KSEAL_SRK_HANDLE,
-				      KSEAL_PARENT_HANDLE, parent.name,
-				      parent.name_len);
+				      KSEAL_PARENT_HANDLE, &p);
+	}
 	if (!rc && !made_srk && !made_parent)
 		kinfo("already provisioned: SRK 0x%08x, parent 0x%08x",
 		      KSEAL_SRK_HANDLE, KSEAL_PARENT_HANDLE);

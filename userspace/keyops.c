@@ -204,24 +204,27 @@ char *key_read_blob(int32_t serial)
 
 /*
  * A new sealed blob names the parent key the kernel sealed it under. If
- * provision recorded another Name, the key at the parent handle is not
- * the one it made (a primary key put there, say), and shred would not
- * destroy keys sealed under it: such a blob is not saved.
+ * provision recorded parents and none has that Name, the key at the
+ * parent handle is not one it made (a primary key put there, say), and
+ * shred would not destroy keys sealed under it: such a blob is not saved.
+ * (Any recorded TPM's parent passes: create does not talk to the TPM.)
  */
 int check_blob_parent(const char *blob, const char *dir)
 {
 	uint8_t name[KSEAL_BLOB_PARENT_NAME_SIZE];
 	struct kmeta m;
 	uint32_t h;
+	size_t i;
 	int rc = state_load_meta(dir, &m);
 
 	if (rc)
 		return rc;
-	if (!m.parent_name_len || !blob_parent(blob, &h, name))
+	if (!m.nparents || !blob_parent(blob, &h, name))
 		return KX_OK;
-	if (h == m.parent && m.parent_name_len == sizeof(name) &&
-	    !memcmp(m.parent_name, name, sizeof(name)))
-		return KX_OK;
+	for (i = 0; i < m.nparents; i++)
+		if (h == m.parent && m.parents[i].name_len == sizeof(name) &&
+		    !memcmp(m.parents[i].name, name, sizeof(name)))
+			return KX_OK;
 	kerr("the kernel sealed the key under the key at 0x%08x, which is not the parent recorded in %s/state.json; nothing was saved: check the TPM with ksealctl status and run ksealctl provision",
 	     h, dir);
 	return KX_REFUSED;

@@ -706,24 +706,42 @@ static long from_hex(const char *h, uint8_t *out, size_t cap)
 	return (long)(n / 2);
 }
 
+static int load_meta(const char *dir, struct kmeta *m, bool report);
+
 int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent,
-		     const uint8_t *parent_name, size_t name_len)
+		     const struct kparent *p)
 {
-	json_object *o = json_object_new_object();
-	char h[16], nm[2 * 68 + 1];
+	json_object *o = json_object_new_object(), *map;
+	char h[16], k[2 * 68 + 1], v[2 * 68 + 1];
+	struct kmeta old;
 	const char *s;
+	size_t i, skip;
 	int rc;
 
+	/* Entries of other TPMs stay, the oldest go first when full. */
+	if (load_meta(st->dir, &old, false))
+		old.nparents = 0;
+	skip = old.nparents >= KSEAL_META_PARENTS ? 1 : 0;
+	map = json_object_new_object();
+	for (i = skip; i < old.nparents; i++) {
+		const struct kparent *e = &old.parents[i];
+
+		if (e->srk_len == p->srk_len &&
+		    !memcmp(e->srk, p->srk, p->srk_len))
+			continue;
+		to_hex(e->srk, e->srk_len, k);
+		to_hex(e->name, e->name_len, v);
+		json_object_object_add(map, k, json_object_new_string(v));
+	}
+	to_hex(p->srk, p->srk_len, k);
+	to_hex(p->name, p->name_len, v);
+	json_object_object_add(map, k, json_object_new_string(v));
 	snprintf(h, sizeof(h), "0x%08x", srk);
 	json_object_object_add(o, "srk", json_object_new_string(h));
 	snprintf(h, sizeof(h), "0x%08x", parent);
 	json_object_object_add(o, "parent", json_object_new_string(h));
-	/* shred evicts only the key with this Name: provision's, not another. */
-	if (name_len && name_len <= 68) {
-		to_hex(parent_name, name_len, nm);
-		json_object_object_add(o, "parent_name",
-				       json_object_new_string(nm));
-	}
+	/* shred evicts only a key with the Name recorded for its TPM. */
+	json_object_object_add(o, "parents", map);
 	json_object_object_add(o, "provisioned",
 			       json_object_new_int64((int64_t)time(NULL)));
 	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
@@ -737,12 +755,47 @@ int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent,
 	return KX_OK;
 }
 
-int state_load_meta(const char *dir, struct kmeta *m)
+const struct kparent *meta_parent(const struct kmeta *m, const uint8_t *srk,
+				  size_t srk_len)
+{
+	size_t i;
+
+	for (i = 0; i < m->nparents; i++)
+		if (m->parents[i].srk_len == srk_len &&
+		    !memcmp(m->parents[i].srk, srk, srk_len))
+			return &m->parents[i];
+	return NULL;
+}
+
+static bool parse_parents(json_object *map, struct kmeta *m)
+{
+	if (!json_object_is_type(map, json_type_object))
+		return false;
+	json_object_object_foreach(map, key, val) {
+		struct kparent *e = &m->parents[m->nparents];
+		long a, b;
+
+		if (m->nparents >= KSEAL_META_PARENTS ||
+		    !json_object_is_type(val, json_type_string))
+			return false;
+		a = from_hex(key, e->srk, sizeof(e->srk));
+		b = from_hex(json_object_get_string(val), e->name,
+			     sizeof(e->name));
+		if (a < 3 || b < 3)
+			return false;
+		e->srk_len = (size_t)a;
+		e->name_len = (size_t)b;
+		m->nparents++;
+	}
+	return true;
+}
+
+/* A damaged state.json is replaced by provision without a word (!report). */
+static int load_meta(const char *dir, struct kmeta *m, bool report)
 {
 	char path[4096];
 	const char *s, *field = NULL, *why = NULL;
-	json_object *o;
-	long n;
+	json_object *o, *map;
 
 	memset(m, 0, sizeof(*m));
 	m->srk = KSEAL_SRK_HANDLE;
@@ -752,8 +805,9 @@ int state_load_meta(const char *dir, struct kmeta *m)
 		return KX_OK;
 	o = json_object_from_file(path);
 	if (!o || !json_object_is_type(o, json_type_object)) {
-		kerr("state: %s is not a JSON object; run ksealctl provision to write it again",
-		     path);
+		if (report)
+			kerr("state: %s is not a JSON object; run ksealctl provision to write it again",
+			     path);
 		json_object_put(o);
 		return KX_STATE;
 	}
@@ -775,24 +829,26 @@ int state_load_meta(const char *dir, struct kmeta *m)
 		}
 		m->srk = (uint32_t)strtoul(s, NULL, 16);
 	}
-	if (json_object_object_get_ex(o, "parent_name", NULL)) {
-		s = jstr(o, "parent_name");
-		n = s ? from_hex(s, m->parent_name, sizeof(m->parent_name)) : -1;
-		if (n < 3) {
-			field = "parent_name";
-			why = "the hex TPM Name of the parent key";
-			goto out;
-		}
-		m->parent_name_len = (size_t)n;
+	if (json_object_object_get_ex(o, "parents", &map) &&
+	    !parse_parents(map, m)) {
+		field = "parents";
+		why = "a map of SRK Names to parent key Names, in hex";
+		goto out;
 	}
 out:
 	json_object_put(o);
 	if (field) {
-		kerr("state: %s: field '%s' is not %s; nothing was done, run ksealctl provision to write it again",
-		     path, field, why);
+		if (report)
+			kerr("state: %s: field '%s' is not %s; nothing was done, run ksealctl provision to write it again",
+			     path, field, why);
 		return KX_STATE;
 	}
 	return KX_OK;
+}
+
+int state_load_meta(const char *dir, struct kmeta *m)
+{
+	return load_meta(dir, m, true);
 }
 
 bool blob_parent(const char *hex, uint32_t *handle, uint8_t *name)

@@ -60,17 +60,31 @@ int state_commit(struct kstate *st);
 /* Removes every key file and generation (shred). */
 int state_wipe(struct kstate *st);
 
-/* state.json: the provisioned handles and the parent key's TPM Name. */
+/*
+ * state.json: the provisioned handles and, for each TPM provision ran on
+ * (a state directory may move with its disk), the parent key's TPM Name
+ * keyed by the SRK's Name, which is the same for as long as the TPM's
+ * owner seed is.
+ */
+#define KSEAL_META_PARENTS 16
+struct kparent {
+	uint8_t srk[68];		/* alg id || digest */
+	size_t srk_len;
+	uint8_t name[68];
+	size_t name_len;
+};
+
 struct kmeta {
 	bool present;			/* state.json exists */
 	uint32_t srk;
 	uint32_t parent;
-	uint8_t parent_name[68];	/* alg id || digest */
-	size_t parent_name_len;		/* 0: not recorded (older provision) */
+	struct kparent parents[KSEAL_META_PARENTS];
+	size_t nparents;		/* 0: none recorded (older provision) */
 };
 
+/* Records @p, replacing the entry of the same SRK, keeping the others. */
 int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent,
-		     const uint8_t *parent_name, size_t name_len);
+		     const struct kparent *p);
 /* Lenient: the handles, defaults kept when the file is missing. */
 int state_read_meta(const char *dir, uint32_t *srk, uint32_t *parent);
 /*
@@ -78,6 +92,9 @@ int state_read_meta(const char *dir, uint32_t *srk, uint32_t *parent);
  * field is bad; a missing file gives the defaults and present = false.
  */
 int state_load_meta(const char *dir, struct kmeta *m);
+/* The recorded parent of the TPM whose SRK has Name @srk, or NULL. */
+const struct kparent *meta_parent(const struct kmeta *m, const uint8_t *srk,
+				  size_t srk_len);
 
 /* Size of a TPM Name with a sha256 name algorithm, as blobs store it. */
 #define KSEAL_BLOB_PARENT_NAME_SIZE 34

@@ -505,9 +505,12 @@ kt provision >"$T/out" 2>"$T/err" && [ "$(persistent)" = "-0x81000001-0x81000100
 ok $? "provision creates the SRK and the parent key"
 hexname() { tpm2 readpublic -c "$1" -n "$T/hn" >/dev/null 2>&1 && od -An -tx1 "$T/hn" | tr -d ' \n'; }
 pname=$(hexname 0x81000100)
-[ ${#pname} = 68 ] && python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["parent_name"] == sys.argv[2]' \
-	"$T/tstate/state.json" "$pname"
-ok $? "provision records the parent key's TPM Name in state.json"
+# recorded STATE SRK-NAME PARENT-NAME: state.json maps that SRK to that parent.
+recorded() {
+	python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["parents"][sys.argv[2]] == sys.argv[3]' "$@"
+}
+[ ${#pname} = 68 ] && recorded "$T/tstate/state.json" "$(hexname 0x81000001)" "$pname"
+ok $? "provision records the parent key's TPM Name in state.json, under the SRK's Name"
 tpm2 readpublic -c 0x81000001 >"$T/srk" 2>/dev/null &&
 	grep -q 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt' "$T/srk" &&
 	grep -q 'NIST p256' "$T/srk" && grep -A1 'sym-mode' "$T/srk" | grep -q cfb
@@ -601,9 +604,13 @@ setmeta parent '"0x81000001"'
 shred_refused 7 "^ksealctl: shred: $T/tstate/state.json names the SRK 0x81000001 as the kseal parent; refusing to evict it, nothing was changed\$" \
 	"shred: state.json naming the SRK as the parent is refused (exit 7)"
 cp "$T/meta.good" "$T/tstate/state.json"
-setmeta parent_name null
+setmeta parents null
 shred_refused 7 "^ksealctl: shred: nothing records which key at 0x81000100 is the kseal parent" \
 	"shred: no recorded Name and no real sealed blob: refused (exit 7)"
+# Recorded, but for another TPM only (the disk moved): the blobs decide.
+setmeta parents '{"000b'"$(printf '%064d' 0)"'": "000b'"$(printf '%064d' 1)"'"}'
+shred_refused 7 "^ksealctl: shred: nothing records which key at 0x81000100 is the kseal parent \\(no Name for this TPM" \
+	"shred: a Name recorded for another TPM only: refused (exit 7)"
 cp "$T/meta.good" "$T/tstate/state.json"
 # Another storage key under the SRK in the parent's place.
 tpm2 evictcontrol -C o -c 0x81000100 >/dev/null 2>&1 && fl &&
@@ -618,7 +625,7 @@ tpm2 evictcontrol -C o -c 0x81000100 >/dev/null 2>&1 && fl &&
 	tpm2 createprimary -C o -G ecc -c "$T/p.ctx" \
 		-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|decrypt' >/dev/null 2>&1 &&
 	tpm2 evictcontrol -C o -c "$T/p.ctx" 0x81000100 >/dev/null 2>&1; fl
-setmeta parent_name "\"$(hexname 0x81000100)\""
+setmeta parents "{\"$(hexname 0x81000001)\": \"$(hexname 0x81000100)\"}"
 shred_refused 7 '^ksealctl: shred: 0x81000100 holds a primary key, not the kseal parent; refusing to evict it, nothing was changed$' \
 	"shred: a primary key at the parent handle is refused (exit 7)"
 kt provision >/dev/null 2>"$T/err"; rc=$?
@@ -626,11 +633,13 @@ kt provision >/dev/null 2>"$T/err"; rc=$?
 	grep -q '^ksealctl: TPM: 0x81000100 holds a primary key, not a key under the SRK; refusing to use it as the kseal parent' "$T/err" &&
 	[ "$(persistent)" = "-0x81000001-0x81000100" ]
 ok $? "provision refuses a primary key as the kseal parent (exit 7)"
+other=000b$(printf '%064d' 2)
+setmeta parents "{\"$(hexname 0x81000001)\": \"$(hexname 0x81000100)\", \"$other\": \"$other\"}"
 kt -q provision --force 2>"$T/err" && [ "$(persistent)" = "-0x81000001-0x81000100" ] &&
-	python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["parent_name"] == sys.argv[2]' \
-		"$T/tstate/state.json" "$(hexname 0x81000100)" &&
+	recorded "$T/tstate/state.json" "$(hexname 0x81000001)" "$(hexname 0x81000100)" &&
+	recorded "$T/tstate/state.json" "$other" "$other" &&
 	! cmp -s "$T/meta.good" "$T/tstate/state.json"
-ok $? "provision --force replaces the primary key and records the new parent's Name"
+ok $? "provision --force replaces the primary key, records the new parent's Name, keeps other TPMs' entries"
 kt -q shred --yes 2>"$T/err" && [ "$(persistent)" = "-0x81000001" ] &&
 	[ ! -e "$T/tstate/current" ] && ! ls "$T/tstate" | grep -q gen- &&
 	[ "$(kt list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 0 ] &&

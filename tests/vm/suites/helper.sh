@@ -105,9 +105,11 @@ kx() {
 # field FILE KEY: a string field of a JSON file ksealctl wrote.
 field() { sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1"; }
 name_of() { tpm2 readpublic -c "$1" -n /tmp/n >/dev/null && od -An -tx1 /tmp/n | tr -d ' \n'; }
-name_recorded() { [ -n "$(field $ST parent_name)" ] && [ "$(field $ST parent_name)" = "$(name_of 0x81000100)" ]; }
+# state.json maps the SRK's Name to the parent's.
+name_recorded() { grep -q "\"$(name_of 0x81000001)\": *\"$(name_of 0x81000100)\"" $ST; }
 blob_names_parent() {
-	[ "$(field /data/kseal/current/s1.json blob | cut -c53-120)" = "$(field $ST parent_name)" ]
+	n=$(field /data/kseal/current/s1.json blob | cut -c53-120)
+	[ ${#n} = 68 ] && grep -q "\"$(name_of 0x81000001)\": *\"$n\"" $ST
 }
 parent_kept() {
 	[ -f /data/kseal/current/s1.json ] && tpm2 getcap handles-persistent | grep -q 0x81000100
@@ -151,7 +153,7 @@ check "provision refuses it as the parent (exit 7)" \
 check "provision --force replaces it" $K provision --force
 check "and records the new parent's Name" name_recorded
 # A state directory from before the Name was recorded: the blobs decide.
-sed -i '/"parent_name"/d' $ST
+sed -i '/"parents"/,/}/d' $ST
 check "no recorded Name: shred refuses a parent the blobs do not name (exit 7)" \
 	shred_refused '^ksealctl: shred: the key at 0x81000100 is not the parent that sealed key s1 was made under'
 mv /data/kseal/current/s1.json /data/s1.json.away

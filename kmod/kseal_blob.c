@@ -5,6 +5,7 @@
  * the other fields before anything reaches the TPM.
  */
 #include "kseal_blob.h"
+#include "kseal_policy.h"
 
 int kseal_blob_kind(const u8 *buf, size_t len)
 {
@@ -54,10 +55,20 @@ static bool kseal_sealed_public_valid(const struct kseal_sealed_blob *b)
 		       KSEAL_DIGEST_SIZE);
 }
 
+int kseal_sealed_blob_branches(const struct kseal_sealed_blob *b,
+			       u8 *pcr_branch, u8 *recovery_branch,
+			       u8 *auth_policy)
+{
+	return kseal_policy_sealed(b->flags, b->pcr_mask, b->lock_pcr,
+				   b->pcr_policy, pcr_branch, recovery_branch,
+				   auth_policy);
+}
+
 /* The rules shared by parser and writer, on the decoded fields. */
 static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
 {
-	bool same_policy;
+	u8 pcr_branch[KSEAL_DIGEST_SIZE], recovery_branch[KSEAL_DIGEST_SIZE];
+	u8 auth_policy[KSEAL_DIGEST_SIZE];
 
 	if (!b->creator_version || (b->flags & ~KSEAL_BLOB_SEALED_FLAGS))
 		return false;
@@ -78,10 +89,14 @@ static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
 	} else if (b->lock_pcr) {
 		return false;
 	}
-	/* Without recovery the object's policy is the PCR branch itself. */
-	same_policy = !memcmp(b->pcr_policy, b->auth_policy,
-			      KSEAL_DIGEST_SIZE);
-	if (same_policy == !!(b->flags & KSEAL_BLOB_F_RECOVERY))
+	/* The object's policy must be the one the header fields describe. */
+	if (kseal_sealed_blob_branches(b, pcr_branch, recovery_branch,
+				       auth_policy) ||
+	    memcmp(auth_policy, b->auth_policy, KSEAL_DIGEST_SIZE))
+		return false;
+	/* Generation 1 only: the two branches must differ. */
+	if ((b->flags & KSEAL_BLOB_F_RECOVERY) &&
+	    !memcmp(pcr_branch, recovery_branch, KSEAL_DIGEST_SIZE))
 		return false;
 	if (!b->public_len || b->public_len > KSEAL_PUBLIC_MAX ||
 	    !b->private_len || b->private_len > KSEAL_PRIVATE_MAX)
@@ -198,23 +213,16 @@ static u8 *kseal_put_sized(u8 *p, const u8 *src, u16 len)
 	return p + 2 + len;
 }
 
-ssize_t kseal_sealed_blob_write(const struct kseal_sealed_blob *b, u8 *buf,
-				size_t cap)
+/* The fixed fields before the public area's size; returns the end. */
+static u8 *kseal_sealed_hdr_put(const struct kseal_sealed_blob *b, u8 *p,
+				u32 total)
 {
-	size_t size = kseal_sealed_blob_size(b);
-	u8 *p = buf;
-
-	if (!size)
-		return -EINVAL;
-	if (size > cap)
-		return -ENOSPC;
-
 	put_unaligned_be32(KSEAL_BLOB_MAGIC, p + KSEAL_BLOB_OFF_MAGIC);
 	put_unaligned_be16(KSEAL_BLOB_FORMAT, p + KSEAL_BLOB_OFF_FORMAT);
 	put_unaligned_be16(KSEAL_BLOB_KIND_SEALED, p + KSEAL_BLOB_OFF_KIND);
 	put_unaligned_be32(b->creator_version, p + KSEAL_BLOB_OFF_CREATOR);
 	put_unaligned_be32(b->flags, p + KSEAL_BLOB_OFF_FLAGS);
-	put_unaligned_be32((u32)size, p + KSEAL_BLOB_OFF_TOTAL);
+	put_unaligned_be32(total, p + KSEAL_BLOB_OFF_TOTAL);
 	p += KSEAL_BLOB_HDR_SIZE;
 	put_unaligned_be32(b->parent_handle, p);
 	p = kseal_put_sized(p + 4, b->parent_name, b->parent_name_len);
@@ -226,7 +234,30 @@ ssize_t kseal_sealed_blob_write(const struct kseal_sealed_blob *b, u8 *buf,
 	memcpy(p, b->auth_policy, KSEAL_DIGEST_SIZE);
 	p += KSEAL_DIGEST_SIZE;
 	memcpy(p, b->key_id, KSEAL_DIGEST_SIZE);
-	p += KSEAL_DIGEST_SIZE;
+	return p + KSEAL_DIGEST_SIZE;
+}
+
+void kseal_sealed_blob_hdr_digest(const struct kseal_sealed_blob *b, u8 *out)
+{
+	u8 hdr[KSEAL_SEALED_FIXED_SIZE];
+	u8 *end;
+
+	/* The total length depends on the TPM's answer: it is left out. */
+	end = kseal_sealed_hdr_put(b, hdr, 0);
+	sha256(hdr, end - hdr, out);
+}
+
+ssize_t kseal_sealed_blob_write(const struct kseal_sealed_blob *b, u8 *buf,
+				size_t cap)
+{
+	size_t size = kseal_sealed_blob_size(b);
+	u8 *p;
+
+	if (!size)
+		return -EINVAL;
+	if (size > cap)
+		return -ENOSPC;
+	p = kseal_sealed_hdr_put(b, buf, size);
 	p = kseal_put_sized(p, b->public_area, b->public_len);
 	p = kseal_put_sized(p, b->private_area, b->private_len);
 	return p - buf;

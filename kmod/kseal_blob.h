@@ -16,8 +16,9 @@
  * A sealed key blob, decoded. public_area and private_area hold the TPM2B
  * payloads without their 2-byte size prefix. The writer of a new blob sets
  * creator_version to KSEAL_VERSION_CODE; a parsed blob keeps its creator's.
- * Without KSEAL_BLOB_F_RECOVERY, auth_policy must equal pcr_policy; with
- * it, it must differ. Without KSEAL_BLOB_F_LOCK, lock_pcr must be 0.
+ * auth_policy must be the policy that flags, pcr_mask, lock_pcr and
+ * pcr_policy (the PCR digest field) describe. Without KSEAL_BLOB_F_LOCK,
+ * lock_pcr must be 0.
  */
 struct kseal_sealed_blob {
 	u32 creator_version;
@@ -46,6 +47,17 @@ int kseal_blob_kind(const u8 *buf, size_t len);
 /* 0, -EINVAL or -EBADMSG (see include/kseal/blob.h); @out zeroed on error. */
 int kseal_sealed_blob_parse(const u8 *buf, size_t len,
 			    struct kseal_sealed_blob *out);
+
+/* The branches and authPolicy @b's header fields describe: 0 or -EINVAL. */
+int kseal_sealed_blob_branches(const struct kseal_sealed_blob *b,
+			       u8 *pcr_branch, u8 *recovery_branch,
+			       u8 *auth_policy);
+
+/*
+ * sha256 of @b's fixed fields as written, with the total length as zero:
+ * generation 2 seals it beside the secret.
+ */
+void kseal_sealed_blob_hdr_digest(const struct kseal_sealed_blob *b, u8 *out);
 
 /* Encoded size of @b; 0 if @b is inconsistent and would not be written. */
 size_t kseal_sealed_blob_size(const struct kseal_sealed_blob *b);

@@ -4,6 +4,8 @@
  * 23.6 and 23.18). Uses the kernel's sha256 library: no allocation, no
  * tfm, usable from any context. Compiles on the host for unit tests.
  */
+#include <kseal/blob.h>
+
 #include "kseal_policy.h"
 #include "kseal_tpm2_wire.h"
 
@@ -53,4 +55,50 @@ void kseal_policy_or2(const u8 *a, const u8 *b, u8 *out)
 	memcpy(buf + KSEAL_POLICY_SIZE + 4, a, KSEAL_POLICY_SIZE);
 	memcpy(buf + 2 * KSEAL_POLICY_SIZE + 4, b, KSEAL_POLICY_SIZE);
 	sha256(buf, sizeof(buf), out);
+}
+
+/* PolicyPCR with the lock PCR at its boot value, zero. */
+static int kseal_policy_lock(const u8 *in, u32 lock_pcr, u8 *out)
+{
+	static const u8 boot_value[KSEAL_POLICY_SIZE];
+
+	return kseal_policy_pcr(in, 1U << lock_pcr, boot_value, 1, out);
+}
+
+int kseal_policy_sealed(u32 flags, u32 mask, u32 lock_pcr, const u8 *pcr_part,
+			u8 *pcr_branch, u8 *recovery_branch, u8 *auth_policy)
+{
+	static const u8 zero[KSEAL_POLICY_SIZE];
+	bool part_empty = !memcmp(pcr_part, zero, KSEAL_POLICY_SIZE);
+	bool lock = flags & KSEAL_BLOB_F_LOCK;
+	int ret;
+
+	if (!(flags & KSEAL_BLOB_F_POLICY2)) {
+		/* Generation 1: the field is the whole PCR branch. */
+		memcpy(pcr_branch, pcr_part, KSEAL_POLICY_SIZE);
+		kseal_policy_authvalue(zero, recovery_branch);
+	} else if (!lock) {
+		if (part_empty)
+			return -EINVAL;
+		memcpy(pcr_branch, pcr_part, KSEAL_POLICY_SIZE);
+		kseal_policy_authvalue(zero, recovery_branch);
+	} else {
+		if (lock_pcr >= KSEAL_TPM2_PCR_COUNT)
+			return -EINVAL;
+		/* The PCR digest covers the other PCRs: it is empty iff none. */
+		if (part_empty != !(mask & ~(1U << lock_pcr)))
+			return -EINVAL;
+		ret = kseal_policy_lock(pcr_part, lock_pcr, pcr_branch);
+		if (ret)
+			return ret;
+		ret = kseal_policy_lock(zero, lock_pcr, recovery_branch);
+		if (ret)
+			return ret;
+		kseal_policy_authvalue(recovery_branch, recovery_branch);
+	}
+	if (flags & KSEAL_BLOB_F_RECOVERY)
+		kseal_policy_or2(pcr_branch, recovery_branch, auth_policy);
+	else
+		memcpy(auth_policy, pcr_branch, KSEAL_POLICY_SIZE);
+	return 0;
 }

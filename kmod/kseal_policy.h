@@ -28,4 +28,13 @@ void kseal_policy_authvalue(const u8 *in, u8 *out);
 /* PolicyOR of two branches: out = H(0^32 || TPM_CC_PolicyOR || a || b). */
 void kseal_policy_or2(const u8 *a, const u8 *b, u8 *out);
 
+/*
+ * The policy of a sealed blob from its header fields (include/kseal/blob.h,
+ * "Policies"): @flags (KSEAL_BLOB_F_*), @mask, @lock_pcr and the blob's
+ * PCR digest field. Gives the PCR branch, the recovery branch and the
+ * object's authPolicy; -EINVAL if the fields cannot describe a policy.
+ */
+int kseal_policy_sealed(u32 flags, u32 mask, u32 lock_pcr, const u8 *pcr_part,
+			u8 *pcr_branch, u8 *recovery_branch, u8 *auth_policy);
+
 #endif /* KSEAL_POLICY_H */

@@ -53,6 +53,8 @@ struct kseal_reg {
 static LIST_HEAD(kseal_registry);
 static DEFINE_MUTEX(kseal_registry_lock);
 static atomic_t kseal_locked = ATOMIC_INIT(0);
+/* Locks begun this module's life: keys made after one may be root's. */
+static atomic_t kseal_locks_begun = ATOMIC_INIT(0);
 
 void kseal_sealed_free(struct kseal_sealed *s)
 {
@@ -91,32 +93,130 @@ static u16 kseal_recovery_auth(const char *pass, size_t len, u8 *auth)
 	return n;
 }
 
-/* The PolicyPCR branch over the PCR values of now, and the object policy. */
-static int kseal_policies(struct kseal_tpm2 *t, u32 mask, bool recovery,
-			  u8 *pcr_policy, u8 *auth_policy)
+/*
+ * The Name of the parent at @handle, last read from the TPM. Loads compare
+ * a blob's parent Name with it before TPM2_Load, without a ReadPublic each
+ * time; a stale entry costs nothing in safety: the TPM's Load still fails
+ * for a blob of another parent, and that failure reads the Name again.
+ */
+static struct {
+	struct mutex lock;	/* protects the fields below */
+	u32 handle;
+	u8 name[KSEAL_NAME_MAX];
+} kseal_parent_cache = { .lock = __MUTEX_INITIALIZER(kseal_parent_cache.lock) };
+
+static void kseal_parent_cache_set(u32 handle, const u8 *name)
 {
-	u8 zero[KSEAL_POLICY_SIZE] = { 0 };
-	u8 av[KSEAL_POLICY_SIZE];
-	u32 n = hweight32(mask);
-	u8 *values;
+	mutex_lock(&kseal_parent_cache.lock);
+	kseal_parent_cache.handle = name ? handle : 0;
+	if (name)
+		memcpy(kseal_parent_cache.name, name, KSEAL_NAME_MAX);
+	mutex_unlock(&kseal_parent_cache.lock);
+}
+
+static bool kseal_parent_cache_has(u32 handle, const u8 *name)
+{
+	bool ret;
+
+	mutex_lock(&kseal_parent_cache.lock);
+	ret = kseal_parent_cache.handle == handle &&
+	      !memcmp(kseal_parent_cache.name, name, KSEAL_NAME_MAX);
+	mutex_unlock(&kseal_parent_cache.lock);
+	return ret;
+}
+
+/* Reads the Name of the parent at @handle (KSEAL_NAME_MAX bytes). */
+static int kseal_parent_name(struct kseal_tpm2 *t, u32 handle, u8 *name)
+{
+	u16 len;
+	int ret;
+
+	ret = kseal_tpm2_read_public(t, handle, name, &len, KSEAL_NAME_MAX);
+	if (ret == -ENOKEY || ret == -EBADMSG) {
+		pr_err_ratelimited("no parent storage key at 0x%08x: run 'ksealctl provision' (or this TPM was shredded)\n",
+				   handle);
+		ret = -ENOKEY;
+	}
+	if (!ret && (len != KSEAL_NAME_MAX ||
+		     get_unaligned_be16(name) != KSEAL_TPM_ALG_SHA256)) {
+		pr_err_ratelimited("the key at 0x%08x has no sha256 name: not a kseal parent\n",
+				   handle);
+		ret = -ENOKEY;
+	}
+	kseal_parent_cache_set(handle, ret ? NULL : name);
+	return ret;
+}
+
+/* The blob's parent must be the key at its handle, before TPM2_Load. */
+static int kseal_parent_check(struct kseal_tpm2 *t,
+			      const struct kseal_sealed_blob *b)
+{
+	u8 name[KSEAL_NAME_MAX];
+	int ret;
+
+	if (kseal_parent_cache_has(b->parent_handle, b->parent_name))
+		return 0;
+	ret = kseal_parent_name(t, b->parent_handle, name);
+	if (ret)
+		return ret;
+	if (memcmp(name, b->parent_name, KSEAL_NAME_MAX)) {
+		pr_err_ratelimited("the key at 0x%08x is not the parent this blob was sealed under (another machine, a re-provisioned TPM or a damaged blob)\n",
+				   b->parent_handle);
+		return -ENOKEY;
+	}
+	return 0;
+}
+
+/*
+ * The blob's PCR digest over the PCR values of now and its object policy.
+ * A lock-bound policy binds the lock PCR to its boot value, zero: sealing
+ * is refused once it moved (locked this boot, or extended by other
+ * software), and since the values are read in the same hold of the TPM as
+ * the Create that follows, a lock cannot slip in between.
+ */
+static int kseal_policies(struct kseal_tpm2 *t, struct kseal_sealed_blob *b)
+{
+	static const u8 zero[KSEAL_POLICY_SIZE];
+	u8 pcr_branch[KSEAL_POLICY_SIZE], recovery_branch[KSEAL_POLICY_SIZE];
+	u32 n = hweight32(b->pcr_mask), lock_bit = 0, others;
+	u8 *values, *lock_value;
 	int ret;
 
 	values = kmalloc_array(n, KSEAL_POLICY_SIZE, GFP_KERNEL);
 	if (!values)
 		return -ENOMEM;
-	ret = kseal_tpm2_pcr_read(t, mask, values, n * KSEAL_POLICY_SIZE);
-	if (!ret)
-		ret = kseal_policy_pcr(zero, mask, values, n, pcr_policy);
-	kfree(values);
+	ret = kseal_tpm2_pcr_read(t, b->pcr_mask, values, n * KSEAL_POLICY_SIZE);
 	if (ret)
-		return ret;
-	if (recovery) {
-		kseal_policy_authvalue(zero, av);
-		kseal_policy_or2(pcr_policy, av, auth_policy);
-	} else {
-		memcpy(auth_policy, pcr_policy, KSEAL_POLICY_SIZE);
+		goto out;
+	if (b->flags & KSEAL_BLOB_F_LOCK) {
+		lock_bit = BIT(b->lock_pcr);
+		/* Values are in ascending PCR order. */
+		lock_value = values + KSEAL_POLICY_SIZE *
+			     hweight32(b->pcr_mask & (lock_bit - 1));
+		if (memcmp(lock_value, zero, KSEAL_POLICY_SIZE)) {
+			pr_err_ratelimited("PCR %u is not at its boot value (zero): it was locked this boot or extended by other software; seal keys bound to it before the lock, or choose another lock PCR\n",
+					   b->lock_pcr);
+			ret = -EBUSY;
+			goto out;
+		}
+		/* The PCR digest covers the other PCRs: drop the lock PCR's. */
+		memmove(lock_value, lock_value + KSEAL_POLICY_SIZE,
+			values + n * KSEAL_POLICY_SIZE -
+			(lock_value + KSEAL_POLICY_SIZE));
+		n--;
 	}
-	return 0;
+	others = b->pcr_mask & ~lock_bit;
+	memset(b->pcr_policy, 0, sizeof(b->pcr_policy));
+	if (others) {
+		ret = kseal_policy_pcr(zero, others, values, n, b->pcr_policy);
+		if (ret)
+			goto out;
+	}
+	ret = kseal_sealed_blob_branches(b, pcr_branch, recovery_branch,
+					 b->auth_policy);
+out:
+	kfree(values);
+	return ret;
 }
 
 struct kseal_seal_req {
@@ -138,55 +238,43 @@ static int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 	bool recovery = r->flags & KSEAL_BLOB_F_RECOVERY;
 	u8 auth[SHA256_DIGEST_SIZE];
 	struct kseal_sealed_blob *b;
+	u8 *data = NULL;
 	u16 auth_len = 0;
 	ssize_t n;
 	size_t size;
 	int ret;
 
-	/*
-	 * Sealing to a lock PCR after the lock would bind the blob to the
-	 * random value of this boot: it could never load again.
-	 */
-	if ((r->flags & KSEAL_BLOB_F_LOCK) &&
-	    (kseal_locked_mask() & BIT(r->lock_pcr))) {
-		pr_err_ratelimited("PCR %u is locked until reboot: seal keys bound to it before locking\n",
-				   r->lock_pcr);
-		return -EBUSY;
-	}
+	if (r->secret_len > KSEAL_SEALED_NEW_MAX)
+		return -EINVAL;
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
-		return -ENOMEM;
+	data = kmalloc(KSEAL_SEALED_KEY_MAX, GFP_KERNEL);
+	if (!b || !data) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	b->creator_version = KSEAL_VERSION_CODE;
-	b->flags = r->flags;
+	b->flags = r->flags | KSEAL_BLOB_F_POLICY2;
 	b->parent_handle = r->parent;
 	b->pcr_mask = r->pcr_mask;
 	b->lock_pcr = (r->flags & KSEAL_BLOB_F_LOCK) ? r->lock_pcr : 0;
 	memcpy(b->key_id, r->id, KSEAL_SEALED_ID_SIZE);
 
-	ret = kseal_tpm2_read_public(t, r->parent, b->parent_name,
-				     &b->parent_name_len,
-				     sizeof(b->parent_name));
-	if (ret == -ENOKEY)
-		pr_err_ratelimited("no parent storage key at 0x%08x: run 'ksealctl provision'\n",
-				   r->parent);
+	ret = kseal_parent_name(t, r->parent, b->parent_name);
 	if (ret)
 		goto out;
-	if (b->parent_name_len != KSEAL_NAME_MAX ||
-	    get_unaligned_be16(b->parent_name) != KSEAL_TPM_ALG_SHA256) {
-		pr_err_ratelimited("the key at 0x%08x has no sha256 name: not a kseal parent\n",
-				   r->parent);
-		ret = -ENOKEY;
-		goto out;
-	}
-	ret = kseal_policies(t, r->pcr_mask, recovery, b->pcr_policy,
-			     b->auth_policy);
+	b->parent_name_len = KSEAL_NAME_MAX;
+	ret = kseal_policies(t, b);
 	if (ret)
 		goto out;
 	if (recovery)
 		auth_len = kseal_recovery_auth(r->pass, r->pass_len, auth);
+	/* The TPM keeps the header's digest with the secret (blob.h). */
+	memcpy(data, r->secret, r->secret_len);
+	kseal_sealed_blob_hdr_digest(b, data + r->secret_len);
 	b->public_len = sizeof(b->public_area);
 	b->private_len = sizeof(b->private_area);
-	ret = kseal_tpm2_create_sealed(t, r->parent, r->secret, r->secret_len,
+	ret = kseal_tpm2_create_sealed(t, r->parent, data,
+				       r->secret_len + KSEAL_DIGEST_SIZE,
 				       auth, auth_len, b->auth_policy,
 				       b->public_area, &b->public_len,
 				       b->private_area, &b->private_len);
@@ -212,6 +300,7 @@ static int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 	*blob_len = n;
 out:
 	memzero_explicit(auth, sizeof(auth));
+	kfree_sensitive(data);
 	kfree(b);
 	return ret;
 }
@@ -319,9 +408,16 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 		goto out;
 	}
 	s->hdr.kind = KSEAL_BLOB_KIND_SEALED;
+	if (o->key_len > KSEAL_SEALED_NEW_MAX) {
+		pr_info_ratelimited("a new sealed key holds at most %u bytes\n",
+				    KSEAL_SEALED_NEW_MAX);
+		ret = -EINVAL;
+		goto out;
+	}
 	s->secret_len = o->key_len;
 	s->parent = o->parent;
 	s->pcr_mask = o->pcr_mask;
+	s->flags = KSEAL_BLOB_F_POLICY2;
 	if (o->present & KSEAL_OPT_RECOVERY)
 		s->flags |= KSEAL_BLOB_F_RECOVERY;
 	if (o->present & KSEAL_OPT_LOCK) {
@@ -354,6 +450,7 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 		ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
 	}
 	kseal_tpm2_close(&t);
+	s->after_lock = atomic_read(&kseal_locks_begun);
 	if (!ret)
 		ret = kseal_sealed_attach(key, s);
 	if (!ret) {
@@ -367,54 +464,84 @@ out:
 }
 
 /*
- * Load refused the blob: tell a missing or different parent (another
- * machine, a re-provisioned TPM) from a damaged blob.
+ * Load refused a blob whose parent Name matched the cache: read the Name
+ * again to tell a replaced or missing parent from a damaged blob.
  */
 static int kseal_load_failed(struct kseal_tpm2 *t,
 			     const struct kseal_sealed_blob *b, int err)
 {
-	u8 name[KSEAL_NAME_MAX];
-	u16 len;
 	int ret;
 
 	if (err != -EBADMSG && err != -ENOKEY)
 		return err;
-	ret = kseal_tpm2_read_public(t, b->parent_handle, name, &len,
-				     sizeof(name));
-	if (ret == -ENOKEY || ret == -EBADMSG) {
-		pr_err_ratelimited("no parent storage key at 0x%08x: this TPM was not provisioned, or was shredded\n",
-				   b->parent_handle);
-		return -ENOKEY;
-	}
+	kseal_parent_cache_set(0, NULL);
+	ret = kseal_parent_check(t, b);
 	if (ret)
-		return ret;	/* the TPM itself fails: not the blob's fault */
-	if (len != b->parent_name_len || memcmp(name, b->parent_name, len)) {
-		pr_err_ratelimited("the key at 0x%08x is not the parent this blob was sealed under (another machine or a re-provisioned TPM)\n",
-				   b->parent_handle);
-		return -ENOKEY;
-	}
+		return ret;
 	pr_err_ratelimited("the TPM refused the blob's sealed object: the blob is damaged\n");
 	return err;
 }
 
 /*
- * The parser checked that the object's policy is the blob's authPolicy and,
- * without recovery, the PCR branch itself. With recovery it must be the OR
- * of the PCR branch and the passphrase branch, or the blob was tampered with.
+ * After the lock no recovery: generation 2 policies make the TPM refuse
+ * it; generation 1 ones do not, so the kernel refuses them itself.
  */
-static int kseal_sealed_blob_policy_ok(const struct kseal_sealed_blob *b)
+static int kseal_recovery_allowed(struct kseal_tpm2 *t,
+				  const struct kseal_sealed_blob *b)
 {
-	u8 zero[KSEAL_POLICY_SIZE] = { 0 };
-	u8 av[KSEAL_POLICY_SIZE], or[KSEAL_POLICY_SIZE];
+	static const u8 zero[KSEAL_POLICY_SIZE];
+	u8 value[KSEAL_POLICY_SIZE];
+	int ret;
 
+	if (!(b->flags & KSEAL_BLOB_F_LOCK))
+		return 0;
+	ret = kseal_tpm2_pcr_read(t, BIT(b->lock_pcr), value, sizeof(value));
+	if (ret)
+		return ret;
+	if (!memcmp(value, zero, sizeof(value)))
+		return 0;
+	pr_err_ratelimited("recovery refused: PCR %u is locked; the recovery passphrase works only before the lock (at boot)\n",
+			   b->lock_pcr);
+	return -EPERM;
+}
+
+/*
+ * The policy commands of one branch (include/kseal/blob.h, "Policies"):
+ * the PCRs other than the lock PCR, then the lock PCR at its boot value.
+ */
+static int kseal_policy_session(struct kseal_tpm2 *t,
+				const struct kseal_sealed_blob *b, u32 session,
+				bool recovery)
+{
+	bool gen2_lock = (b->flags & KSEAL_BLOB_F_POLICY2) &&
+			 (b->flags & KSEAL_BLOB_F_LOCK);
+	u32 lock_bit = gen2_lock ? BIT(b->lock_pcr) : 0;
+	u8 pcr_branch[KSEAL_POLICY_SIZE], recovery_branch[KSEAL_POLICY_SIZE];
+	u8 auth_policy[KSEAL_POLICY_SIZE];
+	int ret;
+
+	if (!recovery && (b->pcr_mask & ~lock_bit)) {
+		ret = kseal_tpm2_policy_pcr(t, session, b->pcr_mask & ~lock_bit);
+		if (ret)
+			return ret;
+	}
+	if (lock_bit) {
+		ret = kseal_tpm2_policy_pcr(t, session, lock_bit);
+		if (ret)
+			return ret;
+	}
+	if (recovery) {
+		ret = kseal_tpm2_policy_password(t, session);
+		if (ret)
+			return ret;
+	}
 	if (!(b->flags & KSEAL_BLOB_F_RECOVERY))
 		return 0;
-	kseal_policy_authvalue(zero, av);
-	kseal_policy_or2(b->pcr_policy, av, or);
-	if (!memcmp(or, b->auth_policy, sizeof(or)))
-		return 0;
-	pr_err_ratelimited("the blob's policy digests disagree: the blob was damaged\n");
-	return -EBADMSG;
+	ret = kseal_sealed_blob_branches(b, pcr_branch, recovery_branch,
+					 auth_policy);
+	if (ret)
+		return ret;
+	return kseal_tpm2_policy_or(t, session, pcr_branch, recovery_branch);
 }
 
 /* One policy session: on success the TPM has already ended it. */
@@ -423,22 +550,13 @@ static int kseal_unseal_session(struct kseal_tpm2 *t,
 				const u8 *auth, u16 auth_len, u8 *out,
 				u16 *out_len)
 {
-	u8 zero[KSEAL_POLICY_SIZE] = { 0 };
-	u8 av[KSEAL_POLICY_SIZE];
 	u32 session;
 	int ret;
 
 	ret = kseal_tpm2_start_policy_session(t, &session);
 	if (ret)
 		return ret;
-	if (auth_len)
-		ret = kseal_tpm2_policy_password(t, session);
-	else
-		ret = kseal_tpm2_policy_pcr(t, session, b->pcr_mask);
-	if (!ret && (b->flags & KSEAL_BLOB_F_RECOVERY)) {
-		kseal_policy_authvalue(zero, av);
-		ret = kseal_tpm2_policy_or(t, session, b->pcr_policy, av);
-	}
+	ret = kseal_policy_session(t, b, session, auth_len);
 	if (!ret)
 		ret = kseal_tpm2_unseal(t, item, session, auth, auth_len, out,
 					KSEAL_SEALED_KEY_MAX, out_len);
@@ -447,20 +565,52 @@ static int kseal_unseal_session(struct kseal_tpm2 *t,
 	return ret;
 }
 
+/*
+ * A generation 2 object holds the secret and the digest of the header it
+ * was sealed with: any header field changed since is refused here.
+ */
+static int kseal_unsealed_split(const struct kseal_sealed_blob *b, u8 *out,
+				u16 *n)
+{
+	u8 digest[KSEAL_DIGEST_SIZE];
+
+	if (!(b->flags & KSEAL_BLOB_F_POLICY2))
+		return 0;
+	if (*n < KSEAL_SEALED_KEY_MIN + KSEAL_DIGEST_SIZE)
+		return -EBADMSG;
+	*n -= KSEAL_DIGEST_SIZE;
+	kseal_sealed_blob_hdr_digest(b, digest);
+	if (crypto_memneq(digest, out + *n, sizeof(digest))) {
+		pr_err_ratelimited("the blob's header differs from the one sealed with the key: the blob was damaged or altered\n");
+		return -EBADMSG;
+	}
+	memzero_explicit(out + *n, KSEAL_DIGEST_SIZE);
+	return 0;
+}
+
 static int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 			const struct kseal_opts *o, u8 *out, u32 *out_len)
 {
+	bool recovery = o->present & KSEAL_OPT_RECOVERY;
 	u8 auth[SHA256_DIGEST_SIZE];
 	u16 auth_len = 0, n = 0;
 	u32 item;
 	int ret, tries;
 
+	ret = kseal_parent_check(t, b);
+	if (ret)
+		return ret;
+	if (recovery && !(b->flags & KSEAL_BLOB_F_POLICY2)) {
+		ret = kseal_recovery_allowed(t, b);
+		if (ret)
+			return ret;
+	}
 	ret = kseal_tpm2_load(t, b->parent_handle, b->public_area,
 			      b->public_len, b->private_area, b->private_len,
 			      &item);
 	if (ret)
 		return kseal_load_failed(t, b, ret);
-	if (o->present & KSEAL_OPT_RECOVERY)
+	if (recovery)
 		auth_len = kseal_recovery_auth(o->recovery, o->recovery_len,
 					       auth);
 	for (tries = 0; tries < KSEAL_PCR_RETRIES; tries++) {
@@ -474,10 +624,18 @@ static int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 		pr_err_ratelimited("PCRs kept changing during unseal; try again\n");
 		return -EBUSY;
 	}
-	if (ret == -EKEYREJECTED && auth_len)
-		pr_err_ratelimited("unseal refused: wrong recovery passphrase\n");
-	else if (ret == -EKEYREJECTED)
+	if (ret == -EKEYREJECTED && recovery) {
+		/* Refused recovery of a lock-bound key: locked, or wrong passphrase. */
+		ret = kseal_recovery_allowed(t, b);
+		if (!ret) {
+			pr_err_ratelimited("unseal refused: wrong recovery passphrase\n");
+			ret = -EKEYREJECTED;
+		}
+	} else if (ret == -EKEYREJECTED) {
 		pr_err_ratelimited("unseal refused: PCR values differ from the ones the key is bound to (reseal after a legitimate change, or load with the recovery passphrase)\n");
+	}
+	if (!ret)
+		ret = kseal_unsealed_split(b, out, &n);
 	if (ret)
 		return ret;
 	if (n < KSEAL_SEALED_KEY_MIN) {
@@ -502,9 +660,6 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	if (!b)
 		return -ENOMEM;
 	ret = kseal_sealed_blob_parse(blob, blob_len, b);
-	if (ret)
-		goto out;
-	ret = kseal_sealed_blob_policy_ok(b);
 	if (ret)
 		goto out;
 	if ((o->present & KSEAL_OPT_RECOVERY) &&
@@ -544,6 +699,7 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	if (ret)
 		goto out;
 	memcpy(s->id, id, sizeof(id));
+	s->after_lock = atomic_read(&kseal_locks_begun);
 	ret = kseal_sealed_attach(key, s);
 	if (!ret)
 		s = NULL;
@@ -583,6 +739,14 @@ int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 	s->flags &= ~KSEAL_BLOB_F_RECOVERY;
 	if (o->present & KSEAL_OPT_RECOVERY)
 		s->flags |= KSEAL_BLOB_F_RECOVERY;
+	/* A reseal writes generation 2, leaving an old recovery branch. */
+	s->flags |= KSEAL_BLOB_F_POLICY2;
+	if (s->secret_len > KSEAL_SEALED_NEW_MAX) {
+		pr_info_ratelimited("a sealed key of %u bytes cannot be resealed: generation 2 seals at most %u; create a new key and rotate to it\n",
+				    s->secret_len, KSEAL_SEALED_NEW_MAX);
+		kseal_sealed_free(s);
+		return -EINVAL;
+	}
 
 	ret = kseal_tpm_open(&t, true);
 	if (!ret) {
@@ -755,6 +919,11 @@ int kseal_lock_pcr(u32 pcr)
 
 	if (pcr >= KSEAL_PCR_COUNT || (KSEAL_PCR_RESETTABLE_MASK & BIT(pcr)))
 		return -EINVAL;
+	/*
+	 * Counted before the extend: a key made while it runs counts as made
+	 * after the lock, which only ever refuses more.
+	 */
+	atomic_inc(&kseal_locks_begun);
 	ret = kseal_tpm_open(&t, false);
 	if (ret)
 		return ret;
@@ -771,4 +940,66 @@ int kseal_lock_pcr(u32 pcr)
 u32 kseal_locked_mask(void)
 {
 	return atomic_read(&kseal_locked);
+}
+
+int kseal_sealed_strictness(struct key *key, u32 *flags, u32 *lock_pcr)
+{
+	const struct kseal_payload *p;
+	const struct kseal_sealed *s;
+	int ret = -EKEYREVOKED;
+
+	rcu_read_lock();
+	p = rcu_dereference(key->payload.rcu_data0);
+	if (p && p->kind == KSEAL_BLOB_KIND_SEALED) {
+		s = container_of(p, struct kseal_sealed, hdr);
+		*flags = s->flags;
+		*lock_pcr = s->lock_pcr;
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+/* A generation 1 recovery branch: PolicyAuthValue alone. */
+static bool kseal_legacy_recovery(u32 flags)
+{
+	return (flags & KSEAL_BLOB_F_RECOVERY) && !(flags & KSEAL_BLOB_F_POLICY2);
+}
+
+/*
+ * The kernel never wraps existing key material under a sealed key whose
+ * secret could be known outside it. A key made or loaded after a lock may
+ * be root's own (any key without lock= unseals with tpm2-tools, and so
+ * does one bound to a PCR not locked yet); a lock-bound wrapper's material
+ * stays under keys bound to the same lock PCR, which after that lock can
+ * only have been unsealed before it; and not under a generation 1
+ * recovery branch, which the lock does not stop.
+ */
+int kseal_sealed_may_wrap(u32 from_flags, u32 from_lock_pcr, struct key *to)
+{
+	const struct kseal_payload *p;
+	const struct kseal_sealed *s;
+	const char *why = NULL;
+
+	rcu_read_lock();
+	p = rcu_dereference(to->payload.rcu_data0);
+	if (!p || p->kind != KSEAL_BLOB_KIND_SEALED) {
+		why = "it is not a loaded sealed key";
+	} else {
+		s = container_of(p, struct kseal_sealed, hdr);
+		if (s->after_lock)
+			why = "it was made or loaded after a lock: root may know its secret";
+		else if ((from_flags & KSEAL_BLOB_F_LOCK) &&
+			 (!(s->flags & KSEAL_BLOB_F_LOCK) ||
+			  s->lock_pcr != from_lock_pcr))
+			why = "it is not bound to the lock PCR of the current wrapping key";
+		else if (kseal_legacy_recovery(s->flags) &&
+			 !kseal_legacy_recovery(from_flags))
+			why = "its recovery branch still unseals after the lock (reseal it first)";
+	}
+	rcu_read_unlock();
+	if (!why)
+		return 0;
+	pr_warn_ratelimited("rewrap to key %d refused: %s\n", key_serial(to), why);
+	return -EPERM;
 }

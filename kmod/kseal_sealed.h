@@ -23,6 +23,8 @@ struct kseal_sealed {
 	u32 pcr_mask;
 	u32 parent;
 	u32 lock_pcr;
+	/* Created or loaded after a lock of this boot: root may know it. */
+	bool after_lock;
 	u8 id[KSEAL_SEALED_ID_SIZE];
 	u32 secret_len;
 	u8 secret[KSEAL_SEALED_KEY_MAX];
@@ -73,5 +75,13 @@ bool kseal_key_is_sealed(const struct key *key);
 /* Lock: extend @pcr with a random value; the mask of PCRs locked. */
 int kseal_lock_pcr(u32 pcr);
 u32 kseal_locked_mask(void);
+
+/*
+ * May existing key material wrapped under a key like @from (its flags and
+ * lock PCR) be wrapped under @to? 0 or -EPERM with a log line.
+ */
+int kseal_sealed_may_wrap(u32 from_flags, u32 from_lock_pcr, struct key *to);
+/* The flags and lock PCR of a loaded sealed key, for kseal_sealed_may_wrap. */
+int kseal_sealed_strictness(struct key *key, u32 *flags, u32 *lock_pcr);
 
 #endif /* KSEAL_SEALED_H */

@@ -329,8 +329,17 @@ int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
 		return ret;
 	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_LOAD, &rlen);
 	rc = ret > 0 ? ret : 0;
-	if (!ret)
+	if (!ret) {
+		*handle = 0;
 		ret = kseal_tpm2_parse_load(t->page, rlen, handle);
+		/*
+		 * The TPM said success, so the object is loaded even if the
+		 * rest of the answer is malformed: flush it, or it leaks.
+		 * Within our hold of the chip no other transient object lives.
+		 */
+		if (ret && (*handle >> 24) == KSEAL_TPM2_HT_TRANSIENT)
+			kseal_tpm2_flush(t, *handle);
+	}
 	ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_LOAD, "Load");
 	/*
 	 * A format-one code blames one of the areas (attributes, sizes...):

@@ -27,10 +27,13 @@
  *            4 PCR mask of the sha256 bank: bit n = PCR n, 0 < mask < 2^24
  *            1 lock PCR: with KSEAL_BLOB_F_LOCK a PCR in the mask, not 16
  *              or 23; without it, 0
- *           32 PolicyPCR branch digest
- *           32 object authPolicy: equal to the PolicyPCR digest without
- *              KSEAL_BLOB_F_RECOVERY, the PolicyOR of the PCR branch and
- *              the PolicyAuthValue branch (so different from it) with it
+ *           32 PCR digest: without KSEAL_BLOB_F_POLICY2, the PolicyPCR
+ *              branch over the PCRs of the mask; with it, the PolicyPCR
+ *              digest over the PCRs of the mask other than the lock PCR
+ *              (all zero when the lock PCR is the only one)
+ *           32 object authPolicy, which load recomputes from the flags,
+ *              the mask, the lock PCR and the PCR digest and refuses
+ *              unless equal (see "Policies" below)
  *           32 key id: HMAC-SHA256(secret, "kseal id v1"). Load checks the
  *              unsealed secret against it (a TPM cannot hand back another
  *              secret); data blobs name their wrapping key by it. It stays
@@ -44,6 +47,27 @@
  *
  * The blob ends there: total length = 20 + 4 + 2 + 34 + 4 + 1 + 32 + 32 +
  * 32 + 2 + P + 2 + Q, and the buffer holds exactly that many bytes.
+ *
+ * Policies. Generation 1 (KSEAL_BLOB_F_POLICY2 clear, written by kseal
+ * 0.1): the PCR branch is the PCR digest field; the recovery branch is
+ * PolicyAuthValue alone, which still unseals after the lock: such blobs
+ * load, `ksealctl list` and `status` flag them, `ksealctl reseal` before
+ * the lock writes generation 2. Generation 2, with L the lock PCR:
+ *
+ *   PCR branch      PolicyPCR(mask without L, values at seal time), then,
+ *                   with KSEAL_BLOB_F_LOCK, PolicyPCR(L, 32 zero bytes)
+ *   recovery branch with KSEAL_BLOB_F_LOCK, PolicyPCR(L, 32 zero bytes),
+ *                   then PolicyAuthValue
+ *   authPolicy      PolicyOR(PCR branch, recovery branch) with
+ *                   KSEAL_BLOB_F_RECOVERY, else the PCR branch
+ *
+ * so a lock-bound key unseals, by either branch, only while L still holds
+ * its boot value (zero: L must be a PCR nothing else extends), and the
+ * kernel, not the blob, says what L binds. The sealed data of generation
+ * 2 is the secret followed by sha256 of the blob's bytes before the
+ * public size, with the total length field as zero: load compares it
+ * after Unseal, so no header field can change unnoticed.
+
  *
  * Data key body (kind 2), from offset 20. Flags: none defined, must be 0.
  *
@@ -96,7 +120,9 @@
 /* Sealed key flags. */
 #define KSEAL_BLOB_F_RECOVERY	0x00000001U	/* PolicyAuthValue OR branch */
 #define KSEAL_BLOB_F_LOCK	0x00000002U	/* lock PCR field is valid */
-#define KSEAL_BLOB_SEALED_FLAGS	(KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK)
+#define KSEAL_BLOB_F_POLICY2	0x00000004U	/* policy generation 2, below */
+#define KSEAL_BLOB_SEALED_FLAGS	(KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK | \
+				 KSEAL_BLOB_F_POLICY2)
 
 /* Sealed key body size without the public and private payloads. */
 #define KSEAL_SEALED_FIXED_SIZE	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4 + 1 + \

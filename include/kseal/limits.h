@@ -10,6 +10,8 @@
 /* Secret sizes in bytes. The TPM seals at most 128 bytes (MAX_SYM_DATA). */
 #define KSEAL_SEALED_KEY_MIN	32	/* derives AES-256 wrapping keys */
 #define KSEAL_SEALED_KEY_MAX	128
+/* New sealed keys: the TPM also seals a 32-byte digest of the header. */
+#define KSEAL_SEALED_NEW_MAX	96
 #define KSEAL_DATA_KEY_MIN	16
 #define KSEAL_DATA_KEY_MAX	128
 

@@ -158,6 +158,9 @@ static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 	if (!b)
 		return -ENOMEM;
 	ret = kseal_sealed_id(sealed, d->wrap_id);
+	if (!ret)
+		ret = kseal_sealed_strictness(sealed, &d->wrap_flags,
+					      &d->wrap_lock_pcr);
 	if (ret)
 		goto out_blob;
 	wrap = kseal_sealed_wrap_get(sealed);
@@ -290,7 +293,10 @@ static int kseal_data_load(struct kseal_data **dp, const u8 *blob,
 		d->key_len = b->key_len;
 		d->cur = b->cur_version;
 		d->min = b->min_version;
-		ret = kseal_data_unwrap(d, b, sealed);
+		ret = kseal_sealed_strictness(sealed, &d->wrap_flags,
+					      &d->wrap_lock_pcr);
+		if (!ret)
+			ret = kseal_data_unwrap(d, b, sealed);
 		if (!ret) {
 			d->hdr.blob = kmemdup(blob, blob_len, GFP_KERNEL);
 			d->hdr.blob_len = blob_len;
@@ -368,6 +374,8 @@ static struct kseal_data *kseal_data_copy(const struct kseal_data *old,
 	if (!d)
 		return NULL;
 	memcpy(d->wrap_id, old->wrap_id, sizeof(d->wrap_id));
+	d->wrap_flags = old->wrap_flags;
+	d->wrap_lock_pcr = old->wrap_lock_pcr;
 	d->key_len = old->key_len;
 	d->min = first;
 	d->cur = old->cur;
@@ -407,6 +415,14 @@ int kseal_data_update(struct key *key, const struct kseal_opts *o)
 	case KSEAL_UPD_REWRAP:
 		d = kseal_data_copy(old, old->min, 0);
 		sealed = kseal_sealed_find(o->rewrap);
+		if (IS_ERR(sealed))
+			break;
+		ret = kseal_sealed_may_wrap(old->wrap_flags,
+					    old->wrap_lock_pcr, sealed);
+		if (ret) {
+			key_put(sealed);
+			sealed = ERR_PTR(ret);
+		}
 		break;
 	default:
 		return -EINVAL;	/* reseal: sealed keys only */

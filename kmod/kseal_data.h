@@ -44,6 +44,9 @@ struct kseal_data_ver {
 struct kseal_data {
 	struct kseal_payload hdr;
 	u8 wrap_id[KSEAL_DATA_ID_SIZE];
+	/* The wrapping key's blob flags and lock PCR: what rewrap must keep. */
+	u32 wrap_flags;
+	u32 wrap_lock_pcr;
 	u32 key_len;
 	u32 cur;
 	u32 min;

@@ -94,7 +94,7 @@ static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
 				       auth_policy) ||
 	    memcmp(auth_policy, b->auth_policy, KSEAL_DIGEST_SIZE))
 		return false;
-	/* Generation 1 only: the two branches must differ. */
+	/* A recovery branch equal to the PCR branch would make OR moot. */
 	if ((b->flags & KSEAL_BLOB_F_RECOVERY) &&
 	    !memcmp(pcr_branch, recovery_branch, KSEAL_DIGEST_SIZE))
 		return false;
@@ -242,6 +242,11 @@ void kseal_sealed_blob_hdr_digest(const struct kseal_sealed_blob *b, u8 *out)
 	u8 hdr[KSEAL_SEALED_FIXED_SIZE];
 	u8 *end;
 
+	/* Parsed and sealed blobs have exactly this name size; never more. */
+	if (b->parent_name_len > KSEAL_NAME_MAX) {
+		memset(out, 0, KSEAL_DIGEST_SIZE);
+		return;
+	}
 	/* The total length depends on the TPM's answer: it is left out. */
 	end = kseal_sealed_hdr_put(b, hdr, 0);
 	sha256(hdr, end - hdr, out);

@@ -403,7 +403,7 @@ TEST_F(sealed, tpm_leak_check_sees_a_leak)
 /* Item 1: create gives a blob in the documented format, sane TPM object. */
 TEST_F(sealed, create_gives_documented_blob)
 {
-	static const unsigned int sizes[] = { 32, 33, 64, 128 };
+	static const unsigned int sizes[] = { 32, 33, 64, KSEAL_SEALED_NEW_MAX };
 	unsigned long long creates0 = stat_or_die(_metadata, "creates");
 	struct blob *b = calloc(1, sizeof(*b));
 	const uint8_t *pub;
@@ -415,6 +415,8 @@ TEST_F(sealed, create_gives_documented_blob)
 	int k;
 
 	ASSERT_NE(NULL, b);
+	/* The TPM seals 32 more bytes beside the secret: 128 at most. */
+	expect_refused(_metadata, EINVAL, "new 97", "new 97", strlen("new 97"));
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		k = addf("new %u", sizes[i]);
 		ASSERT_LT(0, k) TH_LOG("new %u: %s (is the parent at 0x81000100?)",
@@ -433,7 +435,7 @@ TEST_F(sealed, create_gives_documented_blob)
 		EXPECT_EQ(KSEAL_BLOB_FORMAT, kseal_get_be16(b->b + 4));
 		EXPECT_EQ(KSEAL_BLOB_KIND_SEALED, kseal_get_be16(b->b + 6));
 		EXPECT_EQ(KSEAL_VERSION_CODE, kseal_get_be32(b->b + 8));
-		EXPECT_EQ(0, kseal_get_be32(b->b + 12));
+		EXPECT_EQ(KSEAL_BLOB_F_POLICY2, kseal_get_be32(b->b + 12));
 		EXPECT_EQ(b->len, kseal_get_be32(b->b + 16));
 		EXPECT_EQ(KSEAL_PARENT_DEFAULT, kseal_get_be32(b->b + OFF_PARENT));
 		EXPECT_EQ(KSEAL_NAME_MAX, kseal_get_be16(b->b + OFF_NAME_LEN));
@@ -529,7 +531,7 @@ TEST_F(sealed, describe_and_read_show_no_secret)
 		{ "new 32", "sealed pcrs=7 parent=0x81000100" },
 		{ "new 48 pcrs=0,2-4,7 recovery=Rec0very! lock=15",
 		  "sealed pcrs=0,2-4,7,15 parent=0x81000100 recovery lock=15" },
-		{ "new 128 pcrs=7,12 parent=0x81000001",
+		{ "new 96 pcrs=7,12 parent=0x81000001",
 		  "sealed pcrs=7,12 parent=0x81000001" },
 		{ "new 64 pcrs=0-23 lock=14",
 		  "sealed pcrs=0-23 parent=0x81000100 lock=14" },
@@ -608,7 +610,7 @@ TEST_F(sealed, pcr_change_recovery_and_reseal)
 	rec_hex = read_hex(_metadata, r, &n);
 	lk_hex = read_hex(_metadata, lk, &n);
 	blob_from_key(_metadata, r, b0);
-	EXPECT_EQ(KSEAL_BLOB_F_RECOVERY, kseal_get_be32(b0->b + 12));
+	EXPECT_EQ(KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_POLICY2, kseal_get_be32(b0->b + 12));
 	EXPECT_NE(0, memcmp(b0->b + OFF_PCR_POLICY, b0->b + OFF_AUTH_POLICY,
 			    KSEAL_DIGEST_SIZE));
 
@@ -651,7 +653,7 @@ TEST_F(sealed, pcr_change_recovery_and_reseal)
 	hex1 = read_hex(_metadata, x, &n);
 	EXPECT_STRNE(rec_hex, hex1);
 	blob_from_key(_metadata, x, b1);
-	EXPECT_EQ(0, kseal_get_be32(b1->b + 12));
+	EXPECT_EQ(KSEAL_BLOB_F_POLICY2, kseal_get_be32(b1->b + 12));
 	EXPECT_EQ(1U << 8, kseal_get_be32(b1->b + OFF_MASK));
 	/* Same secret: the key id is the secret's HMAC. */
 	EXPECT_EQ(0, memcmp(b0->b + OFF_KEY_ID, b1->b + OFF_KEY_ID, KSEAL_DIGEST_SIZE));
@@ -669,7 +671,7 @@ TEST_F(sealed, pcr_change_recovery_and_reseal)
 	EXPECT_STREQ("sealed pcrs=8,9 parent=0x81000100 recovery", describe(_metadata, x));
 	hex2 = read_hex(_metadata, x, &n);
 	blob_from_key(_metadata, x, b1);
-	EXPECT_EQ(KSEAL_BLOB_F_RECOVERY, kseal_get_be32(b1->b + 12));
+	EXPECT_EQ(KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_POLICY2, kseal_get_be32(b1->b + 12));
 	EXPECT_EQ(3U << 8, kseal_get_be32(b1->b + OFF_MASK));
 	EXPECT_EQ(0, memcmp(b0->b + OFF_KEY_ID, b1->b + OFF_KEY_ID, KSEAL_DIGEST_SIZE));
 	y = load_hex(hex2, NULL);
@@ -968,10 +970,10 @@ TEST_F_TIMEOUT(sealed, bad_blobs_format, 300)
 	MUT(p, EINVAL, "kind 3", kseal_put_be16(x->b + 6, 3));
 	MUT(p, EINVAL, "kind 0", kseal_put_be16(x->b + 6, 0));
 	/* A sealed key's body read as a data key's. */
-	MUT(p, EBADMSG, "kind 2 (data key)",
-	    kseal_put_be16(x->b + 6, KSEAL_BLOB_KIND_DATA));
+	MUT(p, EBADMSG, "kind 2 (data key), flags 0",
+	    kseal_put_be16(x->b + 6, KSEAL_BLOB_KIND_DATA); x->b[15] = 0);
 	MUT(p, EBADMSG, "creator 0", kseal_put_be32(x->b + 8, 0));
-	MUT(p, EINVAL, "unknown flag 0x4", x->b[15] |= 0x04);
+	MUT(p, EINVAL, "unknown flag 0x8", x->b[15] |= 0x08);
 	MUT(p, EINVAL, "unknown flag 0x80000000", x->b[12] |= 0x80);
 	MUT(p, EBADMSG, "recovery flag on a PCR-only blob",
 	    x->b[15] |= KSEAL_BLOB_F_RECOVERY);
@@ -1128,6 +1130,49 @@ TEST_F_TIMEOUT(sealed, bad_blobs_tpm, 300)
 	free(p);
 	free(r);
 	free(x);
+}
+
+/*
+ * Every single-bit flip of a real blob is refused: a lock-bound blob with
+ * a recovery branch, so every header field is in use. The parser, the
+ * parent Name check before Load, the TPM's Load or policy, or the header
+ * digest the TPM sealed beside the secret stops each one; none loads,
+ * and a header flip never gets further than a refusal naming the blob
+ * (EINVAL, EBADMSG, ENOKEY) or the policy (EKEYREJECTED).
+ */
+TEST_F_TIMEOUT(sealed, every_bit_flip_refused, 900)
+{
+	struct blob *p = calloc(1, sizeof(*p));
+	int k, bit, loaded = 0, odd = 0;
+	size_t i;
+
+	ASSERT_NE(NULL, p);
+	k = addf("new 32 pcrs=7 lock=%d recovery=flip-every-bit", LOCK_PCR);
+	ASSERT_LT(0, k) TH_LOG("new lock-bound with recovery: %s", err_name(k));
+	blob_from_key(_metadata, k, p);
+	for (i = 0; i < p->len; i++) {
+		for (bit = 0; bit < 8; bit++) {
+			p->b[i] ^= 1U << bit;
+			k = load_bin(p->b, p->len, NULL);
+			p->b[i] ^= 1U << bit;
+			if (k > 0) {
+				if (loaded++ < 8)
+					TH_LOG("byte %zu bit %d: the damaged blob loaded", i, bit);
+				keyctl_revoke(k);
+				keyctl_unlink(k, KEY_SPEC_PROCESS_KEYRING);
+			} else if (i < OFF_PUB_LEN && k != -EINVAL && k != -EBADMSG &&
+				   k != -ENOKEY && k != -EKEYREJECTED) {
+				if (odd++ < 8)
+					TH_LOG("byte %zu bit %d: %s", i, bit, err_name(k));
+			}
+		}
+	}
+	EXPECT_EQ(0, loaded) TH_LOG("%d of %zu flips loaded", loaded, p->len * 8);
+	EXPECT_EQ(0, odd) TH_LOG("%d header flips refused for another reason", odd);
+	k = load_bin(p->b, p->len, NULL);
+	EXPECT_LT(0, k) TH_LOG("the unchanged blob: %s", err_name(k));
+	expect_tpm_clean(_metadata, "every bit flip");
+	free(p);
 }
 
 /* Item 4 (this machine's half): no parent, or another key there: ENOKEY. */

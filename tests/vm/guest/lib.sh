@@ -114,14 +114,24 @@ blob_to_tpm2() {
 	dd if=/tmp/blob.bin of="$3" bs=1 skip=$((163 + _pub)) 2>/dev/null
 }
 
-# tpm2_unseal_blob HEXFILE PCRS: what root can do with tpm2-tools and a
-# copied blob: load it under the parent and unseal it with a PolicyPCR
-# session over PCRS (e.g. 7,15). Succeeds if the TPM hands out a secret of
-# 32..128 bytes; the secret itself is never printed and is deleted.
+# tpm2_unseal_blob HEXFILE PCRS [LOCKPCR]: what root can do with tpm2-tools
+# and a copied blob: load it under the parent and unseal it with a PolicyPCR
+# session over PCRS (e.g. 7,15), or, for a lock-bound blob of policy
+# generation 2, PolicyPCR over PCRS (the others, e.g. 7) then over LOCKPCR.
+# Succeeds if the TPM hands out a secret of 32..128 bytes; the secret itself
+# is never printed and is deleted.
 tpm2_unseal_blob() {
 	blob_to_tpm2 "$1" /tmp/u.pub /tmp/u.priv &&
 	tpm2 load -Q -C 0x81000100 -u /tmp/u.pub -r /tmp/u.priv -c /tmp/u.ctx &&
-	tpm2 unseal -c /tmp/u.ctx -p "pcr:sha256:$2" -o /tmp/u.secret
+	if [ -n "${3:-}" ]; then
+		tpm2 startauthsession -Q -S /tmp/u.sess --policy-session &&
+		tpm2 policypcr -Q -S /tmp/u.sess -l "sha256:$2" &&
+		tpm2 policypcr -Q -S /tmp/u.sess -l "sha256:$3" &&
+		tpm2 unseal -c /tmp/u.ctx -p session:/tmp/u.sess -o /tmp/u.secret ||
+			{ _e=$?; tpm2 flushcontext /tmp/u.sess >/dev/null 2>&1; (exit $_e); }
+	else
+		tpm2 unseal -c /tmp/u.ctx -p "pcr:sha256:$2" -o /tmp/u.secret
+	fi
 	_rc=$?
 	if [ $_rc = 0 ]; then
 		_n=$(wc -c < /tmp/u.secret)

@@ -62,7 +62,7 @@ ktest sealed_test
 # sealed_test locked PCR 15 and reloaded the module: the lock holds.
 check_fails "$E_REJECTED" "after the lock: the saved lock=15 blob is refused" load lck
 check_fails "Unseal" "after the lock: root with tpm2-tools cannot unseal it" \
-	tpm2_unseal_blob /data/lck.blob 7,15
+	tpm2_unseal_blob /data/lck.blob 7 15
 check "after the lock: the PCR-only blob still loads" load pcr
 GUEST
 
@@ -79,12 +79,12 @@ check "lock=15 blob loads again after the reboot" load lck
 check "  and describes its policy" described lck "sealed pcrs=7,15 parent=0x81000100 lock=15"
 # What lock is for: before it, root can unseal a copy with tpm2-tools.
 check "before the lock: root with tpm2-tools can unseal the lock=15 blob" \
-	tpm2_unseal_blob /data/lck.blob 7,15
+	tpm2_unseal_blob /data/lck.blob 7 15
 check "lock PCR 15 as an init script would" sh -c 'echo 15 > /sys/kernel/kseal/lock'
 check "the lock file lists PCR 15" sh -c '[ "$(cat /sys/kernel/kseal/lock)" = 15 ]'
 check_fails "$E_REJECTED" "after the lock: the lock=15 blob is refused" load lck
 check_fails "Unseal" "after the lock: root with tpm2-tools cannot unseal it" \
-	tpm2_unseal_blob /data/lck.blob 7,15
+	tpm2_unseal_blob /data/lck.blob 7 15
 check "the lock=15 key loaded before the lock is still there" \
 	described lck "sealed pcrs=7,15 parent=0x81000100 lock=15"
 check "  and still readable" same_blob lck

@@ -21,21 +21,85 @@ blob_parts() {
 	printf "$(echo "$pub" | sed 's/../\\x&/g')" > "$2/pub.bin"
 	printf "$(echo "$priv" | sed 's/../\\x&/g')" > "$2/priv.bin"
 }
-# root_unseal HEXFILE PCRLIST: what root can do with tpm2-tools and a copy
-# of the blob; prints the secret in hex on success.
+# root_unseal HEXFILE PCRLIST [LOCKPCR]: what root can do with tpm2-tools
+# and a copy of the blob; prints the secret in hex on success. A
+# generation 2 lock-bound blob takes PolicyPCR(PCRLIST without the lock
+# PCR) then PolicyPCR(LOCKPCR), and seals a 32-byte header digest after
+# the secret (include/kseal/blob.h, "Policies"), which is cut off here.
 root_unseal() {
 	d=$(mktemp -d)
 	blob_parts "$1" "$d" &&
 	tpm2 load -Q -C 0x81000100 -u "$d/pub.bin" -r "$d/priv.bin" -c "$d/obj.ctx" &&
 	tpm2 startauthsession -Q -S "$d/s.ctx" --policy-session &&
 	tpm2 policypcr -Q -S "$d/s.ctx" -l "sha256:$2" &&
-	tpm2 unseal -c "$d/obj.ctx" -p "session:$d/s.ctx" > "$d/secret" &&
+	{ [ -z "${3:-}" ] || tpm2 policypcr -Q -S "$d/s.ctx" -l "sha256:$3"; } &&
+	tpm2 unseal -c "$d/obj.ctx" -p "session:$d/s.ctx" > "$d/data" &&
+	if [ $((0x$(cut -c25-32 "$1") & 4)) != 0 ]; then
+		head -c $(($(wc -c < "$d/data") - 32)) "$d/data" > "$d/secret"
+	else
+		cp "$d/data" "$d/secret"
+	fi &&
 	od -An -tx1 -v "$d/secret" | tr -d ' \n'
 	rc=$?
 	tpm2 flushcontext -t >/dev/null 2>&1
 	tpm2 flushcontext -l >/dev/null 2>&1
 	rm -rf "$d"
 	return $rc
+}
+# trial_digest OUT POLICY...: a policy digest computed by the TPM in a
+# trial session; each POLICY is "pcr LIST VALUESFILE" or "password".
+trial_digest() {
+	out=$1
+	shift
+	tpm2 startauthsession -Q -S /tmp/trial.ctx || return 1
+	while [ $# -gt 0 ]; do
+		case $1 in
+		pcr) tpm2 policypcr -Q -S /tmp/trial.ctx -l "sha256:$2" -f "$3" -L "$out" || return 1
+		     shift 3 ;;
+		password) tpm2 policypassword -Q -S /tmp/trial.ctx -L "$out" || return 1
+		     shift ;;
+		esac
+	done
+	tpm2 flushcontext /tmp/trial.ctx
+}
+# root_recover HEXFILE PASSPHRASE PCR7FILE: root with tpm2-tools, a copy
+# of a blob bound to pcrs=7 lock=15 with a recovery branch, the passphrase
+# and PCR 7's value tries both recovery branches kseal has written:
+# generation 1 (PolicyPassword alone) and generation 2 (PolicyPCR of PCR
+# 15 at its boot value, then PolicyPassword). Prints the secret in hex if
+# either unseals; otherwise the error of each try.
+root_recover() {
+	d=$(mktemp -d)
+	head -c 32 /dev/zero > "$d/zero"
+	cat "$3" "$d/zero" > "$d/v7_15"
+	auth="hex:$(printf %s "$2" | sha256sum | cut -d' ' -f1)"
+	blob_parts "$1" "$d" &&
+	tpm2 load -Q -C 0x81000100 -u "$d/pub.bin" -r "$d/priv.bin" -c "$d/obj.ctx" || return 1
+	# Generation 1: OR(PolicyPCR(7,15 as sealed), PolicyPassword).
+	trial_digest "$d/a1" pcr 7,15 "$d/v7_15" &&
+	trial_digest "$d/b1" password &&
+	tpm2 startauthsession -Q -S "$d/s.ctx" --policy-session &&
+	tpm2 policypassword -Q -S "$d/s.ctx" &&
+	tpm2 policyor -Q -S "$d/s.ctx" -l "sha256:$d/a1,$d/b1" &&
+	tpm2 unseal -c "$d/obj.ctx" -p "session:$d/s.ctx+$auth" > "$d/secret" 2>"$d/err1" &&
+	{ od -An -tx1 -v "$d/secret" | tr -d ' \n'; return 0; }
+	echo "generation 1 branch: $(cat "$d/err1" 2>/dev/null)"
+	tpm2 flushcontext -s >/dev/null 2>&1
+	# Generation 2: OR(PolicyPCR(7) then PolicyPCR(15 = 0), PolicyPCR(15 = 0) then PolicyPassword).
+	trial_digest "$d/a2" pcr 7 "$3" pcr 15 "$d/zero" &&
+	trial_digest "$d/b2" pcr 15 "$d/zero" password &&
+	tpm2 startauthsession -Q -S "$d/s2.ctx" --policy-session &&
+	tpm2 policypcr -Q -S "$d/s2.ctx" -l sha256:15 &&
+	tpm2 policypassword -Q -S "$d/s2.ctx" &&
+	tpm2 policyor -Q -S "$d/s2.ctx" -l "sha256:$d/a2,$d/b2" 2>"$d/err2" &&
+	tpm2 unseal -c "$d/obj.ctx" -p "session:$d/s2.ctx+$auth" > "$d/data" 2>>"$d/err2" &&
+	head -c $(($(wc -c < "$d/data") - 32)) "$d/data" > "$d/secret" &&
+	{ od -An -tx1 -v "$d/secret" | tr -d ' \n'; return 0; }
+	echo "generation 2 branch: $(cat "$d/err2" 2>/dev/null)"
+	tpm2 flushcontext -s >/dev/null 2>&1
+	tpm2 flushcontext -t >/dev/null 2>&1
+	rm -rf "$d"
+	return 1
 }
 LIB
 vm_disk_put T "$VM_DIR/threat-lib.sh" threat-lib.sh
@@ -50,7 +114,7 @@ keyctl pipe "$K" > /data/k.blob
 keyctl pipe "$F" > /data/fw.blob
 
 check "setup: root with tpm2-tools unseals a copied blob before the lock" \
-	sh -c '. /data/threat-lib.sh; root_unseal /data/k.blob 7,15 > /tmp/secret && [ $(wc -c < /tmp/secret) = 64 ]'
+	sh -c '. /data/threat-lib.sh; root_unseal /data/k.blob 7 15 > /tmp/secret && [ $(wc -c < /tmp/secret) = 64 ]'
 
 # Claim: user space never sees plaintext. The secret root just unsealed
 # (the attacker's view) must appear in nothing the kernel shows.
@@ -73,7 +137,7 @@ check_fails "" "threat: other software cannot unseal (tpm2-tools, PCR 8 changed)
 # Claim: root cannot unseal a copied blob after boot (after the lock).
 echo 15 > /sys/kernel/kseal/lock
 check_fails "" "threat: root cannot unseal a copied blob after the lock (tpm2-tools)" \
-	sh -c '. /data/threat-lib.sh; root_unseal /data/k.blob 7,15'
+	sh -c '. /data/threat-lib.sh; root_unseal /data/k.blob 7 15'
 check_fails "Key was rejected" "threat: root cannot unseal a copied blob after the lock (module)" \
 	keyctl add kseal k2 "load $(cat /data/k.blob)" @u
 check "the key loaded before the lock is still in the kernel" sh -c "grep -q ' k: sealed' /proc/keys"
@@ -89,7 +153,7 @@ check "shred: evict the parent key" tpm2 evictcontrol -Q -C o -c 0x81000100
 check_fails "Required key not available" "threat: after shred no blob loads again (module)" \
 	keyctl add kseal k3 "load $(cat /data/k.blob)" @u
 check_fails "" "threat: after shred no blob loads again (tpm2-tools)" \
-	sh -c '. /data/threat-lib.sh; root_unseal /data/k.blob 7,15'
+	sh -c '. /data/threat-lib.sh; root_unseal /data/k.blob 7 15'
 GUEST
 
 vm_tpm_new B
@@ -101,5 +165,70 @@ check "setup: the other machine has its own parent key" tpm_make_parent
 check_fails "Required key not available" "threat: a copied blob is useless on another machine (module)" \
 	keyctl add kseal k "load $(cat /data/k.blob)" @u
 check_fails "" "threat: a copied blob is useless on another machine (tpm2-tools)" \
-	sh -c '. /data/threat-lib.sh; root_unseal /data/k.blob 7,15'
+	sh -c '. /data/threat-lib.sh; root_unseal /data/k.blob 7 15'
+GUEST
+
+# The lock holds against root: no kernel operation re-exposes key material
+# after it, and nothing seals to the locked PCR.
+vm_tpm_new L
+vm_boot --tpm L --disk T "threat model: after the lock" <<'GUEST'
+. /data/threat-lib.sh
+kseal_insmod
+check "setup: parent key" tpm_make_parent
+# What the boot does before the lock: a lock-bound machine key, a volume
+# key under it, a second lock-bound key, one without lock= and a key with
+# a recovery passphrase.
+M=$(keyctl add kseal m "new 32 pcrs=7 lock=15" @u)
+V=$(keyctl add kseal v "new 64 wrap=m" @u)
+M2=$(keyctl add kseal m2 "new 32 pcrs=7 lock=15" @u)
+N=$(keyctl add kseal n "new 32 pcrs=7" @u)
+R=$(keyctl add kseal r "new 32 pcrs=7 lock=15 recovery=Marker-pass-9c1" @u)
+keyctl pipe "$R" > /data/r.blob
+tpm2 pcrread -Q sha256:7 -o /tmp/pcr7.bin
+check "setup: the recovery passphrase unseals with tpm2-tools before the lock" \
+	sh -c '. /data/threat-lib.sh; root_recover /data/r.blob Marker-pass-9c1 /tmp/pcr7.bin | grep -qE "^[0-9a-f]{64}$"'
+echo 15 > /sys/kernel/kseal/lock
+
+# Rewrap: the volume key must not move under a key root can unseal.
+E=$(keyctl add kseal evil "new 32 pcrs=0" @u)
+keyctl pipe "$E" > /tmp/evil.blob
+check "setup: root unseals its own key made after the lock (tpm2-tools)" \
+	sh -c '. /data/threat-lib.sh; root_unseal /tmp/evil.blob 0 | grep -qE "^[0-9a-f]{64}$"'
+check_fails "Operation not permitted" "threat: after the lock, rewrap of a data key to a key root made is refused" \
+	keyctl update "$V" "update rewrap=evil"
+check "threat: the refused rewrap names its reason in the kernel log" \
+	sh -c "dmesg | grep -q 'rewrap to key $E refused: it was made or loaded after a lock'"
+E14=$(keyctl add kseal e14 "new 32 pcrs=7 lock=14" @u)
+keyctl pipe "$E14" > /tmp/e14.blob
+check "setup: root unseals a lock=14 key made after PCR 15 was locked (tpm2-tools)" \
+	sh -c '. /data/threat-lib.sh; root_unseal /tmp/e14.blob 7 14 | grep -qE "^[0-9a-f]{64}$"'
+check_fails "Operation not permitted" "threat: after the lock, rewrap to a key bound to another, unlocked lock PCR is refused" \
+	keyctl update "$V" "update rewrap=e14"
+check_fails "Operation not permitted" "threat: rewrap of a lock-bound key's data key to a key without lock= is refused" \
+	keyctl update "$V" "update rewrap=n"
+check "the data key is still wrapped by the machine key after the refusals" \
+	sh -c "keyctl pipe $V | cut -c41-104 | grep -qx \$(keyctl pipe $M | cut -c259-322)"
+check "after the lock, rewrap to a lock=15 key loaded before the lock still works" \
+	keyctl update "$V" "update rewrap=m2"
+
+# Recovery: the passphrase branch must stop at the lock too.
+check_fails "Operation not permitted" "threat: after the lock, the kernel refuses a recovery= load" \
+	keyctl add kseal r2 "load $(cat /data/r.blob) recovery=Marker-pass-9c1" @u
+check "threat: the refused recovery names the lock in the kernel log" \
+	sh -c "dmesg | grep -q 'recovery refused: PCR 15 is locked'"
+check_fails "generation 2 branch: .*Esys_PolicyOR" "threat: after the lock, root with tpm2-tools and the passphrase cannot unseal" \
+	sh -c '. /data/threat-lib.sh; root_recover /data/r.blob Marker-pass-9c1 /tmp/pcr7.bin'
+
+# Seal after the lock: refused by the PCR's value, also after the module
+# is reloaded (no module-local flag to forget).
+check_fails "Device or resource busy" "threat: after the lock, sealing to the locked PCR is refused" \
+	keyctl add kseal late "new 32 pcrs=7 lock=15" @u
+keyctl revoke "$V"; keyctl revoke "$M"; keyctl revoke "$M2"
+keyctl clear @u
+sleep 1
+check "the module reloads after the lock" sh -c "rmmod kseal && insmod /lib/kseal.ko"
+check_fails "Device or resource busy" "threat: after the lock and a module reload, sealing to the locked PCR is refused" \
+	keyctl add kseal late2 "new 32 pcrs=7 lock=15" @u
+check "threat: the refused seal says the PCR is not at its boot value" \
+	sh -c "dmesg | grep -q 'PCR 15 is not at its boot value'"
 GUEST

@@ -143,6 +143,13 @@ static void check_kernel(struct report *r, size_t nkeys, size_t damaged)
 		      strchr(buf, 'E') ? "kseal module not signed by a key the kernel trusts" :
 		      "kseal module signature verified",
 		      "sign it (make sign, or DKMS with an enrolled MOK key) so lockdown can hold");
+		/* The module's own gate: unseal only under the lockdown asked for. */
+		if (!read_line("/sys/module/kseal/parameters/require_lockdown",
+			       buf, sizeof(buf)))
+			snprintf(buf, sizeof(buf), "unknown");
+		snprintf(d, sizeof(d), "require_lockdown=%s", buf);
+		check(r, "require-lockdown", !strcmp(buf, "confidentiality"), d,
+		      "kseal unseals whatever the lockdown: set 'options kseal require_lockdown=confidentiality' in /etc/modprobe.d once the kernel boots with lockdown=confidentiality");
 	} else {
 		check(r, "module", false, "kseal module not loaded",
 		      "modprobe kseal (and list it in /etc/modules-load.d)");
@@ -197,7 +204,7 @@ static void check_kernel(struct report *r, size_t nkeys, size_t damaged)
 		hib = false;
 	check(r, "hibernation", !hib, hib ? "hibernation to disk possible" :
 	      "hibernation to disk not set up",
-	      "a hibernation image holds kernel memory: remove resume= or set mem_sleep/disk off");
+	      "kseal drops its keys before hibernating (load them again after resume), but dm-crypt volume keys stay in the image: remove resume=");
 }
 
 /*

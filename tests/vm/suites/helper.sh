@@ -28,6 +28,8 @@ check "list --json: two sealed keys, loaded" sh -c \
 	"[ \$($K list --json | grep -o '\"loaded\":true' | wc -l) = 2 ]"
 check "status: TPM, SRK, parent, lockout, PCR banks and module OK" sh -c \
 	"$K status --json > /tmp/st.json; for c in tpm srk parent lockout pcr-banks module; do grep -A1 \"\\\"check\\\":\\\"\$c\\\"\" /tmp/st.json | grep -q '\"status\":\"OK\"' || { echo \$c; exit 1; }; done"
+check "status: the module's default require_lockdown=none is a warning" sh -c \
+	"grep -A1 '\"check\":\"require-lockdown\"' /tmp/st.json | grep -q '\"status\":\"WARN\"' && grep -q 'require_lockdown=none' /tmp/st.json"
 check "the saved blob is what the kernel returns" sh -c \
 	"keyctl pipe \$(keyctl search %:kseal kseal root) | grep -qf - /data/kseal/current/root.json"
 # Two runs at once: the state lock serialises them, neither corrupts.

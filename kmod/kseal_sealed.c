@@ -132,7 +132,7 @@ static int kseal_parent_name(struct kseal_tpm2 *t, u32 handle, u8 *name)
 	int ret;
 
 	ret = kseal_tpm2_read_public(t, handle, name, &len, KSEAL_NAME_MAX);
-	if (ret == -ENOKEY || ret == -EBADMSG) {
+	if (ret == -ENOKEY) {
 		pr_err_ratelimited("no parent storage key at 0x%08x: run 'ksealctl provision' (or this TPM was shredded)\n",
 				   handle);
 		ret = -ENOKEY;
@@ -476,6 +476,9 @@ static int kseal_load_failed(struct kseal_tpm2 *t,
 		return err;
 	kseal_parent_cache_set(0, NULL);
 	ret = kseal_parent_check(t, b);
+	/* No readable parent after a refused Load: none, for this blob. */
+	if (ret == -EBADMSG)
+		ret = -ENOKEY;
 	if (ret)
 		return ret;
 	pr_err_ratelimited("the TPM refused the blob's sealed object: the blob is damaged\n");

@@ -223,13 +223,30 @@ static bool is_storage(const TPMT_PUBLIC *p)
 	       !(a & TPMA_OBJECT_SIGN_ENCRYPT);
 }
 
+/* ReadPublic of the object at a persistent @handle; free() the three. */
+static int read_public(struct tpm *t, uint32_t handle, TPM2B_PUBLIC **pub,
+		       TPM2B_NAME **name, TPM2B_NAME **qname)
+{
+	ESYS_TR tr;
+	TSS2_RC rc;
+
+	rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("reading a persistent handle", rc);
+	rc = Esys_ReadPublic(t->esys, tr, ESYS_TR_NONE, ESYS_TR_NONE,
+			     ESYS_TR_NONE, pub, name, qname);
+	Esys_TR_Close(t->esys, &tr);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("ReadPublic", rc);
+	return KX_OK;
+}
+
 int tpm_handle_state(struct tpm *t, uint32_t handle,
 		     enum tpm_handle_state *state)
 {
 	TPM2B_PUBLIC *pub = NULL;
 	TPM2B_NAME *name = NULL, *qname = NULL;
-	ESYS_TR tr;
-	TSS2_RC rc;
 	bool present;
 	int ret;
 
@@ -240,15 +257,9 @@ int tpm_handle_state(struct tpm *t, uint32_t handle,
 		*state = TPMH_ABSENT;
 		return KX_OK;
 	}
-	rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
-				   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
-	if (rc != TSS2_RC_SUCCESS)
-		return tpm_fail("reading a persistent handle", rc);
-	rc = Esys_ReadPublic(t->esys, tr, ESYS_TR_NONE, ESYS_TR_NONE,
-			     ESYS_TR_NONE, &pub, &name, &qname);
-	Esys_TR_Close(t->esys, &tr);
-	if (rc != TSS2_RC_SUCCESS)
-		return tpm_fail("ReadPublic", rc);
+	ret = read_public(t, handle, &pub, &name, &qname);
+	if (ret)
+		return ret;
 	*state = is_storage(&pub->publicArea) ? TPMH_STORAGE : TPMH_OTHER;
 	free(pub);
 	free(name);
@@ -303,8 +314,6 @@ int tpm_read_object(struct tpm *t, uint32_t handle, struct tpm_object *o)
 	};
 	TPM2B_PUBLIC *pub = NULL;
 	TPM2B_NAME *name = NULL, *qname = NULL;
-	ESYS_TR tr;
-	TSS2_RC rc;
 	size_t i;
 	int ret;
 
@@ -312,15 +321,9 @@ int tpm_read_object(struct tpm *t, uint32_t handle, struct tpm_object *o)
 	ret = handle_present(t, handle, &o->present);
 	if (ret || !o->present)
 		return ret;
-	rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
-				   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
-	if (rc != TSS2_RC_SUCCESS)
-		return tpm_fail("reading a persistent handle", rc);
-	rc = Esys_ReadPublic(t->esys, tr, ESYS_TR_NONE, ESYS_TR_NONE,
-			     ESYS_TR_NONE, &pub, &name, &qname);
-	Esys_TR_Close(t->esys, &tr);
-	if (rc != TSS2_RC_SUCCESS)
-		return tpm_fail("ReadPublic", rc);
+	ret = read_public(t, handle, &pub, &name, &qname);
+	if (ret)
+		return ret;
 	o->storage = is_storage(&pub->publicArea);
 	if (name->size <= sizeof(o->name)) {
 		memcpy(o->name, name->name, name->size);

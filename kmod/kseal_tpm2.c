@@ -375,8 +375,13 @@ int kseal_tpm2_start_policy_session(struct kseal_tpm2 *t, u32 *session)
 	if (ret < 0)
 		return ret;
 	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_START_AUTH_SESS, &rlen);
-	if (!ret)
+	if (!ret) {
+		*session = 0;
 		ret = kseal_tpm2_parse_start_auth(t->page, rlen, session);
+		/* As for Load: the session exists, so a bad answer flushes it. */
+		if (ret && (*session >> 24) == KSEAL_TPM2_HT_POLICY_SESSION)
+			kseal_tpm2_flush(t, *session);
+	}
 	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_START_AUTH_SESS,
 				 "StartAuthSession");
 }

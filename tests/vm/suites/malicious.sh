@@ -40,9 +40,12 @@ fault() {
 }
 
 # lie "COMMAND ACTION ARG" ERRTEXT DESCRIPTION: a fault on a command that
-# creates a handle (Load, StartAuthSession). The simulator behind the proxy
-# did create it, but the module was told otherwise and cannot flush what
-# it never learnt; the test flushes it, then checks nothing else is left.
+# creates a handle (Load, StartAuthSession) that hides the handle: an error
+# code or a handle of another type. The simulator behind the proxy did
+# create it, but the module was told otherwise and cannot flush what it
+# never learnt; the test flushes it, then checks nothing else is left.
+# A success answer that names a handle of the right type and is malformed
+# after it goes through fault(): the module must flush that handle itself.
 lie() {
 	spec=$1 want=$2 desc=$3
 	before=$(n_keys)
@@ -71,7 +74,9 @@ lie "load rc 0x902" "Cannot allocate memory" "load: out of object memory"
 lie "load set 10 0" "Bad message" "load: not a transient handle"
 lie "load rc 0x18b" "Required key not available" "load: parent handle missing"
 lie "startauthsession rc 0x903" "Cannot allocate memory" "session: out of session memory"
-lie "startauthsession truncate 14" "Bad message" "session: no nonce"
+fault "load set 18 255" "Bad message" "load: object loaded, its name length beyond the answer"
+fault "load grow 4" "Bad message" "load: object loaded, trailing bytes"
+fault "startauthsession truncate 14" "Bad message" "session: opened, no nonce"
 lie "startauthsession set 10 128" "Bad message" "session: not a session handle"
 fault "policypcr rc 0x1c4" "Invalid argument" "PolicyPCR refused"
 fault "policyor rc 0x1c4" "Key was rejected by service" "PolicyOR: no branch matches" rec

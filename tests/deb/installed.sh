@@ -10,7 +10,7 @@
 # second boot runs the root's own systemd: the package's modules-load.d
 # loads the module and kseal-load.service loads the keys, asks for the
 # recovery passphrases of two keys whose PCR changed (a test password
-# agent answers for one), and locks before cryptsetup-pre.target although
+# agent answers for one, wrongly at first), and locks before cryptsetup-pre.target although
 # a stray file and the unanswered key make the loading fail. The third
 # boot kills the unit's ksealctl: its ExecStopPost still locks, and the
 # key resealed at the second boot loads without a passphrase
@@ -94,8 +94,9 @@ check "depmod in the root after adding the kernel's loaded modules" in_root depm
 # A stray editor backup in the state directory: load --all exits 2.
 cp "$R/var/lib/kseal/current/vol.json" "$R/var/lib/kseal/current/vol.json~"
 # Test scaffolding, not packaged: a password agent (the protocol of
-# systemd.io/PASSWORD_AGENTS) that answers kseal's prompt for rec1 and
-# leaves every other one unanswered, logging what it saw.
+# systemd.io/PASSWORD_AGENTS) that answers kseal's first prompt for rec1
+# with a wrong passphrase and the next with the right one, leaves every
+# other prompt unanswered, and logs what it saw.
 cat > "$R/usr/local/sbin/kseal-vmtest-agent" <<'AGENT'
 #!/bin/sh
 d=/run/systemd/ask-password
@@ -108,9 +109,14 @@ while [ $i -lt 1800 ]; do
 		id=$(sed -n 's/^Id=//p' "$f")
 		sed -n 's/^Message=/message: /p' "$f" >> /run/kseal-agent.log
 		if [ "$id" = kseal:rec1 ]; then
+			# A wrong answer first: ksealctl asks again, saying so.
+			pass=rec1-passphrase
+			grep -qx "answered $id wrong" /run/kseal-agent.log ||
+				pass=Marker-wrong-3b7
 			sock=$(sed -n 's/^Socket=//p' "$f")
-			if printf 'rec1-passphrase\n' |
+			if printf '%s\n' "$pass" |
 				/lib/systemd/systemd-reply-password 1 "$sock" >> /run/kseal-agent.log 2>&1; then
+				[ $pass = rec1-passphrase ] || id="$id wrong"
 				echo "answered $id" >> /run/kseal-agent.log
 			else
 				echo "reply to $id on $sock failed: $?" >> /run/kseal-agent.log

@@ -17,6 +17,7 @@ vm_pass=0
 vm_fail=0
 vm_skip=0
 vm_failed_names=()
+vm_skip_ok=
 
 vm_note_fail() {
 	vm_fail=$((vm_fail + 1))
@@ -32,6 +33,13 @@ vm_clean_log() {
 vm_note_pass() {
 	vm_pass=$((vm_pass + 1))
 	echo "ok - $1"
+}
+
+# vm_allow_skip ERE: a "# SKIP" line matching ERE counts as skipped for the
+# rest of this suite. Any other SKIP fails: a test that silently stops
+# running must not look like a pass.
+vm_allow_skip() {
+	vm_skip_ok=${vm_skip_ok:+$vm_skip_ok|}$1
 }
 
 # vm_tpm_new NAME: a fresh TPM ("a new machine").
@@ -99,7 +107,8 @@ vm_kill_later() {
 #         [--kill-after-ms N] LABEL < SCRIPT
 # Boots the VM once, running the guest script read from stdin. TAP from the
 # guest is printed as it arrives and counted. The boot itself fails on a
-# hang, a crash, a non-zero script or suite exit, or a bad kernel log line.
+# hang, a crash, a non-zero script or suite exit, a script that printed no
+# TAP line, a SKIP not allowed by vm_allow_skip, or a bad kernel log line.
 # With --kill-after-ms, QEMU gets SIGKILL N ms after the guest prints the
 # line KSEAL-ARMED (a power cut: the guest's page cache is lost); such a
 # boot counts as passed if the kill happened, and is judged as usual if
@@ -142,12 +151,19 @@ vm_boot() {
 
 	echo "# boot $n: $label${tpm:+ (tpm $tpm)}${disk:+ (disk $disk)}"
 	local before_fail=$vm_fail
-	local line rc done_seen=0 script_rc="" t0=$SECONDS killer=""
+	local line rc done_seen=0 script_rc="" t0=$SECONDS killer="" taps=0
 	while IFS= read -r line; do
 		line=${line%$'\r'}
+		# The script's own TAP lines, not those init adds after it.
+		case $line in "ok "*|"not ok "*) [ -n "$script_rc" ] || taps=$((taps + 1)) ;; esac
 		case $line in
 		"ok "*"# SKIP"*|"ok "*"# skip"*)
-			vm_skip=$((vm_skip + 1)); echo "$line" ;;
+			if [ -n "$vm_skip_ok" ] && [[ $line =~ $vm_skip_ok ]]; then
+				vm_skip=$((vm_skip + 1)); echo "$line"
+			else
+				echo "# $line"
+				vm_note_fail "$label: unexpected SKIP (vm_allow_skip): ${line#ok }"
+			fi ;;
 		"ok "*) vm_pass=$((vm_pass + 1)); echo "$line" ;;
 		"not ok "*)
 			vm_fail=$((vm_fail + 1))
@@ -183,6 +199,8 @@ vm_boot() {
 		vm_note_fail "$label: guest stopped before finishing (qemu exit $rc): $(head -c 300 "$bdir/qemu.err")"
 	elif [ "$script_rc" != 0 ]; then
 		vm_note_fail "$label: guest script exited $script_rc"
+	elif [ "$taps" = 0 ]; then
+		vm_note_fail "$label: guest script printed no TAP line (it tested nothing)"
 	fi
 	local bad
 	bad=$(grep -aE "$VM_BAD_LOG" "$bdir/console.log" | head -n 5)

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Everything `make check` runs, in order: the module build with W=1 and
-# sparse, checkpatch on the module sources; then, while the suites of
+# Everything `make check` runs, in order: the VM harness's self-test
+# (tests/vm/selftest), the module build with W=1 and sparse, checkpatch on
+# the module sources; then, while the suites of
 # tests/debug-kernel/suites run on the debug kernel in the background
 # (built once, about 8 minutes, then cached; KSEAL_SKIP_DEBUG=1 leaves them
 # out of a quick local run): a DKMS build in private trees, the Debian
@@ -59,11 +60,25 @@ case_silent() {
 }
 
 build_warnings() {
+	local out rc=0
+	# C=1 without sparse skips the check without a word.
+	if ! command -v sparse >/dev/null; then
+		echo "sparse is not installed: C=1 would check nothing"
+		return 1
+	fi
 	# A clean rebuild, so that every file is compiled and checked.
-	make -s -C "$KDIR_RESOLVED" M="$PWD" clean >/dev/null
-	make -s -C "$KDIR_RESOLVED" M="$PWD" W=1 C=1 modules 2>&1 |
-		grep -vE 'Skipping BTF generation|^make\[[0-9]+\]: (Entering|Leaving)' |
-		grep -E 'warning|error' || true
+	make -s -C "$KDIR_RESOLVED" M="$PWD" clean >/dev/null || return 1
+	out=$(make -s -C "$KDIR_RESOLVED" M="$PWD" W=1 C=1 modules 2>&1) || rc=$?
+	out=$(printf '%s\n' "$out" |
+		grep -vE 'Skipping BTF generation|^make\[[0-9]+\]: (Entering|Leaving)')
+	if [ "$rc" != 0 ]; then
+		printf '%s\n' "$out"
+		echo "make exited $rc"
+		return 1
+	fi
+	# -i: modpost reports WARNING: and ERROR:.
+	printf '%s\n' "$out" | grep -iE 'warning|error'
+	return 0
 }
 
 lint() {
@@ -76,6 +91,8 @@ lint() {
 	done
 }
 
+# First, so that a harness unable to fail is found before its results count.
+part "vm-selftest" tests/vm/selftest
 KDIR_RESOLVED=$(make -s --no-print-directory print-kdir)
 part "lint" lint
 

@@ -128,12 +128,19 @@ assert keys["rec"]["recovery"] is True and keys["root"]["recovery"] is False
 PY
 ok $? "list --json shows kinds, policy, wrapping key and serials"
 rm -f "$KSEAL_FAKE_KEYRING"
-k list --json | python3 -c 'import json,sys; assert not any(k["loaded"] for k in json.load(sys.stdin))'
+# The names too: an empty list would show no key loaded as well.
+k list --json >"$T/list.json" 2>"$T/err" && python3 -c '
+import json,sys
+l = {k["name"]: k["loaded"] for k in json.load(open(sys.argv[1]))}
+assert l == dict.fromkeys(("root", "rec", "trec", "d1", "d2"), False), l' "$T/list.json" 2>>"$T/err"
 ok $? "list shows keys as not loaded in an empty keyring"
 KSEAL_FAKE_NO_SESSION=1 k load d1 >/dev/null 2>"$T/err"; rc=$?
 [ $rc != 0 ] && grep -q "^ksealctl: d1: no session keyring for its logon key dm:d1: " "$T/err" &&
 	! grep -q "load failed" "$T/err" &&
-	! k list --json | python3 -c 'import json,sys; assert any(k["loaded"] for k in json.load(sys.stdin) if k["name"] == "d1")' 2>/dev/null
+	k list --json >"$T/list.json" 2>>"$T/err" && python3 -c '
+import json,sys
+l = {k["name"]: k["loaded"] for k in json.load(open(sys.argv[1]))}
+assert l.get("d1") is False, l' "$T/list.json" 2>>"$T/err"
 ok $? "load of a logon-exporting key without a session keyring says so, not ENOKEY"
 k -q load d1 2>"$T/err" && k list --json | python3 -c '
 import json,sys
@@ -327,7 +334,10 @@ KSEAL_FAKE_REJECT=rec KSEAL_FAKE_RECOVERY=boot-pass kb boot >"$B/out" 2>"$T/err"
 	[ "$(md5sum <"$B/state/current/rec.json")" != "$before" ] &&
 	grep -q '"recovery":true' "$B/state/current/rec.json" &&
 	[ -f "$B/state/current/m.json~" ] && [ "$(locked)" = "12 14 15 " ] &&
-	[ "$(kb list --json 2>/dev/null | python3 -c 'import json,sys; print(all(k["loaded"] for k in json.load(sys.stdin)))')" = True ]
+	kb list --json 2>/dev/null | python3 -c '
+import json,sys
+l = {k["name"]: k["loaded"] for k in json.load(sys.stdin)}
+assert l == dict.fromkeys(("m", "rec", "recd", "rec2"), True), l' 2>>"$T/err"
 ok $? "boot: the passphrase answered: loaded, resealed and saved, its data key loaded, locked (exit 2: the stray file)"
 rm -f "$KSEAL_FAKE_KEYRING" "$KSEAL_FAKE_KEYRING.pcrlock" "$B/asked" "$B/state/current/m.json~"
 printf 'wrong-pass\n' >"$B/answer"
@@ -646,7 +656,8 @@ kt -q shred --yes 2>"$T/err" && [ "$(persistent)" = "-0x81000001" ] &&
 	python3 -c '
 import json,sys
 d = json.load(open(sys.argv[1]))
-assert all(k.get("revoked") for k in d["keys"] if k["type"] == "kseal"), d' "$KSEAL_FAKE_KEYRING"
+ks = [k for k in d["keys"] if k["type"] == "kseal"]
+assert {k["desc"] for k in ks} == {"root", "d"} and all(k.get("revoked") for k in ks), d' "$KSEAL_FAKE_KEYRING"
 ok $? "shred --yes evicts the parent, revokes keys, deletes blobs, keeps the SRK"
 "$BIN" --conf /dev/null --tcti "swtpm:host=127.0.0.1,port=1" --state-dir "$T/x" provision >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 3 ] && [ "$(wc -l <"$T/err")" = 1 ]

@@ -10,21 +10,31 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
+/* Exactly @n bytes on the heap: a write past them is an ASan report. */
+static void *exact(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p && n)
+		abort();
+	return p;
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	u8 *bin = malloc(size / 2 + 1), *bin2 = malloc(size / 2 + 1);
-	char *hex = malloc(size + 1);
+	/* the first byte picks the capacity, so -E2BIG is reached too */
+	size_t cap = size && data[0] & 1 ? size / 4 : size / 2;
+	u8 *bin = exact(cap), *bin2 = NULL;
+	char *hex = NULL;
 	size_t i;
 	int n;
 
-	if (!bin || !bin2 || !hex)
-		abort();
-	/* the first byte picks the capacity, so -E2BIG is reached too */
-	n = kseal_hex_decode((const char *)data, size, bin,
-			     size && data[0] & 1 ? size / 4 : size / 2);
+	n = kseal_hex_decode((const char *)data, size, bin, cap);
 	if (n >= 0) {
 		if ((size_t)n * 2 != size)
 			abort();
+		hex = exact(size);
+		bin2 = exact(n);
 		kseal_hex_encode(bin, n, hex);
 		for (i = 0; i < size; i++)
 			if (hex[i] != tolower(data[i]))

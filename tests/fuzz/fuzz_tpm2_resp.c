@@ -17,11 +17,24 @@ static void inside(const u8 *p, u16 n, const u8 *buf, size_t size)
 		abort();
 }
 
+/*
+ * An output buffer of exactly the capacity the parser is told, on the
+ * heap: a write past it is an ASan report, not a silent overwrite.
+ */
+static u8 *exact(size_t cap)
+{
+	u8 *p = malloc(cap);
+
+	if (!p)
+		abort();
+	return p;
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	static u8 out[24 * 32];
 	const u8 *buf, *a, *b;
-	u16 alen, blen, n;
+	u8 *out = NULL;
+	u16 alen, blen, n, cap;
 	u32 h, got;
 	int ret;
 
@@ -31,8 +44,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	size--;
 	switch (data[0] % 8) {
 	case 0:
-		ret = kseal_tpm2_parse_get_random(buf, size, out, 64, &n);
-		if (!ret && n > 64)
+		cap = 64;
+		out = exact(cap);
+		ret = kseal_tpm2_parse_get_random(buf, size, out, cap, &n);
+		if (!ret && n > cap)
 			abort();
 		break;
 	case 1:
@@ -42,11 +57,14 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		ret = kseal_tpm2_parse_load(buf, size, &h);
 		break;
 	case 3:
-		ret = kseal_tpm2_parse_unseal(buf, size, out, 128, &n);
-		if (!ret && n > 128)
+		cap = 128;
+		out = exact(cap);
+		ret = kseal_tpm2_parse_unseal(buf, size, out, cap, &n);
+		if (!ret && n > cap)
 			abort();
 		break;
 	case 4:
+		out = exact(KSEAL_TPM2_SHA256_SIZE);
 		ret = kseal_tpm2_parse_digest(buf, size, out);
 		break;
 	case 5:
@@ -65,12 +83,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		}
 		break;
 	default:
+		cap = KSEAL_TPM2_PCR_COUNT * KSEAL_TPM2_SHA256_SIZE;
+		out = exact(cap);
 		ret = kseal_tpm2_parse_pcr_read(buf, size, 0xff00ff, &got, out,
-						sizeof(out));
+						cap);
 		if (!ret && (got & ~0xff00ffu))
 			abort();
 		break;
 	}
+	free(out);
 	if (ret > 0 && (size != KSEAL_TPM2_HDR_LEN ||
 			get_unaligned_be32(buf + 6) != (u32)ret))
 		abort();

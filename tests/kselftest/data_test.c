@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <keyutils.h>
+#include <kseal/ciphertext.h>
 
 #include "kselftest_harness.h"
 #include "kseal_util.h"
@@ -159,6 +160,98 @@ static void reload_many(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, keyctl_revoke(seal));
 	k = load_blob("d0", "again", ring);
 	EXPECT_EQ(-ENOKEY, k) TH_LOG("got %s", strerror(-k));
+	EXPECT_EQ(0, keyctl_clear(ring));
+}
+
+/* pkey_encrypt of @len bytes of @in with @k into @ct; its size or -errno. */
+static long enc(key_serial_t k, const void *in, size_t len, void *ct, size_t cap)
+{
+	long r = keyctl_pkey_encrypt(k, "", in, len, ct, cap);
+
+	return r < 0 ? -errno : r;
+}
+
+static long dec(key_serial_t k, const void *ct, size_t len, void *out,
+		size_t cap)
+{
+	long r = keyctl_pkey_decrypt(k, "", ct, len, out, cap);
+
+	return r < 0 ? -errno : r;
+}
+
+/*
+ * Known answers the pkey interface must give, so that a zero, duplicate
+ * or drifting key fails here: an empty plaintext round-trips (and its tag
+ * is checked), keys A and B never decrypt each other's ciphertexts, the
+ * same plaintext encrypted twice has two nonces, and after rotate the new
+ * version encrypts with another key while v1 ciphertexts still decrypt.
+ */
+TEST(pkey_known_answers)
+{
+	unsigned char pt[64], ct[sizeof(pt) + KSEAL_CT_OVERHEAD],
+		ct2[sizeof(ct)], out[sizeof(pt)];
+	key_serial_t ring, seal, a, b;
+	char payload[64];
+	long n, m;
+
+	ring = add_key("keyring", "kseal-ka", NULL, 0, KEY_SPEC_SESSION_KEYRING);
+	ASSERT_LT(0, ring) TH_LOG("keyring: %s", strerror(errno));
+	seal = add_key("kseal", "ka-seal", "new 32", 6, ring);
+	ASSERT_LT(0, seal) TH_LOG("sealed key: %s", strerror(errno));
+	snprintf(payload, sizeof(payload), "new 32 wrap=%d", seal);
+	a = add_key("kseal", "ka-a", payload, strlen(payload), ring);
+	ASSERT_LT(0, a) TH_LOG("data key A: %s", strerror(errno));
+	b = add_key("kseal", "ka-b", payload, strlen(payload), ring);
+	ASSERT_LT(0, b) TH_LOG("data key B: %s", strerror(errno));
+	memset(pt, 0x5a, sizeof(pt));
+
+	/* Empty plaintext: header and tag only; decrypts to 0 bytes. */
+	n = enc(a, pt, 0, ct, sizeof(ct));
+	ASSERT_EQ(KSEAL_CT_OVERHEAD, n) TH_LOG("%s", strerror(-n));
+	EXPECT_EQ(0, dec(a, ct, n, out, sizeof(out)));
+	ct[n - 1] ^= 1;
+	EXPECT_EQ(-EBADMSG, dec(a, ct, n, out, sizeof(out)))
+		TH_LOG("a flipped tag bit of an empty plaintext must not verify");
+
+	/* Two encryptions of one plaintext: fresh nonces, both decrypt. */
+	n = enc(a, pt, sizeof(pt), ct, sizeof(ct));
+	m = enc(a, pt, sizeof(pt), ct2, sizeof(ct2));
+	ASSERT_EQ((long)sizeof(ct), n);
+	ASSERT_EQ((long)sizeof(ct2), m);
+	EXPECT_NE(0, memcmp(ct + KSEAL_CT_OFF_NONCE, ct2 + KSEAL_CT_OFF_NONCE,
+			    KSEAL_CT_NONCE_SIZE));
+	EXPECT_NE(0, memcmp(ct + KSEAL_CT_HDR_SIZE, ct2 + KSEAL_CT_HDR_SIZE,
+			    sizeof(pt)));
+	memset(out, 0, sizeof(out));
+	ASSERT_EQ((long)sizeof(pt), dec(a, ct2, m, out, sizeof(out)));
+	EXPECT_EQ(0, memcmp(pt, out, sizeof(pt)));
+	/* The plaintext is not in the ciphertext. */
+	EXPECT_EQ(NULL, memmem(ct, n, pt, 16));
+
+	/* A and B are different keys. */
+	EXPECT_EQ(-EBADMSG, dec(b, ct, n, out, sizeof(out)))
+		TH_LOG("data key B decrypted data key A's ciphertext");
+	m = enc(b, pt, sizeof(pt), ct2, sizeof(ct2));
+	ASSERT_EQ((long)sizeof(ct2), m);
+	EXPECT_EQ(-EBADMSG, dec(a, ct2, m, out, sizeof(out)))
+		TH_LOG("data key A decrypted data key B's ciphertext");
+
+	/*
+	 * Rotate A: version 2 encrypts. Its ciphertext, relabelled as
+	 * version 1, must not verify under v1 (a new key, not a copy); the
+	 * v1 ciphertext still decrypts.
+	 */
+	ASSERT_EQ(0, keyctl_update(a, "update rotate", 13)) TH_LOG("%s", strerror(errno));
+	m = enc(a, pt, sizeof(pt), ct2, sizeof(ct2));
+	ASSERT_EQ((long)sizeof(ct2), m);
+	EXPECT_EQ(2, ct2[KSEAL_CT_OFF_VERSION + 3]);
+	EXPECT_EQ((long)sizeof(pt), dec(a, ct2, m, out, sizeof(out)));
+	ct2[KSEAL_CT_OFF_VERSION + 3] = 1;
+	EXPECT_EQ(-EBADMSG, dec(a, ct2, m, out, sizeof(out)))
+		TH_LOG("version 2 reused version 1's key");
+	memset(out, 0, sizeof(out));
+	EXPECT_EQ((long)sizeof(pt), dec(a, ct, n, out, sizeof(out)));
+	EXPECT_EQ(0, memcmp(pt, out, sizeof(pt)));
 	EXPECT_EQ(0, keyctl_clear(ring));
 }
 

@@ -28,12 +28,11 @@ check "$N data keys made with no TPM command" sh -c '
 K=$(keyctl search @s kseal d0)
 check "describe: data v1 min=1 len=32" sh -c "grep ' d0: data v1 min=1 len=32\$' /proc/keys"
 check "pkey_query sizes" sh -c "keyctl pkey_query $K 0 | tee /dev/stderr | grep -q 'max_enc_size=16417'"
-# keyctl(1) treats an empty output as a write error, so for 0 bytes the
-# check is the ciphertext size and a decrypt without "Bad message".
+# keyctl(1) treats an empty output as a write error, so here the check is
+# the ciphertext's size; data_test's pkey_known_answers decrypts it.
 head -c 0 /dev/zero > /tmp/p0
-check "encrypt 0 bytes: 33-byte ciphertext whose tag verifies" sh -c "
-	keyctl pkey_encrypt $K 0 /tmp/p0 > /tmp/c0 && [ \$(stat -c %s /tmp/c0) = 33 ] &&
-	! keyctl pkey_decrypt $K 0 /tmp/c0 2>&1 | grep -q 'Bad message'"
+check "encrypt 0 bytes: a 33-byte ciphertext" sh -c "
+	keyctl pkey_encrypt $K 0 /tmp/p0 > /tmp/c0 && [ \$(stat -c %s /tmp/c0) = 33 ]"
 for n in 1 32 4096 16384; do
 	head -c $n /dev/urandom > /tmp/p$n
 	check "encrypt/decrypt $n bytes" sh -c "

@@ -6,25 +6,16 @@
 #include <ctype.h>
 #include <stdlib.h>
 
+#include "fuzz_exact.h"
 #include "kseal_hex.h"
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
-
-/* Exactly @n bytes on the heap: a write past them is an ASan report. */
-static void *exact(size_t n)
-{
-	void *p = malloc(n);
-
-	if (!p && n)
-		abort();
-	return p;
-}
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	/* the first byte picks the capacity, so -E2BIG is reached too */
 	size_t cap = size && data[0] & 1 ? size / 4 : size / 2;
-	u8 *bin = exact(cap), *bin2 = NULL;
+	u8 *bin = fuzz_exact(cap), *bin2 = NULL;
 	char *hex = NULL;
 	size_t i;
 	int n;
@@ -33,8 +24,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (n >= 0) {
 		if ((size_t)n * 2 != size)
 			abort();
-		hex = exact(size);
-		bin2 = exact(n);
+		hex = fuzz_exact(size);
+		bin2 = fuzz_exact(n);
 		kseal_hex_encode(bin, n, hex);
 		for (i = 0; i < size; i++)
 			if (hex[i] != tolower(data[i]))

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "fuzz_exact.h"
 #include "kseal_tpm2_wire.h"
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
@@ -15,19 +16,6 @@ static void inside(const u8 *p, u16 n, const u8 *buf, size_t size)
 {
 	if (p < buf || p + n > buf + size)
 		abort();
-}
-
-/*
- * An output buffer of exactly the capacity the parser is told, on the
- * heap: a write past it is an ASan report, not a silent overwrite.
- */
-static u8 *exact(size_t cap)
-{
-	u8 *p = malloc(cap);
-
-	if (!p)
-		abort();
-	return p;
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
@@ -45,7 +33,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	switch (data[0] % 8) {
 	case 0:
 		cap = 64;
-		out = exact(cap);
+		out = fuzz_exact(cap);
 		ret = kseal_tpm2_parse_get_random(buf, size, out, cap, &n);
 		if (!ret && n > cap)
 			abort();
@@ -58,13 +46,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	case 3:
 		cap = 128;
-		out = exact(cap);
+		out = fuzz_exact(cap);
 		ret = kseal_tpm2_parse_unseal(buf, size, out, cap, &n);
 		if (!ret && n > cap)
 			abort();
 		break;
 	case 4:
-		out = exact(KSEAL_TPM2_SHA256_SIZE);
+		out = fuzz_exact(KSEAL_TPM2_SHA256_SIZE);
 		ret = kseal_tpm2_parse_digest(buf, size, out);
 		break;
 	case 5:
@@ -84,7 +72,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		break;
 	default:
 		cap = KSEAL_TPM2_PCR_COUNT * KSEAL_TPM2_SHA256_SIZE;
-		out = exact(cap);
+		out = fuzz_exact(cap);
 		ret = kseal_tpm2_parse_pcr_read(buf, size, 0xff00ff, &got, out,
 						cap);
 		if (!ret && (got & ~0xff00ffu))

@@ -33,6 +33,15 @@ ok() {
 export KSEAL_FAKE_KEYRING=$T/keyring.json
 k() { "$BIN" --conf /dev/null --state-dir "$T/state" "$@"; }
 
+# loaded_is EXPR: `list --json` on stdin; the Python expression EXPR over
+# l, the map of key names to their "loaded" flag, must hold.
+loaded_is() {
+	python3 -c '
+import json, sys
+l = {k["name"]: k["loaded"] for k in json.load(sys.stdin)}
+assert eval(sys.argv[1]), l' "$1"
+}
+
 # ---- argument parsing
 for c in provision create load list rotate reseal lock shred status boot; do
 	out=$("$BIN" "$c" --help 2>"$T/err"); rc=$?
@@ -129,23 +138,17 @@ PY
 ok $? "list --json shows kinds, policy, wrapping key and serials"
 rm -f "$KSEAL_FAKE_KEYRING"
 # The names too: an empty list would show no key loaded as well.
-k list --json >"$T/list.json" 2>"$T/err" && python3 -c '
-import json,sys
-l = {k["name"]: k["loaded"] for k in json.load(open(sys.argv[1]))}
-assert l == dict.fromkeys(("root", "rec", "trec", "d1", "d2"), False), l' "$T/list.json" 2>>"$T/err"
+k list --json >"$T/list.json" 2>"$T/err" &&
+	loaded_is 'l == dict.fromkeys(("root", "rec", "trec", "d1", "d2"), False)' <"$T/list.json" 2>>"$T/err"
 ok $? "list shows keys as not loaded in an empty keyring"
 KSEAL_FAKE_NO_SESSION=1 k load d1 >/dev/null 2>"$T/err"; rc=$?
 [ $rc != 0 ] && grep -q "^ksealctl: d1: no session keyring for its logon key dm:d1: " "$T/err" &&
 	! grep -q "load failed" "$T/err" &&
-	k list --json >"$T/list.json" 2>>"$T/err" && python3 -c '
-import json,sys
-l = {k["name"]: k["loaded"] for k in json.load(open(sys.argv[1]))}
-assert l.get("d1") is False, l' "$T/list.json" 2>>"$T/err"
+	k list --json >"$T/list.json" 2>>"$T/err" &&
+	loaded_is 'l.get("d1") is False' <"$T/list.json" 2>>"$T/err"
 ok $? "load of a logon-exporting key without a session keyring says so, not ENOKEY"
-k -q load d1 2>"$T/err" && k list --json | python3 -c '
-import json,sys
-l = {k["name"]: k["loaded"] for k in json.load(sys.stdin)}
-assert l == {"root": True, "d1": True, "d2": False, "rec": False, "trec": False}, l'
+k -q load d1 2>"$T/err" && k list --json |
+	loaded_is 'l == {"root": True, "d1": True, "d2": False, "rec": False, "trec": False}'
 ok $? "load NAME loads the data key and its sealed key first"
 k -q load --all 2>"$T/err"
 ok $? "load --all loads the rest and skips loaded keys"
@@ -334,10 +337,8 @@ KSEAL_FAKE_REJECT=rec KSEAL_FAKE_RECOVERY=boot-pass kb boot >"$B/out" 2>"$T/err"
 	[ "$(md5sum <"$B/state/current/rec.json")" != "$before" ] &&
 	grep -q '"recovery":true' "$B/state/current/rec.json" &&
 	[ -f "$B/state/current/m.json~" ] && [ "$(locked)" = "12 14 15 " ] &&
-	kb list --json 2>/dev/null | python3 -c '
-import json,sys
-l = {k["name"]: k["loaded"] for k in json.load(sys.stdin)}
-assert l == dict.fromkeys(("m", "rec", "recd", "rec2"), True), l' 2>>"$T/err"
+	kb list --json 2>/dev/null |
+	loaded_is 'l == dict.fromkeys(("m", "rec", "recd", "rec2"), True)' 2>>"$T/err"
 ok $? "boot: the passphrase answered: loaded, resealed and saved, its data key loaded, locked (exit 2: the stray file)"
 rm -f "$KSEAL_FAKE_KEYRING" "$KSEAL_FAKE_KEYRING.pcrlock" "$B/asked" "$B/state/current/m.json~"
 printf 'wrong-pass\n' >"$B/answer"

@@ -68,6 +68,13 @@ tpm_make_parent() {
 	) >/tmp/parent.log 2>&1 || { cat /tmp/parent.log; return 1; }
 }
 
+# tpm_name HANDLE: the Name of the object at HANDLE, in hex (68 digits for
+# a sha256 Name).
+tpm_name() {
+	tpm2 readpublic -c "$1" -n /tmp/tpm_name >/dev/null &&
+		od -An -tx1 -v /tmp/tpm_name | tr -d ' \n'
+}
+
 # (--seccomp action=none: the small debug kernel has no seccomp.)
 # proxy_tpm_start: boot with --no-tpm, then this makes /dev/tpm0 a vTPM
 # whose commands go to a swtpm inside the guest through kseal_tpm_proxy,

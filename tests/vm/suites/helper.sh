@@ -106,12 +106,11 @@ kx() {
 }
 # field FILE KEY: a string field of a JSON file ksealctl wrote.
 field() { sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1"; }
-name_of() { tpm2 readpublic -c "$1" -n /tmp/n >/dev/null && od -An -tx1 /tmp/n | tr -d ' \n'; }
 # state.json maps the SRK's Name to the parent's.
-name_recorded() { grep -q "\"$(name_of 0x81000001)\": *\"$(name_of 0x81000100)\"" $ST; }
+name_recorded() { grep -q "\"$(tpm_name 0x81000001)\": *\"$(tpm_name 0x81000100)\"" $ST; }
 blob_names_parent() {
 	n=$(field /data/kseal/current/s1.json blob | cut -c53-120)
-	[ ${#n} = 68 ] && grep -q "\"$(name_of 0x81000001)\": *\"$n\"" $ST
+	[ ${#n} = 68 ] && grep -q "\"$(tpm_name 0x81000001)\": *\"$n\"" $ST
 }
 parent_kept() {
 	[ -f /data/kseal/current/s1.json ] && tpm2 getcap handles-persistent | grep -q 0x81000100

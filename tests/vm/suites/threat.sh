@@ -218,10 +218,12 @@ check_fails "_Load(0x1DF) - tpm:parameter(1):integrity check failed" "threat: a 
 # binding is what protects the blob: with the Name rewritten to this
 # machine's parent, kseal's check passes and the TPM's Load refuses the
 # private area's integrity (it was wrapped under the other parent's seed).
-check "setup: the blob with this machine's parent Name (bytes 26..59)" sh -c \
-	'tpm2 readpublic -c 0x81000100 -n /tmp/n >/dev/null && n=$(od -An -tx1 -v /tmp/n | tr -d " \n") &&
-	 h=$(cat /data/k.blob) && [ ${#n} = 68 ] && [ "$(echo "$h" | cut -c53-120)" != "$n" ] &&
-	 echo "$(echo "$h" | cut -c1-52)$n$(echo "$h" | cut -c121-)" > /tmp/kb.blob'
+renamed_blob() {
+	n=$(tpm_name 0x81000100) && h=$(cat /data/k.blob) &&
+	[ ${#n} = 68 ] && [ "$(echo "$h" | cut -c53-120)" != "$n" ] &&
+	echo "$(echo "$h" | cut -c1-52)$n$(echo "$h" | cut -c121-)" > /tmp/kb.blob
+}
+check "setup: the blob with this machine's parent Name (bytes 26..59)" renamed_blob
 dmesg -C
 check_fails "Bad message" "threat: a copied blob with this machine's parent Name is useless (module)" \
 	keyctl add kseal kb "load $(cat /tmp/kb.blob)" @u

@@ -14,6 +14,13 @@
  * The AAD is the first 5 bytes (format and version): a ciphertext cannot
  * be moved to another version. Every malformed ciphertext is -EBADMSG,
  * like a failed tag, so a modified byte anywhere gives the same error.
+ *
+ * Keys. With K the version's key bytes (as wrapped in the data blob,
+ * include/kseal/blob.h), the GCM key is HMAC-SHA256(K, "kseal enc v1").
+ * pkey_sign returns the 4-byte version (big-endian) followed by
+ * HMAC-SHA256(HMAC-SHA256(K, "kseal mac v1"), message). A logon export
+ * carries K itself, of the version current when it was made. Labels are
+ * their ASCII bytes without a terminating NUL.
  */
 #ifndef KSEAL_CIPHERTEXT_FORMAT_H
 #define KSEAL_CIPHERTEXT_FORMAT_H

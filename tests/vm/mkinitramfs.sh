@@ -53,7 +53,8 @@ if [ -x "$repo/userspace/ksealctl" ]; then
 	mkdir -p "$stage/usr/sbin"
 	mv "$stage$repo/userspace/ksealctl" "$stage/usr/sbin/ksealctl"
 fi
-for t in "$repo"/tests/kselftest/*_test "$repo"/tests/kselftest/kseal_tpm_proxy; do
+for t in "$repo"/tests/kselftest/*_test "$repo"/tests/kselftest/kseal_tpm_proxy \
+	"$repo"/tests/kselftest/kseal_offline; do
 	[ -x "$t" ] || continue
 	copy_with_libs "$t"
 	mv "$stage$t" "$stage/tests/"

@@ -298,3 +298,82 @@ check_fails "Device or resource busy" "threat: after the lock and a module reloa
 check "threat: the refused seal says the PCR is not at its boot value" \
 	sh -c "dmesg | grep -q 'PCR 15 is not at its boot value'"
 GUEST
+
+# Known answers: root unseals a lock-bound key's secret before the lock
+# (what the lock exists to stop afterwards) and recomputes, from the
+# documented formats alone (include/kseal/blob.h, ciphertext.h), with
+# OpenSSL and no module code (tests/kselftest/kseal_offline.c), the data
+# keys under it. They must decrypt what the kernel encrypted and read the
+# dm-crypt volume the logon export keyed: the kernel's keys are the
+# documented ones, not zero, not one key twice, not drifting between
+# versions. Their plaintext is then searched for like the secret's.
+vm_tpm_new KA
+vm_disk_new X 16
+vm_boot --tpm KA --disk T --disk2 X "threat model: known answers outside the kernel" <<'GUEST'
+. /data/threat-lib.sh
+kseal_insmod
+check "setup: parent key" tpm_make_parent
+keyctl new_session > /dev/null
+R=$(keyctl add kseal ka-root "new 32 pcrs=7 lock=15" @s)
+D=$(keyctl add kseal ka-d "new 32 wrap=ka-root" @s)
+V=$(keyctl add kseal ka-vol "new 64 wrap=ka-root logon=kseal:ka-vol" @s)
+keyctl pipe "$R" > /tmp/root.blob
+head -c 3000 /dev/urandom > /tmp/pt
+keyctl pkey_encrypt "$D" 0 /tmp/pt > /tmp/ct1
+keyctl update "$D" "update rotate"
+keyctl pkey_encrypt "$D" 0 /tmp/pt > /tmp/ct2
+keyctl pkey_sign "$D" 0 /tmp/pt > /tmp/sig2
+keyctl pipe "$D" > /tmp/d.blob
+keyctl pipe "$V" > /tmp/vol.blob
+check "setup: ciphertexts of v1 and v2 and a v2 signature" sh -c \
+	'[ $(stat -c %s /tmp/ct1) = 3033 ] && [ $(stat -c %s /tmp/ct2) = 3033 ] && [ $(stat -c %s /tmp/sig2) = 36 ]'
+
+modprobe dm_crypt
+head -c 1048576 /dev/urandom > /tmp/pattern
+check "setup: 1 MiB through dm-crypt keyed by the logon export" sh -c '
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		keyctl search @s logon kseal:ka-vol > /dev/null 2>&1 && break; sleep 0.5
+	done
+	dmsetup create ka --table "0 32768 crypt aes-xts-plain64 :64:logon:kseal:ka-vol 0 /dev/vdb 0" &&
+	dmsetup mknodes ka && dd if=/tmp/pattern of=/dev/mapper/ka bs=4096 conv=fsync 2> /dev/null &&
+	dmsetup remove ka && ! head -c 1048576 /dev/vdb | cmp -s - /tmp/pattern'
+
+check "setup: root with tpm2-tools unseals the root key before the lock" sh -c \
+	'. /data/threat-lib.sh; root_unseal /tmp/root.blob 7 15 > /tmp/secret && [ $(wc -c < /tmp/secret) = 64 ]'
+S=$(cat /tmp/secret)
+/tests/kseal_offline unwrap "$S" /tmp/d.blob > /tmp/d.keys 2> /tmp/d.err
+/tests/kseal_offline unwrap "$S" /tmp/vol.blob > /tmp/vol.keys 2> /tmp/vol.err
+check "known answer: the data blob unwraps with the documented wrapping key (id, tags): versions 1 and 2" sh -c \
+	'cat /tmp/d.err /tmp/d.keys; [ "$(cut -d" " -f1 /tmp/d.keys | tr "\n" " ")" = "1 2 " ] &&
+	 [ "$(grep -cE "^[12] [0-9a-f]{64}$" /tmp/d.keys)" = 2 ]'
+K1=$(sed -n 's/^1 //p' /tmp/d.keys)
+K2=$(sed -n 's/^2 //p' /tmp/d.keys)
+KV=$(sed -n 's/^1 //p' /tmp/vol.keys)
+check "known answer: v1 and v2 differ and neither is all zero" sh -c \
+	"[ -n '$K1' ] && [ '$K1' != '$K2' ] && echo '$K1 $K2' | grep -Eqv '(^| )0{64}( |$)'"
+check "known answer: the v1 ciphertext decrypts outside the kernel with v1" sh -c \
+	"/tests/kseal_offline decrypt '$K1' /tmp/ct1 | cmp - /tmp/pt"
+check "known answer: the v2 ciphertext decrypts outside the kernel with v2" sh -c \
+	"/tests/kseal_offline decrypt '$K2' /tmp/ct2 | cmp - /tmp/pt"
+check_fails "tag does not verify under this key" "known answer: v1 does not open v2's ciphertext (a new key, not a copy)" \
+	/tests/kseal_offline decrypt "$K1" /tmp/ct2
+check "known answer: the kernel's v2 signature verifies outside the kernel" sh -c \
+	"/tests/kseal_offline verify '$K2' /tmp/pt /tmp/sig2 | grep -qx 'signature of version 2 verifies'"
+check "known answer: the volume key unwraps: one version of 64 bytes, not the data key's" sh -c \
+	"cat /tmp/vol.err /tmp/vol.keys; grep -Eqx '1 [0-9a-f]{128}' /tmp/vol.keys && [ '$KV' != '$K1$K2' ] &&
+	 ! echo '$KV' | grep -Eqx '0{128}'"
+# What cryptsetup open --type plain --cipher aes-xts-plain64 --key-size
+# 512 makes of a key file: this table, with the key in hex.
+check "known answer: the volume reads back with the derived key in a plain dm-crypt table" sh -c \
+	"dmsetup create kaplain --table '0 32768 crypt aes-xts-plain64 $KV 0 /dev/vdb 0' &&
+	 dmsetup mknodes kaplain && head -c 1048576 /dev/mapper/kaplain | cmp - /tmp/pattern; r=\$?;
+	 dmsetup remove kaplain; exit \$r"
+keyctl describe "$D" > /dev/null
+keyctl add kseal ka-d2 "load $(cat /tmp/d.blob)" @s > /dev/null
+check "threat: user space never sees a data key's plaintext (version 1)" sh -c \
+	". /data/threat-lib.sh; no_exposure '$K1' /tmp/root.blob /tmp/d.blob /tmp/vol.blob /tmp/ct1 /tmp/ct2 /tmp/sig2"
+check "threat: user space never sees a data key's plaintext (version 2)" sh -c \
+	". /data/threat-lib.sh; no_exposure '$K2' /tmp/root.blob /tmp/d.blob /tmp/vol.blob /tmp/ct1 /tmp/ct2 /tmp/sig2"
+check "threat: user space never sees the dm-crypt volume key (logon export)" sh -c \
+	". /data/threat-lib.sh; no_exposure '$KV' /tmp/root.blob /tmp/d.blob /tmp/vol.blob"
+GUEST

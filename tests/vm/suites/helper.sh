@@ -57,7 +57,13 @@ check "list shows all six loaded" sh -c \
 check "load --all again leaves loaded keys alone" $K load --all
 check "reseal root to PCRs 7 and 8" sh -c "$K reseal root --pcrs 7,8 && $K list | grep root | grep -q 'pcrs=7,8'"
 check_fails "does not keep" "reseal of a key with recovery needs the passphrase again" $K reseal backup
+# The key id (blob bytes 129..160, include/kseal/blob.h) names the secret.
+key_id() { keyctl pipe "$(keyctl search %:kseal kseal "$1")" | cut -c259-322; }
+c1_id=$(key_id c1)
 check "rotate a sealed key" sh -c "$K rotate c1 && $K list | grep '^c1 ' | grep -q ' 2 '"
+c1_new=$(key_id c1)
+check "the rotated sealed key has a new key id (a new secret)" sh -c \
+	"echo 'before $c1_id, after $c1_new'; echo '$c1_id $c1_new' | grep -Eqx '[0-9a-f]{64} [0-9a-f]{64}' && [ '$c1_id' != '$c1_new' ]"
 check "rotate a data key: the old ciphertext still decrypts" sh -c \
 	"$K rotate app && grep -q ' app: data v2 min=1 ' /proc/keys && keyctl pkey_decrypt \$(keyctl search %:kseal kseal app) 0 /data/c | cmp - /data/p"
 check "rotate the sealed key that wraps them" sh -c "$K rotate root && $K list | grep '^root ' | grep -q ' 2 '"

@@ -26,7 +26,10 @@
  *   set OFFSET BYTE store BYTE at OFFSET (to forge lengths and handles)
  *   grow N          append N bytes of 0xa5 and fix the header size
  *   die             exit without answering (the TPM disappears mid-command)
- * LOG_FILE gets one line per command: "<name> <rc hex> [fault]".
+ * LOG_FILE gets one line per command: "<name> <rc hex> [fault=<action>]
+ * cc=<command code>", and for GetRandom " bytes=<bytesRequested>" (the
+ * kernel's hwrng thread asks for 64, kseal for at most 32): the guest's
+ * tpm_counts_agree compares these with the module's own counters.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +46,7 @@
 
 #define BUF_MAX 8192
 #define HDR_LEN 10
+#define CC_GET_RANDOM 0x17b
 
 static const struct {
 	const char *name;
@@ -52,7 +56,7 @@ static const struct {
 	{ "unseal", 0x15e },	{ "flushcontext", 0x165 },
 	{ "policyauthvalue", 0x16b },	{ "policyor", 0x171 },
 	{ "readpublic", 0x173 },	{ "startauthsession", 0x176 },
-	{ "getcapability", 0x17a },	{ "getrandom", 0x17b },
+	{ "getcapability", 0x17a },	{ "getrandom", CC_GET_RANDOM },
 	{ "pcrread", 0x17e },	{ "policypcr", 0x17f },
 	{ "pcrextend", 0x182 },	{ "policygetdigest", 0x189 },
 	{ "policypassword", 0x18c },
@@ -339,9 +343,12 @@ int main(int argc, char **argv)
 
 		faulted = take_fault(argv[2], name, &f);
 		out = faulted ? apply_fault(&f, rsp, size) : (long)size;
-		fprintf(log, "%s 0x%x%s%s\n", name,
+		fprintf(log, "%s 0x%x%s%s cc=0x%x", name,
 			out >= HDR_LEN ? be32(rsp + 6) : 0,
-			faulted ? " fault=" : "", faulted ? f.action : "");
+			faulted ? " fault=" : "", faulted ? f.action : "", cc);
+		if (cc == CC_GET_RANDOM && n >= HDR_LEN + 2)
+			fprintf(log, " bytes=%u", (unsigned int)(cmd[10] << 8 | cmd[11]));
+		fputc('\n', log);
 		if (out < 0)
 			return 0;	/* "die": vanish mid-command */
 		if (write_full(dev.fd, rsp, out))

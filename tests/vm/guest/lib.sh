@@ -105,6 +105,118 @@ proxy_fault() {
 	echo "$1" > /run/tpm-proxy.fault
 }
 
+# proxy_tools COMMAND...: runs COMMAND, the test's own use of the TPM
+# (tpm2-tools), between marker lines in the proxy log, so that
+# tpm_counts_agree leaves the commands it sent out. Returns its status.
+proxy_tools() {
+	echo "# tools begin" >> /run/tpm-proxy.log
+	"$@"
+	_pt_rc=$?
+	echo "# tools end" >> /run/tpm-proxy.log
+	return $_pt_rc
+}
+
+# tpm_counts_mark NAME: remember the module's TPM command counters and the
+# proxy log's length, for tpm_counts_agree NAME.
+tpm_counts_mark() {
+	rm -f "/tmp/tpm-counts.$1".*
+	cp /sys/kernel/kseal/stats/tpm_commands_by_cc "/tmp/tpm-counts.$1.cc" &&
+	cp /sys/kernel/kseal/stats/tpm_commands "/tmp/tpm-counts.$1.total" &&
+	wc -l < /run/tpm-proxy.log > "/tmp/tpm-counts.$1.log"
+}
+
+# The names in /sys/kernel/kseal/stats/tpm_commands_by_cc and the command
+# codes the proxy logs as cc=.
+_kseal_ccs="ReadPublic=0x173 PCR_Read=0x17e PCR_Extend=0x182 GetRandom=0x17b
+Create=0x153 Load=0x157 StartAuthSession=0x176 PolicyPCR=0x17f PolicyOR=0x171
+PolicyPassword=0x18c PolicyGetDigest=0x189 Unseal=0x15e FlushContext=0x165"
+
+# tpm_counts_agree NAME EXPECT...: since tpm_counts_mark NAME, the module
+# counted, command code by command code, exactly the commands the TPM
+# behind the proxy received, and its total counter grew by as many. Left
+# out: commands between proxy_tools markers, and the kernel's own hwrng
+# thread's GetRandom, every few seconds early in a boot: 6.1 has no switch
+# to stop it (no hwrng "none" in rng_current, no TPM option, and the TPM
+# is the guest's only hwrng, so it stays current; rng_core's quality only
+# changes the entropy credited). It is told apart by size: it asks for 64
+# bytes (RNG_BUFFER_SIZE), kseal for at most 32 a command. (Its 32-byte
+# GetRandom comes when the chip registers, before any mark; a short answer
+# would make it ask for the rest, which this check would then report.)
+# EXPECT is "Name=N" for every command of the module's delta (in its
+# names), "none" for no command at all, or "any" for at least one command
+# in any mix. Prints the comparison.
+tpm_counts_agree() {
+	_m=$1
+	shift
+	[ -f "/tmp/tpm-counts.$_m.log" ] || { echo "no tpm_counts_mark $_m"; return 1; }
+	tail -n +$(($(cat "/tmp/tpm-counts.$_m.log") + 1)) /run/tpm-proxy.log > /tmp/tpm-counts.new
+	echo "$_kseal_ccs" | tr ' ' '\n' | sed 's/^/map /' > /tmp/tpm-counts.in
+	sed 's/^/before /' "/tmp/tpm-counts.$_m.cc" >> /tmp/tpm-counts.in
+	sed 's/^/after /' /sys/kernel/kseal/stats/tpm_commands_by_cc >> /tmp/tpm-counts.in
+	echo "total $(($(cat /sys/kernel/kseal/stats/tpm_commands) - $(cat "/tmp/tpm-counts.$_m.total")))" \
+		>> /tmp/tpm-counts.in
+	for _e in "$@"; do echo "expect $_e"; done >> /tmp/tpm-counts.in
+	sed 's/^/proxy /' /tmp/tpm-counts.new >> /tmp/tpm-counts.in
+	awk '
+	function fail(msg) { print "MISMATCH: " msg; bad = 1 }
+	$1 == "map" { split($2, a, "="); cc[a[1]] = a[2]; name[a[2]] = a[1]; next }
+	$1 == "before" || $1 == "after" {
+		if (!($2 in cc)) { fail("module counts an unknown command " $2); next }
+		if ($1 == "before") mod[cc[$2]] -= $3; else mod[cc[$2]] += $3
+		next
+	}
+	$1 == "total" { total = $2; next }
+	$1 == "expect" {
+		nexp++
+		if ($2 == "none" || $2 == "any") { mode = $2; next }
+		split($2, a, "=")
+		if (!(a[1] in cc)) { fail("expected an unknown command " a[1]); next }
+		want[cc[a[1]]] = a[2]
+		next
+	}
+	$1 == "proxy" && $2 == "#" && $3 == "tools" {
+		if ($4 == "begin" && !tools) { tools = 1; next }
+		if ($4 == "end" && tools) { tools = 0; next }
+		fail("unbalanced marker: " $0); next
+	}
+	$1 == "proxy" {
+		if (tools) { ntools++; next }
+		c = ""; b = -1
+		for (i = 3; i <= NF; i++) {
+			if ($i ~ /^cc=0x[0-9a-f]+$/) c = substr($i, 4)
+			if ($i ~ /^bytes=[0-9]+$/) b = substr($i, 7) + 0
+		}
+		if (c == "") { fail("proxy line without cc=: " $0); next }
+		if (c == "0x17b" && b > 32) { nrng++; next }
+		tpm[c]++; ntpm++
+		if (!(c in name)) name[c] = $2
+		next
+	}
+	END {
+		if (tools) fail("tools marker left open")
+		if (nexp != 1 && !(nexp > 0 && mode == "")) fail("EXPECT: none, any, or Name=N...")
+		for (c in mod) seen[c] = 1
+		for (c in tpm) seen[c] = 1
+		for (c in want) seen[c] = 1
+		for (c in seen) {
+			m = mod[c] + 0; t = tpm[c] + 0
+			if (!m && !t && !(c in want))
+				continue
+			line = sprintf("%s (%s): module %d, TPM %d", name[c], c, m, t)
+			if (c in want) line = line ", expected " want[c]
+			print line
+			if (m != t) fail(name[c] ": the module counted " m ", the TPM received " t)
+			if (mode == "" && m != want[c] + 0)
+				fail(name[c] ": expected " want[c] + 0 ", the module counted " m)
+		}
+		if (total != ntpm) fail("tpm_commands grew by " total ", the TPM received " ntpm " commands")
+		if (mode == "none" && ntpm) fail("expected no TPM command")
+		if (mode == "any" && !ntpm) fail("expected some TPM command, the TPM received none")
+		printf "%d commands compared; left out: %d from tpm2-tools, %d hwrng GetRandom\n", ntpm, ntools, nrng
+		exit bad
+	}' /tmp/tpm-counts.in
+}
+
 # What keyctl prints for an add_key errno, as check_fails patterns.
 E_REJECTED='Key was rejected by service$'
 E_NOKEY='Required key not available$'

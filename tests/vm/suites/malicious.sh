@@ -3,10 +3,14 @@
 # (tests/kselftest/kseal_tpm_proxy.c) in front of a real simulator. Every
 # damaged answer must end in a clean errno, no transient handle left in the
 # TPM, no partial key, and a module that still works and still unloads.
+# Through all of it the module's TPM command counters must agree with what
+# the TPM received (tpm_counts_agree): the test's own tpm2-tools commands
+# go through proxy_tools, which marks them in the proxy's log.
 vm_boot --no-tpm "malicious TPM" <<'GUEST'
 check "proxy TPM up" proxy_tpm_start
 kseal_insmod
-check "parent key made through the proxy" tpm_make_parent
+tpm_counts_mark boot
+check "parent key made through the proxy" proxy_tools tpm_make_parent
 P=$(keyctl add kseal pcr "new 32" @u)
 R=$(keyctl add kseal rec "new 32 recovery=pass" @u)
 keyctl pipe "$P" > /tmp/pcr.blob
@@ -16,8 +20,8 @@ keyctl unlink "$R" @u >/dev/null
 
 # No transient object or session may stay in the TPM after an operation.
 handles_clean() {
-	t=$(TPM2TOOLS_TCTI=device:/dev/tpm0 tpm2 getcap handles-transient) &&
-	s=$(TPM2TOOLS_TCTI=device:/dev/tpm0 tpm2 getcap handles-loaded-session) &&
+	t=$(proxy_tools env TPM2TOOLS_TCTI=device:/dev/tpm0 tpm2 getcap handles-transient) &&
+	s=$(proxy_tools env TPM2TOOLS_TCTI=device:/dev/tpm0 tpm2 getcap handles-loaded-session) &&
 	[ -z "$t$s" ] || { echo "transient: $t sessions: $s"; return 1; }
 }
 
@@ -53,8 +57,8 @@ lie() {
 	check_fails "$want" "$desc: $want" \
 		keyctl add kseal bad "load $(cat /tmp/pcr.blob)" @u
 	proxy_fault ""
-	TPM2TOOLS_TCTI=device:/dev/tpm0 tpm2 flushcontext -t >/dev/null 2>&1
-	TPM2TOOLS_TCTI=device:/dev/tpm0 tpm2 flushcontext -l >/dev/null 2>&1
+	proxy_tools env TPM2TOOLS_TCTI=device:/dev/tpm0 tpm2 flushcontext -t >/dev/null 2>&1
+	proxy_tools env TPM2TOOLS_TCTI=device:/dev/tpm0 tpm2 flushcontext -l >/dev/null 2>&1
 	check "$desc: nothing else left, no key added" clean_after "$before"
 }
 
@@ -104,6 +108,12 @@ check "failed loads are audited with their errno" sh -c \
 	'dmesg | grep "type=1316" | grep "op=kseal-load" | grep -q "errno=74 .* res=0"'
 check "successful loads are audited" sh -c \
 	'dmesg | grep "type=1316" | grep "op=kseal-load" | grep -q "res=1"'
+
+# Every command the module counted since it was loaded, the flushes of
+# handles from damaged answers and the retried sessions included, reached
+# the TPM, and it sent no other. (Before the TPM dies: the flushes after a
+# dead transport are counted but never arrive.)
+check "over the whole boot the module counted what the TPM received" tpm_counts_agree boot any
 
 # Last: the TPM vanishes in the middle of an unseal.
 proxy_fault "unseal die"

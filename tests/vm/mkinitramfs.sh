@@ -22,7 +22,7 @@ ln -s lib "$stage/usr/lib64" 2>/dev/null || true
 cp /bin/busybox "$stage/bin/busybox"
 
 # Host binaries the guest runs; their libraries are resolved with ldd.
-bins=(/usr/bin/keyctl /usr/bin/tpm2 /usr/sbin/dmsetup /usr/bin/swtpm)
+bins=(/usr/bin/keyctl /usr/bin/tpm2 /usr/sbin/dmsetup /usr/bin/swtpm /usr/bin/strace)
 # Loaded with dlopen by tpm2-tss, invisible to ldd of the tools.
 dlopened=(/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0)
 
@@ -69,7 +69,7 @@ cp "$repo"/tests/vm/guest/*.sh "$stage/tests/" 2>/dev/null || true
 
 # Debian kernel modules the tests load, with their dependencies.
 mods=(virtio_pci virtio_blk ext4 dm_crypt dm_mod tpm_vtpm_proxy gcm ghash_generic
-      ctr xts aes_generic crc32c_generic cryptd)
+      ctr xts aes_generic crc32c_generic cryptd dm_flakey loop)
 if [ "$img" != - ]; then
 	mkdir -p "$stage/lib/modules/$abi"
 	for m in "${mods[@]}"; do

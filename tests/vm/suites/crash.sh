@@ -4,7 +4,10 @@
 # a sealed key. Every following boot, on the same TPM and disk, must find a
 # complete key set behind current: load --all loads every key (the old or
 # the new generation of the one being changed), list reports no damaged or
-# unknown file, and no key that was committed before the cut is missing.
+# unknown file, no key that was committed before the cut is missing, and
+# the data key d1 still decrypts a ciphertext made at setup. A cut at each
+# of ksealctl's writes, fsyncs and renames in turn, with both outcomes
+# required: crashpoints.sh.
 #
 # KSEAL_CRASH_ITERATIONS (default 10) cuts; KSEAL_CRASH_SEED repeats a run
 # (the seed is printed). Each boot first checks the previous cut, then arms
@@ -53,6 +56,12 @@ crash_verify() {
 			echo "# the cut create of $p left the old set"
 		fi
 		: > /data/pending
+	fi
+	# Content, not presence: d1 still decrypts what it encrypted at setup
+	# (through every rotate of s1, its wrapping key, that a cut hit).
+	if [ -f /data/datakeys ]; then
+		check "d1 decrypts the ciphertext made before every cut" sh -c \
+			'keyctl pkey_decrypt $(keyctl search %:kseal kseal d1) 0 /data/c1 | cmp - /data/p1'
 	fi
 	check "one file per listed key in the current generation" sh -c \
 		'[ "$(ls /data/kseal/current | wc -l)" = "$(($(wc -l < /tmp/list.out) - 1))" ]'
@@ -115,6 +124,8 @@ $K create d1 --wrapped-by s1 > /tmp/d1.out 2>&1
 if [ $? = 0 ]; then
 	echo d1 >> /data/expected
 	touch /data/datakeys
+	head -c 1000 /dev/urandom > /data/p1
+	keyctl pkey_encrypt "$(keyctl search %:kseal kseal d1)" 0 /data/p1 > /data/c1
 	echo "ok - create data key d1 (data keys take part)"
 else
 	# Data keys are required: EOPNOTSUPP here is a regression, no skip.

@@ -76,7 +76,7 @@ check "locked down, the kernel offers no hibernation" sh -c '! grep -qw disk /sy
 check "the module unloads" rmmod kseal
 GUEST
 
-VM_APPEND="lockdown=confidentiality" vm_boot --tpm default "exposure: lockdown=confidentiality on the command line" <<'GUEST'
+VM_APPEND="${VM_APPEND:-} lockdown=confidentiality" vm_boot --tpm default "exposure: lockdown=confidentiality on the command line" <<'GUEST'
 check "the kernel is locked down from the command line" sh -c \
 	'[ "$(cat /sys/kernel/security/lockdown)" = "none integrity [confidentiality]" ]'
 check_fails "Operation not permitted" "an unsigned kseal.ko does not load there (sign it: make sign)" \
@@ -148,7 +148,7 @@ check "the module unloads" rmmod kseal
 GUEST
 
 vm_tpm_new flood
-VM_APPEND="log_buf_len=4M" vm_boot --tpm flood "exposure: unprivileged attempts audited at a bounded rate; GCM limit" <<'GUEST'
+VM_APPEND="${VM_APPEND:-} log_buf_len=4M" vm_boot --tpm flood "exposure: unprivileged attempts audited at a bounded rate; GCM limit" <<'GUEST'
 check "setup: parent key" tpm_make_parent
 kseal_insmod
 echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd

@@ -2,7 +2,8 @@
 /*
  * The parsers for untrusted bytes (blobs, option strings, ciphertexts, TPM
  * responses) compile into the module and into host unit tests and fuzzers.
- * This header gives them the few kernel types and helpers they use.
+ * This header gives them the few kernel types and helpers they use, and
+ * holds what differs between the kernel series kseal builds for.
  */
 #ifndef KSEAL_COMPAT_H
 #define KSEAL_COMPAT_H
@@ -13,7 +14,12 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+/* 6.12 moved the unaligned accessors from asm/ to linux/ (see Kbuild). */
+#ifdef KSEAL_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
 #include <asm/unaligned.h>
+#endif
 
 #else /* host build */
 

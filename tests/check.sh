@@ -66,16 +66,17 @@ case_silent() {
 	fi
 }
 
+# build_warnings KDIR DIR: the module in DIR built against KDIR.
 build_warnings() {
-	local out rc=0
+	local kdir=$1 dir=$2 out rc=0
 	# C=1 without sparse skips the check without a word.
 	if ! command -v sparse >/dev/null; then
 		echo "sparse is not installed: C=1 would check nothing"
 		return 1
 	fi
 	# A clean rebuild, so that every file is compiled and checked.
-	make -s -C "$KDIR_RESOLVED" M="$PWD" clean >/dev/null || return 1
-	out=$(make -s -C "$KDIR_RESOLVED" M="$PWD" W=1 C=1 modules 2>&1) || rc=$?
+	make -s -C "$kdir" M="$dir" clean >/dev/null || return 1
+	out=$(make -s -C "$kdir" M="$dir" W=1 C=1 modules 2>&1) || rc=$?
 	out=$(printf '%s\n' "$out" |
 		grep -vE 'Skipping BTF generation|^make\[[0-9]+\]: (Entering|Leaving)')
 	if [ "$rc" != 0 ]; then
@@ -88,9 +89,31 @@ build_warnings() {
 	return 0
 }
 
+# The sources in a scratch tree, for a build that must not touch kmod/.
+module_copy() {
+	rm -rf "$1" && mkdir -p "$1/kmod" &&
+	cp -r Kbuild include "$1/" && cp kmod/Kbuild kmod/*.[ch] "$1/kmod/" &&
+	rm -f "$1"/kmod/*.mod.c
+}
+
+build_warnings_6_12() {
+	local k abi dir
+	k=$(scripts/kernel-6.12.sh) || return 1
+	abi=$(cat "$k/abi")
+	dir=$(mktemp -d)
+	module_copy "$dir" &&
+	build_warnings "$k/headers/usr/src/linux-headers-$abi" "$dir"
+	local rc=$?
+	rm -rf "$dir"
+	return $rc
+}
+
 lint() {
 	local f
-	case_silent "module builds with W=1 C=1 (sparse) without warnings" build_warnings
+	case_silent "module builds with W=1 C=1 (sparse) without warnings" \
+		build_warnings "$KDIR_RESOLVED" "$PWD"
+	case_silent "module builds against Debian's Linux 6.12 with W=1 C=1 without warnings" \
+		build_warnings_6_12
 	for f in kmod/*.[ch]; do
 		case $f in *.mod.c) continue ;; esac
 		case_silent "checkpatch --strict $f" perl "$cache/checkpatch/checkpatch.pl" \
@@ -115,21 +138,32 @@ else
 	done | sort -rn | cut -d' ' -f2 >"$vm_queue"
 fi
 
+# The suites that prove the module on the other kernel series servers run
+# (Debian's 6.12); with SUITES set, none.
+k612_suites=
+[ -z "${SUITES:-}" ] &&
+	k612_suites=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/kernel-6.12/suites)
+
 # The debug-kernel suites are the longest part: they start now, beside the
 # host parts and the release suites (each QEMU, TCG, keeps about one core
-# busy); when they are done, their runner takes release suites from the
-# queue too. Its output is shown when everything else is done.
+# busy); then the same runner runs the 6.12 suites and takes release
+# suites from the queue too. Its output is shown when everything else is
+# done.
 if [ "${KSEAL_SKIP_DEBUG:-0}" = 1 ]; then
 	echo "# debug-kernel suites left out (KSEAL_SKIP_DEBUG=1)"
 else
 	part "debug-kernel build" scripts/debug-kernel.sh
-	dbg_log=$(mktemp) vm2_log=$(mktemp)
+	dbg_log=$(mktemp) vm2_log=$(mktemp) k612_log=$(mktemp)
 	dbg_suites=${SUITES:-$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' tests/debug-kernel/suites)}
 	dbg_start=$SECONDS
 	{
 		tests/vm/run --kernel debug $dbg_suites >"$dbg_log" 2>&1
 		echo $? >"$dbg_log.rc"
 		echo $((SECONDS - dbg_start)) >"$dbg_log.took"
+		if [ -n "$k612_suites" ]; then
+			tests/vm/run --kernel 6.12 $k612_suites >"$k612_log" 2>&1
+			echo $? >"$k612_log.rc"
+		fi
 		if [ -s "$vm_queue" ]; then
 			tests/vm/run --queue "$vm_queue" >"$vm2_log" 2>&1
 			echo $? >"$vm2_log.rc"
@@ -144,18 +178,28 @@ part "initramfs" scripts/initramfs-test.sh
 [ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
 [ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
 [ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check
+if [ -n "$k612_suites" ] && [ -z "${bg_pid:-}" ]; then
+	part "vm-6.12" tests/vm/run --kernel 6.12 $k612_suites
+fi
 part "vm" tests/vm/run --queue "$vm_queue"
 if [ -n "${bg_pid:-}" ]; then
 	wait $bg_pid
 	echo "# ==== vm-debug (done $(cat "$dbg_log.took") s after it started)"
 	cat "$dbg_log"
 	tally "vm-debug" "$dbg_log" "$(cat "$dbg_log.rc")"
+	if [ -f "$k612_log.rc" ]; then
+		echo "# ==== vm-6.12 (the second runner, after the debug-kernel suites)"
+		cat "$k612_log"
+		tally "vm-6.12" "$k612_log" "$(cat "$k612_log.rc")"
+	elif [ -n "$k612_suites" ]; then
+		tally "vm-6.12" /dev/null 1
+	fi
 	if [ -f "$vm2_log.rc" ]; then
 		echo "# ==== vm (the second runner, after the debug-kernel suites)"
 		cat "$vm2_log"
 		tally "vm" "$vm2_log" "$(cat "$vm2_log.rc")"
 	fi
-	rm -f "$dbg_log"* "$vm2_log"*
+	rm -f "$dbg_log"* "$vm2_log"* "$k612_log"*
 fi
 rm -f "$vm_queue" "$vm_queue.lock"
 

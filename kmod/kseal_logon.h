@@ -13,6 +13,7 @@
 #include <kseal/limits.h>
 
 struct kseal_logon {
+	struct list_head node;		/* on the live list until withdrawn */
 	struct key *keyring;		/* the caller's session keyring */
 	const struct cred *cred;	/* the caller's, to act as it */
 	struct key *key;		/* the logon key once made */
@@ -23,12 +24,17 @@ struct kseal_logon {
 	char desc[KSEAL_LOGON_DESC_MAX + 1];
 };
 
+int kseal_logon_init(void);
+void kseal_logon_exit(void);
+
 /*
  * Queue the creation of logon key @desc with @len bytes of @data in the
  * caller's session keyring, as the caller. It cannot happen in place:
  * add_key holds the destination keyring's lock while instantiating, and
  * that keyring is often the session keyring. It runs as soon as add_key
- * returns. Returns the export or an ERR_PTR (-ENOKEY: no session keyring).
+ * returns. Returns the export or an ERR_PTR (-ENOKEY: no session keyring;
+ * -EEXIST: another kseal key exports @desc to that keyring and has not
+ * been revoked).
  */
 struct kseal_logon *kseal_logon_publish(const char *desc, const u8 *data,
 					size_t len);

@@ -15,6 +15,7 @@
 #include "kseal_exposure.h"
 #include "kseal_kdf.h"
 #include "kseal_key.h"
+#include "kseal_logon.h"
 #include "kseal_sysfs.h"
 
 static int __init kseal_init(void)
@@ -36,14 +37,21 @@ static int __init kseal_init(void)
 		pr_err("cannot register the hibernation notifier: %d\n", ret);
 		goto sysfs_exit;
 	}
+	ret = kseal_logon_init();
+	if (ret) {
+		pr_err("cannot allocate the logon export workqueue: %d\n", ret);
+		goto exposure_exit;
+	}
 	ret = register_key_type(&kseal_key_type);
 	if (ret) {
 		pr_err("cannot register key type: %d\n", ret);
-		goto exposure_exit;
+		goto logon_exit;
 	}
 	pr_info("version %s loaded\n", KSEAL_VERSION_STRING);
 	return 0;
 
+logon_exit:
+	kseal_logon_exit();
 exposure_exit:
 	kseal_exposure_exit();
 sysfs_exit:
@@ -61,6 +69,8 @@ static void __exit kseal_exit(void)
 	unregister_key_type(&kseal_key_type);
 	/* Payloads replaced or revoked are freed by RCU callbacks: wait. */
 	rcu_barrier();
+	/* Every export's work was flushed when its key was destroyed. */
+	kseal_logon_exit();
 	kseal_sysfs_exit();
 	kseal_kdf_exit();
 	pr_info("unloaded\n");

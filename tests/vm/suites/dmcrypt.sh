@@ -23,6 +23,13 @@ wait_logon() {
 	return 1
 }
 check "the logon key is in the session keyring" wait_logon kseal:dm
+# A second export of one name would leave the first key's bytes behind it
+# (a logon key has no Write to update) and lose them when that key goes.
+check_fails "add_key: File exists" "a second kseal key cannot export a logon name another one exports" \
+	keyctl add kseal dmdup "new 64 wrap=seal logon=kseal:dm" @s
+check "  the kernel log names the logon name" sh -c \
+	"dmesg | grep -q 'logon=kseal:dm: another kseal key already exports that name'"
+check "  and no key was added" sh -c "! grep -q ' dmdup: ' /proc/keys"
 check_fails "Operation not supported\|Permission denied" "the logon key cannot be read" \
 	keyctl pipe "$(keyctl search @s logon kseal:dm)"
 modprobe dm_crypt
@@ -42,6 +49,20 @@ keyctl revoke "$(keyctl search @s kseal dm2)"
 sleep 1
 check_fails "Required key not available\|revoked" "revoking the kseal key removes the logon key" \
 	keyctl search @s logon kseal:dm2
+# Revoked, the name is free at once: the old logon key is withdrawn before
+# the new one is made, whatever the timing.
+R1=$(keyctl add kseal re1 "new 64 wrap=seal logon=kseal:re" @s)
+wait_logon kseal:re
+L1=$(keyctl search @s logon kseal:re)
+keyctl revoke "$R1"
+check "a revoked key's logon name can be exported again at once" \
+	keyctl add kseal re2 "new 64 wrap=seal logon=kseal:re" @s
+check "  by a new logon key, not the revoked one" sh -c '
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		L2=$(keyctl search @s logon kseal:re 2> /dev/null) && [ "$L2" != '"$L1"' ] && exit 0
+		sleep 0.5
+	done
+	echo "logon key kseal:re: ${L2:-none}, the revoked one was '"$L1"'"; exit 1'
 sync
 GUEST
 

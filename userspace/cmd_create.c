@@ -167,6 +167,7 @@ int cmd_create(int argc, char **argv)
 	char *pass = NULL, *payload = NULL, *blob = NULL;
 	struct kmeta m;
 	int32_t ring, s, wrap = -1;
+	size_t i;
 	int rc = parse(argc, argv, &a);
 
 	if (rc)
@@ -190,6 +191,15 @@ int cmd_create(int argc, char **argv)
 		     a.name);
 		rc = KX_USAGE;
 		goto out;
+	}
+	/* One logon name, one volume key: the kernel refuses a second export. */
+	for (i = 0; a.logon && i < st.n; i++) {
+		if (!strcmp(st.keys[i].logon, a.logon)) {
+			kerr("create: logon key '%s' is already offered by data key '%s'; pick another --logon",
+			     a.logon, st.keys[i].name);
+			rc = KX_USAGE;
+			goto out;
+		}
 	}
 	ring = kring(true);
 	if (ring < 0) {

@@ -56,6 +56,8 @@ const char *load_advice(int err)
 		return "the lock PCR was extended since boot: reboot to load this key";
 	case ENODATA:
 		return "the key has no blob yet";
+	case EEXIST:
+		return "a key of that name is loaded, or another kseal key offers the same logon key (see dmesg)";
 	default:
 		return "see the kernel log (dmesg) for the TPM response code";
 	}

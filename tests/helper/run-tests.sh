@@ -121,6 +121,11 @@ KSEAL_FAKE_NO_SESSION=1 k create d4 --wrapped-by root --logon dm:d4 >/dev/null 2
 ok $? "no session keyring for a logon key: one clear line, exit 4, nothing saved"
 k create d3 --wrapped-by nosuch >/dev/null 2>"$T/err"; [ $? = 1 ]
 ok $? "data key under an unknown sealed key is refused"
+k create d5 --wrapped-by root --logon dm:d1 >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l < "$T/err")" = 1 ] &&
+	grep -q "^ksealctl: create: logon key 'dm:d1' is already offered by data key 'd1'; " "$T/err" &&
+	[ ! -e "$T/state/current/d5.json" ]
+ok $? "a second data key with a logon name in use is refused: exit 1, nothing saved"
 k create d1 --wrapped-by root >/dev/null 2>"$T/err"; [ $? = 1 ]
 ok $? "an existing name is refused"
 perm=$(stat -c %a "$T/state/current/root.json")

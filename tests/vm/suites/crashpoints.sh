@@ -111,7 +111,6 @@ verify() {
 	rotate-s1) grep '^s1 ' /tmp/list.out | grep -q ' 2 ' && echo new || echo old ;;
 	reseal-s1) grep '^s1 ' /tmp/list.out | grep -q 'pcrs=0,7' && echo new || echo old ;;
 	rotate-d1) grep -q ' d1: data v2 ' /proc/keys && echo new || echo old ;;
-	create-d2) grep -q '^d2 ' /tmp/list.out && echo new || echo old ;;
 	esac
 }
 
@@ -191,6 +190,7 @@ cuts() {
 cuts rotate-s1 rotate s1
 cuts reseal-s1 reseal s1 --pcrs 0,7
 cuts rotate-d1 rotate d1
-cuts create-d2 create d2 --wrapped-by s1
+# create takes the same commit path as reseal and the data-key rotate
+# (one new key file, then the pointer): its 20 cuts added nothing.
 cuts shred shred --yes
 GUEST

@@ -160,13 +160,6 @@ static unsigned int pick(struct op *o, unsigned int n)
 	return n ? rnd(o) % n : 0;
 }
 
-static unsigned long env_num(const char *name, unsigned long def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? strtoul(v, NULL, 0) : def;
-}
-
 /* A negative errno for a failed call, so that errno is read right after it. */
 static long res(long r)
 {
@@ -927,14 +920,20 @@ static void op_read(struct op *o)
 		do_read(o, k);
 }
 
+/* The key a revoke, unlink or invalidate hits: data keys mostly. */
+static key_serial_t victim(struct op *o)
+{
+	o->name = pick(o, 10) ? pick_name(o, FIRST_DATA, NDATA + NSCRATCH) :
+				pick_name(o, 0, NSEALED);
+	return target(o, o->name);
+}
+
 static void op_revoke(struct op *o)
 {
 	struct allow a = { 0 };
 	key_serial_t k;
 
-	o->name = pick(o, 10) ? pick_name(o, FIRST_DATA, NDATA + NSCRATCH) :
-				pick_name(o, 0, NSEALED);
-	k = target(o, o->name);
+	k = victim(o);
 	if (!k)
 		return;
 	/* Revoked already, invalidated or collected, or not possessed. */
@@ -947,9 +946,7 @@ static void op_unlink(struct op *o)
 	struct allow a = { 0 };
 	key_serial_t k;
 
-	o->name = pick(o, 10) ? pick_name(o, FIRST_DATA, NDATA + NSCRATCH) :
-				pick_name(o, 0, NSEALED);
-	k = target(o, o->name);
+	k = victim(o);
 	if (!k)
 		return;
 	allow(&a, ENOENT);	/* not in the keyring (unlinked or replaced) */
@@ -962,9 +959,7 @@ static void op_invalidate(struct op *o)
 	struct allow a = { 0 };
 	key_serial_t k;
 
-	o->name = pick(o, 10) ? pick_name(o, FIRST_DATA, NDATA + NSCRATCH) :
-				pick_name(o, 0, NSEALED);
-	k = target(o, o->name);
+	k = victim(o);
 	if (!k)
 		return;
 	/* Revoked, invalidated already or collected, or not possessed. */
@@ -1394,9 +1389,9 @@ FIXTURE_TEARDOWN(chaos)
 /* On the debug kernel under TCG this takes minutes, not seconds. */
 TEST_F_TIMEOUT(chaos, seeded_keyctl_operations, 1800)
 {
-	unsigned long procs = env_num("KSEAL_CHAOS_PROCS", 4);
-	unsigned long ops = env_num("KSEAL_CHAOS_OPS", 4000);
-	uint64_t seed = env_num("KSEAL_CHAOS_SEED", 0);
+	unsigned long procs = kseal_env_num("KSEAL_CHAOS_PROCS", 4);
+	unsigned long ops = kseal_env_num("KSEAL_CHAOS_OPS", 4000);
+	uint64_t seed = kseal_env_num("KSEAL_CHAOS_SEED", 0);
 	unsigned long long alive0, alive, cmds0, cmds, creates0, creates,
 		unseals0, unseals;
 	unsigned long keys0, bytes0, keys1, bytes1;

@@ -47,6 +47,14 @@ static inline int kseal_module_unload(void)
 }
 
 /* Reads a small text file into buf, without the trailing newline. */
+/* A count or seed from the environment; unset or empty: @def. */
+static inline unsigned long kseal_env_num(const char *name, unsigned long def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 0) : def;
+}
+
 static inline int kseal_read_text(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");

@@ -31,13 +31,6 @@ struct load_ctx {
 	char *blob;	/* hex blob of a data key, for loads */
 };
 
-static unsigned long env_num(const char *name, unsigned long def)
-{
-	const char *v = getenv(name);
-
-	return v ? strtoul(v, NULL, 10) : def;
-}
-
 /* Root's key count and bytes in /proc/key-users ("0: ... n/max b/max"). */
 static int root_quota(unsigned long *keys, unsigned long *bytes)
 {
@@ -180,8 +173,8 @@ FIXTURE_TEARDOWN(load)
 /* On the debug kernel under TCG this takes minutes, not seconds. */
 TEST_F_TIMEOUT(load, mixed_operations, 1800)
 {
-	unsigned long procs = env_num("KSEAL_LOAD_PROCS", 16);
-	unsigned long ops = env_num("KSEAL_LOAD_OPS", 2000);
+	unsigned long procs = kseal_env_num("KSEAL_LOAD_PROCS", 16);
+	unsigned long ops = kseal_env_num("KSEAL_LOAD_OPS", 2000);
 	unsigned long keys0, bytes0, keys1, bytes1;
 	unsigned long long alive0, alive;
 	struct load_ctx c;
@@ -257,7 +250,7 @@ TEST_F_TIMEOUT(load, mixed_operations, 1800)
 	 */
 	slab1 = slab_kib();
 	TH_LOG("slab before %ld KiB, after %ld KiB", slab0, slab1);
-	EXPECT_GT(slab0 + (long)env_num("KSEAL_LOAD_SLAB_SLACK_KIB", 4096),
+	EXPECT_GT(slab0 + (long)kseal_env_num("KSEAL_LOAD_SLAB_SLACK_KIB", 4096),
 		  slab1);
 }
 

@@ -47,6 +47,16 @@ ktest() {
 	echo "KSEAL-SUITE-EXIT $name $?"
 }
 
+# wait_logon DESC: the logon export of a data key, made by a work item
+# right after add_key returns (kmod/kseal_logon.h), is in @s within 5 s.
+wait_logon() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		keyctl search @s logon "$1" > /dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 kseal_insmod() {
 	insmod /lib/kseal.ko "$@"
 }

@@ -52,10 +52,7 @@ keys_clear() {
 }
 d1() { keyctl search %:kseal kseal d1; }
 vol_open() {
-	for _ in $(seq 20); do
-		keyctl search @s logon kseal:cpvol > /dev/null 2>&1 && break
-		sleep 0.1
-	done
+	wait_logon kseal:cpvol
 	dmsetup create cv --table "0 16384 crypt aes-xts-plain64 :64:logon:kseal:cpvol 0 /dev/loop0 0" &&
 	dmsetup mknodes cv
 }

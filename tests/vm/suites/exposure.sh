@@ -105,7 +105,7 @@ keyctl pipe "$L" > /tmp/l.blob
 D=$(keyctl add kseal d "new 32 wrap=s logon=kseal:vol" @s)
 check "setup: a sealed, a lock-bound and a data key with a logon export" sh -c \
 	"[ -n '$S' ] && [ -n '$L' ] && [ -n '$D' ]"
-for _ in $(seq 50); do keyctl search @s logon kseal:vol >/dev/null 2>&1 && break; sleep 0.1; done
+wait_logon kseal:vol
 G=$(keyctl search @s logon kseal:vol)
 check "setup: the logon key is there" keyctl describe "$G"
 check "lock PCR 15" sh -c 'echo 15 > /sys/kernel/kseal/lock'

@@ -330,10 +330,8 @@ check "setup: ciphertexts of v1 and v2 and a v2 signature" sh -c \
 
 modprobe dm_crypt
 head -c 1048576 /dev/urandom > /tmp/pattern
+wait_logon kseal:ka-vol
 check "setup: 1 MiB through dm-crypt keyed by the logon export" sh -c '
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		keyctl search @s logon kseal:ka-vol > /dev/null 2>&1 && break; sleep 0.5
-	done
 	dmsetup create ka --table "0 32768 crypt aes-xts-plain64 :64:logon:kseal:ka-vol 0 /dev/vdb 0" &&
 	dmsetup mknodes ka && dd if=/tmp/pattern of=/dev/mapper/ka bs=4096 conv=fsync 2> /dev/null &&
 	dmsetup remove ka && ! head -c 1048576 /dev/vdb | cmp -s - /tmp/pattern'

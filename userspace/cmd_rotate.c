@@ -199,6 +199,17 @@ int cmd_rotate(int argc, char **argv)
 		rc = KX_USAGE;
 		goto out;
 	}
+	/*
+	 * A logon export carries the version current at load: after a
+	 * rotation the next boot would give dm-crypt a key that does not
+	 * decrypt what the volume holds.
+	 */
+	if (k->kind == KIND_DATA && k->logon[0]) {
+		kerr("rotate: data key '%s' is dm-crypt's key %s: a new version would not decrypt the data already written; nothing changed (re-encrypt onto a volume with a new key instead)",
+		     k->name, k->logon);
+		rc = KX_REFUSED;
+		goto out;
+	}
 	if (rec && k->kind == KIND_SEALED) {
 		pass = read_passphrase("New recovery passphrase: ", (int)fd);
 		if (!pass) {

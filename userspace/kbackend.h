@@ -48,6 +48,16 @@ struct kbackend {
 	 * logon keys: a process without one gets the user session keyring.
 	 */
 	long (*session_ring)(void);
+	/*
+	 * Gives the caller a new session keyring of its own, where it can
+	 * link what dm-crypt must find (request_key searches the sessions).
+	 */
+	long (*private_session)(void);
+	/* keyctl pkey_sign / pkey_verify, raw encoding, sha256. */
+	long (*pkey_sign)(kserial_t key, const void *data, size_t len,
+			  void *sig, size_t siglen);
+	long (*pkey_verify)(kserial_t key, const void *data, size_t len,
+			    const void *sig, size_t siglen);
 	/* Extends @pcr with a random value through the module (lock). */
 	long (*lock_pcr)(unsigned int pcr);
 };

@@ -130,6 +130,26 @@ static long ku_session_ring(void)
 	return keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
 }
 
+static long ku_private_session(void)
+{
+	return keyctl_join_session_keyring(NULL);
+}
+
+/* The module takes raw data and names its hash: see kseal(7). */
+#define KU_PKEY_INFO "enc=raw hash=sha256"
+
+static long ku_pkey_sign(kserial_t key, const void *data, size_t len,
+			 void *sig, size_t siglen)
+{
+	return keyctl_pkey_sign(key, KU_PKEY_INFO, data, len, sig, siglen);
+}
+
+static long ku_pkey_verify(kserial_t key, const void *data, size_t len,
+			   const void *sig, size_t siglen)
+{
+	return keyctl_pkey_verify(key, KU_PKEY_INFO, data, len, sig, siglen);
+}
+
 static long ku_lock_pcr(unsigned int pcr)
 {
 	char buf[16];
@@ -162,6 +182,9 @@ static const struct kbackend keyutils_backend = {
 	.unlink = ku_unlink,
 	.revoke = ku_revoke,
 	.session_ring = ku_session_ring,
+	.private_session = ku_private_session,
+	.pkey_sign = ku_pkey_sign,
+	.pkey_verify = ku_pkey_verify,
 	.lock_pcr = ku_lock_pcr,
 };
 

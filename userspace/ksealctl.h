@@ -83,6 +83,7 @@ int cmd_lock(int argc, char **argv);
 int cmd_shred(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
+int cmd_volume(int argc, char **argv);
 
 /*
  * Extends every lock PCR: LOCK_PCR of the configuration and the lock PCR

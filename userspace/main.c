@@ -33,6 +33,7 @@ static const char usage[] =
 "  boot                       at boot: load all, ask for recovery, always lock\n"
 "  shred [--yes]              destroy every key: evict the parent key, delete blobs\n"
 "  status                     check the security posture of this machine\n"
+"  volume SUBCOMMAND          format, open, close, status, list dm-crypt volumes\n"
 "\n"
 "Options (also accepted after COMMAND):\n"
 "  --state-dir DIR   state directory (default " KSEAL_DEFAULT_STATE ")\n"
@@ -110,6 +111,7 @@ static const struct {
 	{ "boot", cmd_boot },
 	{ "shred", cmd_shred },
 	{ "status", cmd_status },
+	{ "volume", cmd_volume },
 };
 
 int main(int argc, char **argv)

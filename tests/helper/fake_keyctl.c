@@ -534,6 +534,26 @@ static long f_lock_pcr(unsigned int pcr)
 	return fclose(f);
 }
 
+/* The fake has one session; volumes need the real kernel (VM suites). */
+static long f_private_session(void)
+{
+	return 999;
+}
+
+static long f_pkey_sign(kserial_t key, const void *data, size_t len,
+			void *sig, size_t siglen)
+{
+	(void)key, (void)data, (void)len, (void)sig, (void)siglen;
+	return fail(EOPNOTSUPP);
+}
+
+static long f_pkey_verify(kserial_t key, const void *data, size_t len,
+			  const void *sig, size_t siglen)
+{
+	(void)key, (void)data, (void)len, (void)sig, (void)siglen;
+	return fail(EOPNOTSUPP);
+}
+
 static const struct kbackend fake_backend = {
 	.name = "fake",
 	.keyring = f_keyring,
@@ -548,6 +568,9 @@ static const struct kbackend fake_backend = {
 	.unlink = f_unlink,
 	.revoke = f_revoke,
 	.session_ring = f_session_ring,
+	.private_session = f_private_session,
+	.pkey_sign = f_pkey_sign,
+	.pkey_verify = f_pkey_verify,
 	.lock_pcr = f_lock_pcr,
 };
 

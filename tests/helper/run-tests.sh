@@ -128,6 +128,12 @@ k create d5 --wrapped-by root --logon dm:d1 >/dev/null 2>"$T/err"; rc=$?
 ok $? "a second data key with a logon name in use is refused: exit 1, nothing saved"
 k create d1 --wrapped-by root >/dev/null 2>"$T/err"; [ $? = 1 ]
 ok $? "an existing name is refused"
+sum_d1=$(md5sum <"$T/state/current/d1.json")
+k rotate d1 >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 7 ] && [ "$(wc -l < "$T/err")" = 1 ] &&
+	grep -q "^ksealctl: rotate: data key 'd1' is dm-crypt's key dm:d1: a new version would not decrypt the data already written; nothing changed" "$T/err" &&
+	[ "$(md5sum <"$T/state/current/d1.json")" = "$sum_d1" ]
+ok $? "rotating a data key with a logon export (a volume key) is refused: exit 7, blob unchanged"
 perm=$(stat -c %a "$T/state/current/root.json")
 [ "$perm" = 600 ] && [ "$(stat -c %a "$T/state")" = 700 ]
 ok $? "key files are mode 0600 in a 0700 directory"
@@ -167,9 +173,9 @@ ok $? "a rejected sealed key: exit 2, advice, its data keys reported, others loa
 rm -f "$KSEAL_FAKE_KEYRING"
 k -q load --all 2>"$T/err"
 ok $? "load --all into an empty keyring"
-before=$(md5sum <"$T/state/current/d1.json")
-k -q rotate d1 2>"$T/err" && [ "$(md5sum <"$T/state/current/d1.json")" != "$before" ] &&
-	grep -q '"version":2' "$T/state/current/d1.json"
+before=$(md5sum <"$T/state/current/d2.json")
+k -q rotate d2 2>"$T/err" && [ "$(md5sum <"$T/state/current/d2.json")" != "$before" ] &&
+	grep -q '"version":2' "$T/state/current/d2.json"
 ok $? "rotate a data key saves a new blob and version"
 old_root=$(md5sum <"$T/state/current/root.json")
 old_d2=$(md5sum <"$T/state/current/d2.json")

@@ -324,14 +324,14 @@ static void crypt_params(const struct kvol_header *h, const char *logon,
 
 /*
  * dm-crypt finds the logon key with request_key from this process's
- * keyrings: a session keyring of our own holding the kseal keyring works
- * whatever keyrings the caller had (a unit's private one included).
+ * keyrings. The kseal keyring is in root's user keyring, which a session
+ * may not reach (a unit with KeyringMode=private): linked into our own
+ * process keyring, it is found from any session that let us find it.
  */
 static int key_reachable(const struct vkey *vk)
 {
-	if (kb->private_session() < 0 ||
-	    kb->link(vk->ring, KB_SESSION_RING) < 0) {
-		kerr("volume: cannot link keyring '%s' into a session keyring: %s; check the key quota of root",
+	if (kb->link(vk->ring, KB_PROCESS_RING) < 0) {
+		kerr("volume: cannot link keyring '%s' into the process keyring: %s; check the key quota of root",
 		     g.keyring, strerror(errno));
 		return KX_KERNEL;
 	}

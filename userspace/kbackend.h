@@ -16,6 +16,8 @@ typedef int32_t kserial_t;
 
 /* The caller's session keyring (KEY_SPEC_SESSION_KEYRING). */
 #define KB_SESSION_RING ((kserial_t)-3)
+/* The caller's process keyring, made on first use (KEY_SPEC_PROCESS_KEYRING). */
+#define KB_PROCESS_RING ((kserial_t)-2)
 
 struct kb_entry {
 	kserial_t serial;
@@ -48,11 +50,6 @@ struct kbackend {
 	 * logon keys: a process without one gets the user session keyring.
 	 */
 	long (*session_ring)(void);
-	/*
-	 * Gives the caller a new session keyring of its own, where it can
-	 * link what dm-crypt must find (request_key searches the sessions).
-	 */
-	long (*private_session)(void);
 	/* keyctl pkey_sign / pkey_verify, raw encoding, sha256. */
 	long (*pkey_sign)(kserial_t key, const void *data, size_t len,
 			  void *sig, size_t siglen);

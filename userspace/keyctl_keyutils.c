@@ -130,11 +130,6 @@ static long ku_session_ring(void)
 	return keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
 }
 
-static long ku_private_session(void)
-{
-	return keyctl_join_session_keyring(NULL);
-}
-
 /* The module takes raw data and names its hash: see kseal(7). */
 #define KU_PKEY_INFO "enc=raw hash=sha256"
 
@@ -182,7 +177,6 @@ static const struct kbackend keyutils_backend = {
 	.unlink = ku_unlink,
 	.revoke = ku_revoke,
 	.session_ring = ku_session_ring,
-	.private_session = ku_private_session,
 	.pkey_sign = ku_pkey_sign,
 	.pkey_verify = ku_pkey_verify,
 	.lock_pcr = ku_lock_pcr,

@@ -534,12 +534,7 @@ static long f_lock_pcr(unsigned int pcr)
 	return fclose(f);
 }
 
-/* The fake has one session; volumes need the real kernel (VM suites). */
-static long f_private_session(void)
-{
-	return 999;
-}
-
+/* Volumes need the real kernel: the VM suites test them. */
 static long f_pkey_sign(kserial_t key, const void *data, size_t len,
 			void *sig, size_t siglen)
 {
@@ -568,7 +563,6 @@ static const struct kbackend fake_backend = {
 	.unlink = f_unlink,
 	.revoke = f_revoke,
 	.session_ring = f_session_ring,
-	.private_session = f_private_session,
 	.pkey_sign = f_pkey_sign,
 	.pkey_verify = f_pkey_verify,
 	.lock_pcr = f_lock_pcr,

@@ -7,6 +7,7 @@
 # tests/debug-kernel/suites run on the debug kernel in the background
 # (built once, about 8 minutes, then cached; KSEAL_SKIP_DEBUG=1 leaves them
 # out of a quick local run): a DKMS build in private trees, the Debian
+# packages built, installed and linted in a Debian 13 root, the Debian
 # packages (built, linted, unpacked and tried), module signing, the
 # initramfs hook, host unit tests, helper tests, short fuzzing runs and
 # every VM suite on Debian's kernel, shared with the debug suites' runner
@@ -172,6 +173,7 @@ else
 	bg_pid=$!
 fi
 part "dkms" scripts/dkms.sh test
+part "debian13" scripts/debian13.sh test
 part "deb" scripts/deb.sh test
 part "sign" scripts/sign.sh test "$KDIR_RESOLVED"
 part "initramfs" scripts/initramfs-test.sh

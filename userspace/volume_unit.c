@@ -100,6 +100,8 @@ bool kvol_unit_text(const struct kvol_entry *e, const char *ksealctl,
 		"[Service]\n"
 		"Type=oneshot\n"
 		"RemainAfterExit=yes\n"
+		"# The kseal keyring is in root's user keyring (as for kseal-load).\n"
+		"KeyringMode=shared\n"
 		"ExecStart=%s volume open %s --volumes %s\n"
 		"ExecStop=%s volume close %s\n",
 		volumes, e->line, e->name, volumes, dev, dev,

@@ -294,6 +294,7 @@ TEST(unit_text)
 	ASSERT_NE(NULL, strstr(text, "\nBefore=cryptsetup.target umount.target\n"));
 	ASSERT_NE(NULL, strstr(text, "\nExecStart=/usr/sbin/ksealctl volume open data --volumes /etc/kseal/volumes\n"));
 	ASSERT_NE(NULL, strstr(text, "\nExecStop=/usr/sbin/ksealctl volume close data\n"));
+	ASSERT_NE(NULL, strstr(text, "\nKeyringMode=shared\n"));
 	ASSERT_FALSE(kvol_unit_text(&e, "/usr/sbin/ksealctl", "/etc/kseal/volumes",
 				    text, 100));
 }

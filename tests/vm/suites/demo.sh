@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The main job, end to end, narrated with real commands and their real
 # output: provision the TPM, create a sealed machine key and a volume key
-# under it, open a dm-crypt volume with it and write a file, reboot and
+# under it, format a kseal volume with it (ksealctl volume), open it and
+# write a file, reboot and
 # load keys with the boot unit's own command lines, lock, read the file
 # back, try a copied blob on a second machine, survive a firmware update
 # with the recovery passphrase, rotate (the volume key is rewrapped),
@@ -56,12 +57,13 @@ boot_unit() {
 		step "boot unit: $line" $line --state-dir /data/kseal --conf /data/kseal.conf
 	done < /tmp/unit.lines
 }
-# The encrypted volume on the second disk, keyed by the logon key.
+# The encrypted volume on the second disk, declared in a volumes file
+# (the demo's /etc/kseal/volumes), keyed by the logon key.
+V="--volumes /data/volumes"
 open_volume() {
 	# Debian's kernel has dm-crypt as a module, the debug kernel built in.
 	{ dmsetup targets | grep -q '^crypt ' || modprobe dm_crypt; } &&
-	dmsetup create vol --table "0 $(blockdev --getsz /dev/vdb) crypt aes-xts-plain64 :64:logon:kseal:vol 0 /dev/vdb 0" &&
-	dmsetup mknodes vol
+	$K volume open vol $V
 }
 read_file() {
 	mkdir -p /mnt && mount -o ro /dev/mapper/vol /mnt && cat /mnt/report.txt
@@ -101,12 +103,18 @@ step "create the volume key (64 bytes for aes-xts), offered to dm-crypt as logon
 	$K create vol --wrapped-by machine --bytes 64 --logon kseal:vol
 step "the logon key is in the kseal keyring" keyctl search %:kseal logon kseal:vol
 refused "Operation not supported" "and nobody can read it" sh -c 'keyctl pipe $(keyctl search %:kseal logon kseal:vol)'
-step "open the dm-crypt volume with it" open_volume
+refused "holds ext4" "formatting a disk that holds a file system is refused" \
+	$K volume format /dev/vdb --key vol
+step "format it as a kseal volume: a header whose key check value the volume key signs" \
+	$K volume format /dev/vdb --key vol --label reports --force
+step "declare it in the volumes file, as /etc/kseal/volumes would" sh -c \
+	'echo "vol /dev/vdb vol" > /data/volumes && cat /data/volumes'
+step "open it: the header proves the key before dm-crypt gets it" open_volume
 step "the table names the key, never its bytes" sh -c \
 	'dmsetup table --showkeys vol | tee /dev/stderr | grep -q ":64:logon:kseal:vol 0 "'
 step "make a file system and write a file" sh -c \
 	'mke2fs -q /dev/mapper/vol && mkdir -p /mnt && mount /dev/mapper/vol /mnt && echo "Q3 results: confidential" > /mnt/report.txt && umount /mnt'
-step "close the volume" dmsetup remove vol
+step "close the volume" $K volume close vol
 step "the disk itself holds only ciphertext" sh -c '! grep -q "Q3 results" /dev/vdb'
 GUEST
 
@@ -122,7 +130,7 @@ step "the machine key and the volume key are back" sh -c \
 step "PCR 15 is locked for this boot" grep -qw 15 /sys/kernel/kseal/lock
 step "the volume opens with the key the boot unit loaded" open_volume
 step "the file reads back" read_file
-step "close the volume" dmsetup remove vol
+step "close the volume" $K volume close vol
 say "after lock, not even root can unseal a copy of the blob"
 refused "rejected" "a second load of the machine key's blob, after lock" \
 	sh -c 'keyctl add kseal copy "load $(sed -n "s/.*\"blob\":\"\([0-9a-f]*\)\".*/\1/p" /data/kseal/current/machine.json)" @u'
@@ -166,12 +174,12 @@ step "the rotated machine key loads without the passphrase" sh -c \
 	"$K list > /tmp/list; rc=\$?; cat /tmp/list; [ \$rc = 0 ] && grep -q '^machine .* yes (' /tmp/list"
 step "the volume opens with the rewrapped volume key" open_volume
 step "the file still reads back" read_file
-step "close the volume" dmsetup remove vol
+step "close the volume" $K volume close vol
 say "decommissioning: shred"
 step "keep a copy of the blobs, as a thief would" cp -r /data/kseal /data/stolen
 step "shred every key" $K shred --yes
 refused "Required key not available" "the copied blobs never load again, even with the same PCRs" \
 	ksealctl --state-dir /data/stolen --conf /dev/null load --all
 step "the kernel holds no kseal key" sh -c '! grep -q " kseal " /proc/keys'
-refused "Required key not available" "and the volume cannot be opened any more" open_volume
+refused "no key 'vol'" "and the volume cannot be opened any more" open_volume
 GUEST

@@ -49,9 +49,21 @@ chmod 0755 "$work/state" "$work/state/gen-00000001"
 chmod 0644 "$work/state/gen-00000001/root.json" "$work/state/state.json"
 printf 'LOCK_PCR=15\nSTATE_DIR=%s\nINITRAMFS=yes\n' "$work/state" > "$work/on.conf"
 printf 'LOCK_PCR=15\nSTATE_DIR=%s\n' "$work/state" > "$work/off.conf"
+# Volumes files: one volume marked initramfs (not the first option), and
+# one where the word appears everywhere but in a line's options.
+cat > "$work/vol-initramfs" <<'VOL'
+# name	device			key	options
+data	/dev/disk/by-id/virtio-d	datakey	discard
+root2	/dev/disk/by-id/virtio-r	rootkey	nofail,initramfs,sector-size=4096
+VOL
+cat > "$work/vol-none" <<'VOL'
+#root2	/dev/disk/by-id/virtio-r	rootkey	initramfs
+initramfs	/dev/disk/by-id/initramfs	initramfs	discard,nofail
+VOL
 
-# run_hook CONF DESTDIR: the hook as mkinitramfs runs it (usr-merged stage,
-# the variables it exports), with the scratch modules as /lib/modules.
+# run_hook CONF DESTDIR VOLUMES: the hook as mkinitramfs runs it
+# (usr-merged stage, the variables it exports), with the scratch modules
+# as /lib/modules.
 run_hook() {
 	local d=$2 x
 	mkdir -p "$d/usr/bin" "$d/usr/lib" "$d/usr/sbin" "$d/usr/lib64" "$d/conf"
@@ -61,9 +73,19 @@ run_hook() {
 		mount --bind "$1" /usr/lib/modules || exit 1
 		DESTDIR=$2 MODULESDIR=/lib/modules/$3 version=$3 verbose=n \
 		CONFDIR=/etc/initramfs-tools KSEAL_CONF=$4 \
-		KSEALCTL=$5 "$6"
+		KSEALCTL=$5 KSEAL_VOLUMES=$7 "$6"
 	' - "$work/modules" "$d" "$abi" "$1" "$repo/userspace/ksealctl" \
-		"$repo/userspace/initramfs/hooks/kseal"
+		"$repo/userspace/initramfs/hooks/kseal" "$3"
+}
+
+# staged DIR NAME: the path of module NAME (file name, no .ko) in DIR's
+# modules tree, empty if it is not there.
+staged() {
+	find "$1/usr/lib/modules/$abi" -name "$2.ko*" 2>/dev/null | head -n 1
+}
+# same_module DIR PATH: DIR holds the cache's kernel/PATH, byte for byte.
+same_module() {
+	cmp -s "$1/usr/lib/modules/$abi/kernel/$2" "$img/lib/modules/$abi/kernel/$2"
 }
 
 n=0
@@ -81,7 +103,7 @@ t() {
 }
 
 on="$work/on"
-run_hook "$work/on.conf" "$on" > "$work/on.log" 2>&1
+run_hook "$work/on.conf" "$on" "$work/vol-initramfs" > "$work/on.log" 2>&1
 rc=$?
 sed 's/^/# /' "$work/on.log"
 t "hook with INITRAMFS=yes exits 0" [ "$rc" = 0 ]
@@ -120,12 +142,38 @@ t "nothing in the copied state is readable by group or others" \
 	[ -z "$(find "$on$work/state" ! -type l -perm /077)" ]
 t "nothing under /var/lib/kseal when STATE_DIR points elsewhere" \
 	[ ! -e "$on/var/lib/kseal" ]
+t "a volume marked initramfs: the volumes file as /etc/kseal/volumes" \
+	cmp -s "$on/etc/kseal/volumes" "$work/vol-initramfs"
+t "and the kernel's dm-crypt.ko" same_module "$on" drivers/md/dm-crypt.ko
+t "and the kernel's dm-mod.ko" same_module "$on" drivers/md/dm-mod.ko
+t "and the kernel's xts.ko (for aes-xts-plain64)" same_module "$on" crypto/xts.ko
+
+novol="$work/novol"
+run_hook "$work/on.conf" "$novol" "$work/vol-none" > "$work/novol.log" 2>&1
+rc=$?
+sed 's/^/# /' "$work/novol.log"
+t "hook with no volume marked initramfs exits 0" [ "$rc" = 0 ]
+t "it still stages the keys (ksealctl, the state directory)" \
+	cmp -s "$novol$work/state/current/root.json" "$work/state/gen-00000001/root.json"
+t "no volume marked initramfs: no volumes file in the image" \
+	[ ! -e "$novol/etc/kseal/volumes" ]
+t "no volume marked initramfs: no dm-crypt module" [ -z "$(staged "$novol" dm-crypt)" ]
+
+novolf="$work/novolf"
+run_hook "$work/on.conf" "$novolf" "$work/no-such-file" > "$work/novolf.log" 2>&1
+rc=$?
+sed 's/^/# /' "$work/novolf.log"
+t "hook with no volumes file exits 0" [ "$rc" = 0 ]
+t "no volumes file: none in the image" [ ! -e "$novolf/etc/kseal/volumes" ]
+t "no volumes file: no dm-crypt module" [ -z "$(staged "$novolf" dm-crypt)" ]
 
 off="$work/off"
-run_hook "$work/off.conf" "$off" > "$work/off.log" 2>&1
+run_hook "$work/off.conf" "$off" "$work/vol-initramfs" > "$work/off.log" 2>&1
 rc=$?
 sed 's/^/# /' "$work/off.log"
 t "hook with INITRAMFS unset exits 0" [ "$rc" = 0 ]
+t "with INITRAMFS unset, a volume marked initramfs is warned about" \
+	grep -q "^W: kseal: $work/vol-initramfs marks volumes initramfs but INITRAMFS is not yes" "$work/off.log"
 t "with INITRAMFS unset the hook adds nothing" \
 	[ -z "$(find "$off" -mindepth 1 ! -type l ! -path "$off/usr" ! -path "$off/usr/bin" \
 		! -path "$off/usr/lib" ! -path "$off/usr/sbin" ! -path "$off/usr/lib64" \

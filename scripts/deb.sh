@@ -10,8 +10,9 @@
 #                               and boot the VM on it: the module is
 #                               loaded, the packaged ksealctl makes and
 #                               loads a key, and the root's systemd runs
-#                               the boot unit (needs kmod/kseal.ko built
-#                               for the VM harness)
+#                               the boot unit and mounts a kseal volume
+#                               through the package's generator (needs
+#                               kmod/kseal.ko built for the VM harness)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${KSEAL_CACHE:-/var/cache/kseal}
@@ -43,14 +44,15 @@ deb_names() {
 # base_root ABI DEB...: print the path of a tarball holding a minimal
 # Debian root with what the packages depend on and the kernel headers DKMS
 # builds against, and systemd, whose units the boot unit is checked
-# against. Made with mmdebstrap from this machine's apt sources,
+# against, with udev, whose device units the volume units wait for (and
+# the mount of /dev/mapper/NAME). Made with mmdebstrap from this machine's apt sources,
 # about a minute, and cached by its package list and the packages'
 # versioned dependencies.
 base_root() {
 	local abi=$1 depends pkgs key tar f srcs=()
 	shift
 	depends=$(for f in "$@"; do dpkg-deb -f "$f" Depends; done)
-	pkgs=$( (deb_names "$depends"; echo kmod; echo systemd; echo "linux-headers-$abi") |
+	pkgs=$( (deb_names "$depends"; echo kmod; echo systemd; echo udev; echo "linux-headers-$abi") |
 		sort -u | paste -sd, -)
 	# Versions count too: a newer library the helper was linked against
 	# must not meet an older root.
@@ -135,6 +137,16 @@ test)
 		echo "ok - deb: the unit and the man page are packaged"
 	else
 		echo "not ok - deb: unit or man page missing from ksealctl"
+	fi
+	gen="$tmp/root/usr/lib/systemd/system-generators/kseal-volume-generator"
+	if [ -x "$gen" ] && [ "$(cat "$gen")" = '#!/bin/sh
+exec /usr/sbin/ksealctl volume generate "$@"' ] &&
+	   zcat "$tmp/root/usr/share/man/man5/kseal-volumes.5.gz" | grep -q '^\.TH KSEAL\\-VOLUMES 5 ' &&
+	   cmp -s "$tmp/root/etc/kseal/volumes" "$repo/userspace/volumes" &&
+	   dpkg-deb -I "$tmp/out/ksealctl_${ver}_"*.deb conffiles | grep -qx /etc/kseal/volumes; then
+		echo "ok - deb: the volume generator (running /usr/sbin/ksealctl), kseal-volumes(5) and the sample volumes file (a conffile) are packaged"
+	else
+		echo "not ok - deb: generator, kseal-volumes(5) or /etc/kseal/volumes missing from ksealctl or wrong"
 	fi
 	abi=$(cut -d' ' -f1 "$cache/image/.stamp")
 	if base=$(base_root "$abi" "${debs[@]}" 2>"$tmp/log") &&

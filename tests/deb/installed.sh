@@ -14,14 +14,22 @@
 # a stray file and the unanswered key make the loading fail. The third
 # boot kills the unit's ksealctl: its ExecStopPost still locks, and the
 # key resealed at the second boot loads without a passphrase
-# (tests/deb/kseal-vmtest reports).
+# (tests/deb/kseal-vmtest reports). A second disk is a kseal volume,
+# formatted with the packaged ksealctl at the first boot and a file
+# written into it, listed in /etc/kseal/volumes and mounted by /etc/fstab:
+# at the second boot the package's systemd generator makes its unit, which
+# opens it after kseal-load.service, and systemd mounts it; at the third,
+# whose key does not load, it is marked nofail and the boot goes on.
 [ -n "${KSEAL_PKG_IMG:-}" ] && [ -f "$KSEAL_PKG_IMG" ] || {
 	vm_note_fail "packages: KSEAL_PKG_IMG must name the installed root's disk image"
 	return
 }
 mv "$KSEAL_PKG_IMG" "$VM_DIR/disk-pkg.img"
+# The volume's disk: raw zeros, no signature for volume format to refuse.
+rm -f "$VM_DIR/disk-vol.img"
+truncate -s 32M "$VM_DIR/disk-vol.img"
 # The guest learns the version from the host; the rest is verbatim.
-vm_boot --tpm default --disk pkg "packages: installed with dpkg, loaded in the VM" < <(
+vm_boot --tpm default --disk pkg --disk2 vol "packages: installed with dpkg, loaded in the VM" < <(
 	echo "VER='${KSEAL_PKG_VERSION:?}'"
 	cat <<'GUEST'
 R=/data
@@ -56,6 +64,11 @@ check "the unit, the configuration, the man pages and completion are installed" 
 	test -f /etc/kseal/kseal.conf && dpkg-query -W -f="\${Conffiles}" ksealctl | grep -q /etc/kseal/kseal.conf &&
 	test -f /usr/share/man/man8/ksealctl.8.gz && test -f /usr/share/man/man7/kseal.7.gz &&
 	test -f /usr/share/bash-completion/completions/ksealctl'
+check "the volume generator, kseal-volumes(5) and the sample volumes file are installed" in_root sh -c '
+	test -x /usr/lib/systemd/system-generators/kseal-volume-generator &&
+	test -f /usr/share/man/man5/kseal-volumes.5.gz &&
+	dpkg-query -W -f="\${Conffiles}" ksealctl | grep -q /etc/kseal/volumes &&
+	! grep -qv "^#" /etc/kseal/volumes'
 check "provision with the packaged helper" in_root ksealctl provision
 check "create a key bound to PCR 7 in the packaged state directory" in_root ksealctl create vol --pcrs 7
 check "its blob is in /var/lib/kseal" test -s "$R/var/lib/kseal/current/vol.json"
@@ -68,6 +81,24 @@ check "status: module loaded, version $VER" grep -q "^OK *module .*version $VER"
 check "status: a module built by DKMS without a MOK key is reported unsigned" \
 	grep -q '^WARN *module-signed ' /tmp/status.out
 check "the unit's ExecStopPost line (lock --if-configured) succeeds" in_root ksealctl lock --if-configured
+# The volume: a data key under vol, the second disk formatted with it and
+# listed in /etc/kseal/volumes, an ext4 file system in it holding a file
+# with a random line, and /etc/fstab mounting it, as an admin would.
+check "create the volume's data key under vol, offered as logon kseal:vdk" \
+	in_root ksealctl create vdk --wrapped-by vol --bytes 64 --logon kseal:vdk
+check "volume format /dev/vdb --key vdk with the packaged helper" \
+	in_root ksealctl volume format /dev/vdb --key vdk
+printf 'secure-data\t/dev/vdb\tvdk\n' >> "$R/etc/kseal/volumes"
+check "volume open secure-data, the volumes file's entry" in_root ksealctl volume open secure-data
+check "mkfs.ext4 /dev/mapper/secure-data" in_root mkfs.ext4 -q /dev/mapper/secure-data
+printf 'written at the first boot: %s\n' "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	> "$R/root/volume.expected"
+mkdir -p /tmp/vol "$R/srv/data"
+check "a file written into it" sh -c "mount /dev/mapper/secure-data /tmp/vol &&
+	cp $R/root/volume.expected /tmp/vol/hello && umount /tmp/vol"
+check "volume close secure-data" in_root ksealctl volume close secure-data
+check "the disk holds no plaintext" sh -c "! grep -qF \"\$(cat $R/root/volume.expected)\" /dev/vdb"
+printf '/dev/mapper/secure-data /srv/data ext4 defaults 0 0\n' >> "$R/etc/fstab"
 # Two keys sealed while PCR 8 held another value, as before a firmware
 # update: at the next boot their PCR policy refuses them. rec1 has a data
 # key; the test agent below answers rec1's prompt only.
@@ -80,8 +111,8 @@ check "create rec1 and rec2 bound to PCR 8 with recovery passphrases, a data key
 	ksealctl -q create rec2 --pcrs 8 --recovery-fd 3 3</tmp/p2'
 md5sum < "$R/var/lib/kseal/current/rec1.json" > "$R/root/rec1.before"
 # The root has kernel headers but no kernel package: give it the modules
-# the keys above made this kernel load (AES-GCM for data keys), as the
-# kernel package would, for the data key loaded at its next boot.
+# the keys and the volume above made this kernel load (AES-GCM for data
+# keys, dm-crypt and XTS), as the kernel package would, for the next boot.
 for m in $(cut -d' ' -f1 /proc/modules); do
 	for f in $(find "/lib/modules/$K/kernel" -name "$m.ko*" -o -name "$(echo "$m" | tr _ -).ko*"); do
 		[ -f "$R$f" ] || { mkdir -p "$R${f%/*}" && cp "$f" "$R$f"; }
@@ -155,12 +186,12 @@ umount "$R/run" "$R/tmp" "$R/sys/kernel/security" "$R/sys" "$R/proc" "$R/dev" 2>
 GUEST
 )
 
-vm_boot --tpm default --disk pkg "packages: the installed system boots with systemd" <<'GUEST'
+vm_boot --tpm default --disk pkg --disk2 vol "packages: the installed system boots with systemd" <<'GUEST'
 check "hand the machine to the installed system's systemd" \
 	sh -c 'test -x /data/lib/systemd/systemd && echo /lib/systemd/systemd > /run/kseal-switch-root'
 GUEST
 
-vm_boot --tpm default --disk pkg "packages: the unit's ksealctl killed, systemd boots on" <<'GUEST'
+vm_boot --tpm default --disk pkg --disk2 vol "packages: the unit's ksealctl killed, systemd boots on" <<'GUEST'
 check "hand the machine to the installed system's systemd again" \
 	sh -c 'test -f /data/etc/systemd/system/kseal-load.service.d/zz-vmtest-kill.conf &&
 		echo /lib/systemd/systemd > /run/kseal-switch-root'

@@ -139,8 +139,8 @@ test)
 		echo "not ok - deb: unit or man page missing from ksealctl"
 	fi
 	gen="$tmp/root/usr/lib/systemd/system-generators/kseal-volume-generator"
-	if [ -x "$gen" ] && [ "$(cat "$gen")" = '#!/bin/sh
-exec /usr/sbin/ksealctl volume generate "$@"' ] &&
+	if [ -x "$gen" ] && [ "$(sed -e '/^#/d' "$gen")" = 'exec /usr/sbin/ksealctl volume generate "$@"' ] &&
+	   [ "$(head -n 1 "$gen")" = '#!/bin/sh' ] &&
 	   zcat "$tmp/root/usr/share/man/man5/kseal-volumes.5.gz" | grep -q '^\.TH KSEAL\\-VOLUMES 5 ' &&
 	   cmp -s "$tmp/root/etc/kseal/volumes" "$repo/userspace/volumes" &&
 	   dpkg-deb -I "$tmp/out/ksealctl_${ver}_"*.deb conffiles | grep -qx /etc/kseal/volumes; then

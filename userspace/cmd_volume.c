@@ -723,8 +723,13 @@ static int vol_format(int argc, char **argv, const struct vargs *a)
 	if (fd < 0)
 		return KX_USAGE;
 	rc = occupied(fd, dev, a->force);
-	if (rc || fstat(fd, &s))
+	if (rc)
 		goto out;
+	if (fstat(fd, &s)) {
+		kerr("volume format: cannot stat %s: %s", dev, strerror(errno));
+		rc = KX_KERNEL;
+		goto out;
+	}
 	close(fd);
 	fd = -1;
 	if (size < KSEAL_VOL_DATA_OFFSET + KSEAL_VOL_DATA_MIN) {

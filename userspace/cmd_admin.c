@@ -45,7 +45,7 @@ static void want_pcr(bool pcr[24], long p, const char *from)
 static void lock_pcrs_of_file(int dirfd, const char *gen, const char *nm,
 			      bool pcr[24])
 {
-	char from[96 + KSEAL_NAME_MAX], buf[1 << 16];
+	char from[96 + KSEAL_KEY_NAME_MAX], buf[1 << 16];
 	json_object *o, *v;
 	struct stat sb;
 	ssize_t n;

@@ -117,7 +117,7 @@ static int parse(int argc, char **argv, struct create_args *a)
 	a->name = argv[optind];
 	if (!valid_name(a->name)) {
 		kerr("create: bad name '%s'; use 1..%d of A-Z a-z 0-9 . _ - not starting with . or -",
-		     a->name, KSEAL_NAME_MAX);
+		     a->name, KSEAL_KEY_NAME_MAX);
 		return KX_USAGE;
 	}
 	if (a->wrapped_by && (a->pcrs || a->lock_pcr >= 0 || a->recovery)) {
@@ -131,11 +131,11 @@ static int parse(int argc, char **argv, struct create_args *a)
 	if (!a->bytes)
 		a->bytes = a->wrapped_by ? 64 : 32;
 	if (a->wrapped_by ?
-	    (a->bytes < KSEAL_DATA_MIN || a->bytes > KSEAL_DATA_MAX) :
-	    (a->bytes < KSEAL_SEALED_MIN || a->bytes > KSEAL_SEALED_MAX)) {
+	    (a->bytes < KSEAL_DATA_KEY_MIN || a->bytes > KSEAL_DATA_KEY_MAX) :
+	    (a->bytes < KSEAL_SEALED_KEY_MIN || a->bytes > KSEAL_SEALED_KEY_MAX)) {
 		kerr("create: --bytes %ld out of range; sealed keys take %d..%d, data keys %d..%d",
-		     a->bytes, KSEAL_SEALED_MIN, KSEAL_SEALED_MAX,
-		     KSEAL_DATA_MIN, KSEAL_DATA_MAX);
+		     a->bytes, KSEAL_SEALED_KEY_MIN, KSEAL_SEALED_KEY_MAX,
+		     KSEAL_DATA_KEY_MIN, KSEAL_DATA_KEY_MAX);
 		return KX_USAGE;
 	}
 	return KX_OK;

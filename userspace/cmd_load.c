@@ -288,8 +288,8 @@ enum ask_result { ASK_ANSWER, ASK_EMPTY, ASK_NOBODY };
 static enum ask_result ask_recovery(const char *prog, const char *name,
 				    long timeout, int attempt, char **out)
 {
-	char tmo[32], id[32 + KSEAL_NAME_MAX], msg[128 + KSEAL_NAME_MAX];
-	char buf[KSEAL_PASS_MAX + 2];
+	char tmo[32], id[32 + KSEAL_KEY_NAME_MAX], msg[128 + KSEAL_KEY_NAME_MAX];
+	char buf[KSEAL_RECOVERY_MAX + 2];
 	struct pollfd pfd;
 	size_t len = 0;
 	int p[2], status = 0, left_ms;
@@ -367,7 +367,7 @@ static enum ask_result ask_recovery(const char *prog, const char *name,
 	if (!valid_passphrase(buf)) {
 		explicit_bzero(buf, sizeof(buf));
 		kerr("%s: the recovery passphrase given is not 1..%d printable characters without spaces",
-		     name, KSEAL_PASS_MAX);
+		     name, KSEAL_RECOVERY_MAX);
 		return ASK_EMPTY;
 	}
 	*out = strdup(buf);

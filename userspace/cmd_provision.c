@@ -97,18 +97,18 @@ static int make_srk(struct tpm *t, uint32_t unused, uint32_t handle)
 static int refuse_primary_parent(struct tpm *t, bool force)
 {
 	struct tpm_object o;
-	int rc = tpm_read_object(t, KSEAL_PARENT_HANDLE, &o);
+	int rc = tpm_read_object(t, KSEAL_PARENT_DEFAULT, &o);
 
 	if (rc || !o.present || !o.primary)
 		return rc;
 	if (!force) {
 		kerr("TPM: 0x%08x holds a primary key, not a key under the SRK; refusing to use it as the kseal parent (use --force if it is not needed)",
-		     KSEAL_PARENT_HANDLE);
+		     KSEAL_PARENT_DEFAULT);
 		return KX_REFUSED;
 	}
-	rc = tpm_evict(t, KSEAL_PARENT_HANDLE);
+	rc = tpm_evict(t, KSEAL_PARENT_DEFAULT);
 	if (!rc)
-		kinfo("evicted the primary key at 0x%08x", KSEAL_PARENT_HANDLE);
+		kinfo("evicted the primary key at 0x%08x", KSEAL_PARENT_DEFAULT);
 	return rc;
 }
 
@@ -153,12 +153,12 @@ int cmd_provision(int argc, char **argv)
 	if (!rc)
 		rc = refuse_primary_parent(t, force);
 	if (!rc)
-		rc = ensure(t, KSEAL_PARENT_HANDLE, "kseal parent key", force,
+		rc = ensure(t, KSEAL_PARENT_DEFAULT, "kseal parent key", force,
 			    &made_parent, tpm_create_parent, KSEAL_SRK_HANDLE);
 	if (!rc)
 		rc = tpm_read_object(t, KSEAL_SRK_HANDLE, &srk);
 	if (!rc)
-		rc = tpm_read_object(t, KSEAL_PARENT_HANDLE, &parent);
+		rc = tpm_read_object(t, KSEAL_PARENT_DEFAULT, &parent);
 	if (!rc) {
 		struct kparent p = { .srk_len = srk.name_len,
 				     .name_len = parent.name_len };
@@ -166,11 +166,11 @@ int cmd_provision(int argc, char **argv)
 		memcpy(p.srk, srk.name, srk.name_len);
 		memcpy(p.name, parent.name, parent.name_len);
 		rc = state_write_meta(&st, KSEAL_SRK_HANDLE,
-				      KSEAL_PARENT_HANDLE, &p);
+				      KSEAL_PARENT_DEFAULT, &p);
 	}
 	if (!rc && !made_srk && !made_parent)
 		kinfo("already provisioned: SRK 0x%08x, parent 0x%08x",
-		      KSEAL_SRK_HANDLE, KSEAL_PARENT_HANDLE);
+		      KSEAL_SRK_HANDLE, KSEAL_PARENT_DEFAULT);
 	tpm_close(t);
 	state_close(&st);
 	return rc;

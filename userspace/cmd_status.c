@@ -75,9 +75,9 @@ static void check_tpm(struct report *r)
 		uint32_t handle;
 	} h[] = {
 		{ "srk", KSEAL_SRK_HANDLE },
-		{ "parent", KSEAL_PARENT_HANDLE },
+		{ "parent", KSEAL_PARENT_DEFAULT },
 	};
-	uint32_t srk = KSEAL_SRK_HANDLE, parent = KSEAL_PARENT_HANDLE;
+	uint32_t srk = KSEAL_SRK_HANDLE, parent = KSEAL_PARENT_DEFAULT;
 	struct tpm_info info;
 	struct tpm *t;
 	char d[160];

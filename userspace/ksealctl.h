@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kseal/limits.h>
+
 /* Stable exit codes; documented in ksealctl(8). */
 enum {
 	KX_OK = 0,
@@ -22,23 +24,21 @@ enum {
 };
 
 #define KSEAL_KEY_TYPE		"kseal"
-#define KSEAL_SRK_HANDLE	0x81000001u
-#define KSEAL_PARENT_HANDLE	0x81000100u
 #define KSEAL_DEFAULT_STATE	"/var/lib/kseal"
 #define KSEAL_DEFAULT_KEYRING	"kseal"
 #define KSEAL_DEFAULT_TCTI	"device:/dev/tpmrm0"
 #define KSEAL_DEFAULT_CONF	"/etc/kseal/kseal.conf"
 #define KSEAL_SYSFS		"/sys/kernel/kseal"
 
-#define KSEAL_SEALED_MIN	32
-#define KSEAL_SEALED_MAX	128
-#define KSEAL_DATA_MIN		16
-#define KSEAL_DATA_MAX		128
-#define KSEAL_PASS_MAX		64
 /* Boot: seconds to wait for a recovery passphrase (RECOVERY_TIMEOUT). */
 #define KSEAL_DEFAULT_RECOVERY_TIMEOUT	90
 #define KSEAL_DEFAULT_ASK_PASSWORD	"systemd-ask-password"
-#define KSEAL_NAME_MAX		64
+/*
+ * Key names of the state directory: file names there and descriptions of
+ * the keys in the keyring. Not KSEAL_NAME_MAX, the size of a TPM object
+ * Name in a blob.
+ */
+#define KSEAL_KEY_NAME_MAX	64
 
 struct ctx {
 	const char *state_dir;

@@ -59,7 +59,7 @@ static int write_all(int fd, const char *buf, size_t len)
 static int write_atomic(int dirfd, const char *name, const char *buf,
 			size_t len)
 {
-	char tmp[KSEAL_NAME_MAX + 32];
+	char tmp[KSEAL_KEY_NAME_MAX + 32];
 	int fd, saved;
 
 	snprintf(tmp, sizeof(tmp), ".tmp-%s", name);
@@ -584,7 +584,7 @@ void key_set_blob(struct kkey *k, const char *hex)
 
 int state_commit(struct kstate *st)
 {
-	char gname[16], file[KSEAL_NAME_MAX + 8];
+	char gname[16], file[KSEAL_KEY_NAME_MAX + 8];
 	unsigned int gen = st->max_gen + 1;
 	int fd = -1;
 	size_t i;
@@ -799,7 +799,7 @@ static int load_meta(const char *dir, struct kmeta *m, bool report)
 
 	memset(m, 0, sizeof(*m));
 	m->srk = KSEAL_SRK_HANDLE;
-	m->parent = KSEAL_PARENT_HANDLE;
+	m->parent = KSEAL_PARENT_DEFAULT;
 	snprintf(path, sizeof(path), "%s/%s", dir, METAFILE);
 	if (access(path, F_OK) && errno == ENOENT)
 		return KX_OK;

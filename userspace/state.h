@@ -17,9 +17,9 @@
 enum kkind { KIND_SEALED, KIND_DATA };
 
 struct kkey {
-	char name[KSEAL_NAME_MAX + 1];
+	char name[KSEAL_KEY_NAME_MAX + 1];
 	enum kkind kind;
-	char wrapped_by[KSEAL_NAME_MAX + 1];	/* data keys */
+	char wrapped_by[KSEAL_KEY_NAME_MAX + 1];	/* data keys */
 	char pcrs[96];				/* sealed keys */
 	char parent[16];			/* sealed keys, "0x81..." */
 	char logon[128];			/* data keys, optional */

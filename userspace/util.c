@@ -56,7 +56,7 @@ bool valid_name(const char *name)
 {
 	size_t n = strlen(name), i;
 
-	if (!n || n > KSEAL_NAME_MAX || name[0] == '.' || name[0] == '-')
+	if (!n || n > KSEAL_KEY_NAME_MAX || name[0] == '.' || name[0] == '-')
 		return false;
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)name[i]) &&
@@ -97,7 +97,7 @@ bool valid_passphrase(const char *pass)
 {
 	size_t n = strlen(pass), i;
 
-	if (!n || n > KSEAL_PASS_MAX)
+	if (!n || n > KSEAL_RECOVERY_MAX)
 		return false;
 	for (i = 0; i < n; i++)
 		if (!isgraph((unsigned char)pass[i]))
@@ -120,7 +120,7 @@ void free_secret(char *s)
 char *read_passphrase(const char *prompt, int fd)
 {
 	struct termios old, quiet;
-	char buf[KSEAL_PASS_MAX + 2];
+	char buf[KSEAL_RECOVERY_MAX + 2];
 	bool tty = false;
 	size_t len = 0;
 	int in = fd, saved;
@@ -169,7 +169,7 @@ char *read_passphrase(const char *prompt, int fd)
 	}
 	if (!valid_passphrase(out)) {
 		kerr("invalid recovery passphrase: it must be 1..%d printable characters without spaces",
-		     KSEAL_PASS_MAX);
+		     KSEAL_RECOVERY_MAX);
 		free_secret(out);
 		return NULL;
 	}

@@ -78,6 +78,17 @@ done
 ok $bad "invalid arguments exit 1 with one error line each"
 [ ! -e "$T/state/current" ]
 ok $? "rejected commands wrote no state"
+# Key names: up to 64 characters, on a state directory and keyring of their own.
+k64() { KSEAL_FAKE_KEYRING=$T/keyring64.json "$BIN" --conf /dev/null --state-dir "$T/state64" "$@"; }
+name64=$(printf 'n%.0s' $(seq 64))
+k64 -q create "$name64" 2>"$T/err" && [ -e "$T/state64/current/$name64.json" ] &&
+	k64 list --json 2>>"$T/err" | loaded_is "l['$name64']"
+ok $? "a key name of 64 characters is created and loaded"
+k64 create "${name64}x" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 1 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+	grep -q "^ksealctl: create: bad name '${name64}x'; use 1\.\.64 of " "$T/err" &&
+	[ ! -e "$T/state64/current/${name64}x.json" ]
+ok $? "a key name of 65 characters is refused"
 
 # ---- key operations against the fake backend
 k -q create root --pcrs 0,2-4,7 --lock-pcr 15 2>"$T/err"

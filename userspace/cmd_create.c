@@ -28,41 +28,36 @@ static const char help[] =
 "  --wrapped-by NAME  create a data key wrapped by sealed key NAME\n"
 "  --logon DESC       also offer the data key as logon key DESC (subsys:name)\n";
 
-enum { O_PCRS = OPT_SUB, O_BYTES, O_LOCK, O_REC, O_RECFD, O_WRAP, O_LOGON };
+enum { O_BYTES = OPT_SUB, O_LOCK, O_WRAP, O_LOGON };
 
 struct create_args {
-	const char *name, *pcrs, *wrapped_by, *logon;
-	long bytes, lock_pcr, rec_fd;
-	bool recovery;
+	const char *name, *wrapped_by, *logon;
+	long bytes, lock_pcr;
+	struct seal_opts seal;
 };
 
 static int parse(int argc, char **argv, struct create_args *a)
 {
 	static const struct option opts[] = {
 		GLOBAL_LONGOPTS,
-		{ "pcrs", required_argument, NULL, O_PCRS },
+		PCRS_LONGOPT,
 		{ "bytes", required_argument, NULL, O_BYTES },
 		{ "lock-pcr", required_argument, NULL, O_LOCK },
-		{ "recovery", no_argument, NULL, O_REC },
-		{ "recovery-fd", required_argument, NULL, O_RECFD },
+		RECOVERY_LONGOPTS,
 		{ "wrapped-by", required_argument, NULL, O_WRAP },
 		{ "logon", required_argument, NULL, O_LOGON },
 		{ 0 }
 	};
 	int c;
 
-	memset(a, 0, sizeof(*a));
-	a->lock_pcr = -1;
-	a->rec_fd = -1;
+	*a = (struct create_args){ .lock_pcr = -1, .seal = SEAL_OPTS_INIT };
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		switch (c) {
-		case O_PCRS:
-			if (!valid_pcr_list(optarg)) {
-				kerr("create: bad --pcrs '%s'; use indexes 0..23 and ranges, e.g. 0,2-4,7",
-				     optarg);
+		case OPT_PCRS:
+		case OPT_RECOVERY:
+		case OPT_RECOVERY_FD:
+			if (seal_opt(c, optarg, &a->seal))
 				return KX_USAGE;
-			}
-			a->pcrs = optarg;
 			break;
 		case O_BYTES:
 			if (parse_int(optarg, 1, 4096, &a->bytes)) {
@@ -78,17 +73,6 @@ static int parse(int argc, char **argv, struct create_args *a)
 				     optarg);
 				return KX_USAGE;
 			}
-			break;
-		case O_REC:
-			a->recovery = true;
-			break;
-		case O_RECFD:
-			if (parse_int(optarg, 0, 65535, &a->rec_fd)) {
-				kerr("create: bad --recovery-fd '%s'; give an open file descriptor number",
-				     optarg);
-				return KX_USAGE;
-			}
-			a->recovery = true;
 			break;
 		case O_WRAP:
 			a->wrapped_by = optarg;
@@ -120,7 +104,8 @@ static int parse(int argc, char **argv, struct create_args *a)
 		     a->name, KSEAL_KEY_NAME_MAX);
 		return KX_USAGE;
 	}
-	if (a->wrapped_by && (a->pcrs || a->lock_pcr >= 0 || a->recovery)) {
+	if (a->wrapped_by && (a->seal.pcrs || a->lock_pcr >= 0 ||
+			      a->seal.recovery)) {
 		kerr("create: --pcrs, --lock-pcr and --recovery are for sealed keys, not with --wrapped-by");
 		return KX_USAGE;
 	}
@@ -224,8 +209,9 @@ int cmd_create(int argc, char **argv)
 		rc = ensure_loaded(&st, ring, a.wrapped_by, NULL, &wrap);
 		if (rc)
 			goto out;
-	} else if (a.recovery) {
-		pass = read_passphrase("Recovery passphrase: ", (int)a.rec_fd);
+	} else if (a.seal.recovery) {
+		pass = read_passphrase("Recovery passphrase: ",
+				       a.seal.recovery_fd);
 		if (!pass) {
 			rc = KX_USAGE;
 			goto out;
@@ -252,7 +238,8 @@ int cmd_create(int argc, char **argv)
 				 a.logon ? a.logon : "");
 	} else {
 		k->kind = KIND_SEALED;
-		snprintf(k->pcrs, sizeof(k->pcrs), "%s", a.pcrs ? a.pcrs : "7");
+		snprintf(k->pcrs, sizeof(k->pcrs), "%s",
+			 a.seal.pcrs ? a.seal.pcrs : "7");
 		snprintf(k->parent, sizeof(k->parent), "0x%08x", m.parent);
 		k->lock_pcr = (int)a.lock_pcr;
 		k->recovery = pass != NULL;

@@ -29,7 +29,7 @@ static const char load_help[] =
 "  --recovery         unseal sealed keys with the recovery passphrase\n"
 "  --recovery-fd FD   read that passphrase from file descriptor FD\n";
 
-enum { O_ALL = OPT_SUB, O_REC, O_RECFD };
+enum { O_ALL = OPT_SUB };
 
 /* 0 not wanted, 1 wanted; names from argv pull in their wrapping key. */
 static void want(struct kstate *st, bool *w, const char *name)
@@ -176,14 +176,13 @@ int cmd_load(int argc, char **argv)
 	static const struct option opts[] = {
 		GLOBAL_LONGOPTS,
 		{ "all", no_argument, NULL, O_ALL },
-		{ "recovery", no_argument, NULL, O_REC },
-		{ "recovery-fd", required_argument, NULL, O_RECFD },
+		RECOVERY_LONGOPTS,
 		{ 0 }
 	};
 	struct load_count cnt = { 0 };
+	struct seal_opts seal = SEAL_OPTS_INIT;
 	struct kstate st;
-	bool all = false, rec = false, *w = NULL;
-	long fd = -1;
+	bool all = false, *w = NULL;
 	char *pass = NULL;
 	int c, rc, i;
 	int32_t ring;
@@ -194,16 +193,10 @@ int cmd_load(int argc, char **argv)
 		case O_ALL:
 			all = true;
 			break;
-		case O_REC:
-			rec = true;
-			break;
-		case O_RECFD:
-			if (parse_int(optarg, 0, 65535, &fd)) {
-				kerr("load: bad --recovery-fd '%s'; give an open file descriptor number",
-				     optarg);
+		case OPT_RECOVERY:
+		case OPT_RECOVERY_FD:
+			if (seal_opt(c, optarg, &seal))
 				return KX_USAGE;
-			}
-			rec = true;
 			break;
 		default:
 			HANDLE_GLOBAL(c, load_help);
@@ -240,8 +233,9 @@ int cmd_load(int argc, char **argv)
 		w[j] = optind >= argc;
 	for (i = optind; i < argc; i++)
 		want(&st, w, argv[i]);
-	if (rec) {
-		pass = read_passphrase("Recovery passphrase: ", (int)fd);
+	if (seal.recovery) {
+		pass = read_passphrase("Recovery passphrase: ",
+				       seal.recovery_fd);
 		if (!pass) {
 			rc = KX_USAGE;
 			goto out;

@@ -41,7 +41,7 @@ static const char reseal_help[] =
 "A key with a recovery passphrase needs one of the last three: the kernel\n"
 "does not keep the passphrase.\n";
 
-enum { O_REC = OPT_SUB, O_RECFD, O_PCRS, O_NOREC };
+enum { O_NOREC = OPT_SUB };
 
 /*
  * @what names the request in messages; the payload itself is never
@@ -157,29 +157,22 @@ int cmd_rotate(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		GLOBAL_LONGOPTS,
-		{ "recovery", no_argument, NULL, O_REC },
-		{ "recovery-fd", required_argument, NULL, O_RECFD },
+		RECOVERY_LONGOPTS,
 		{ 0 }
 	};
+	struct seal_opts seal = SEAL_OPTS_INIT;
 	struct kstate st;
 	struct kkey *k;
-	bool rec = false;
-	long fd = -1;
 	char *pass = NULL;
 	int32_t ring, s;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		switch (c) {
-		case O_REC:
-			rec = true;
-			break;
-		case O_RECFD:
-			if (parse_int(optarg, 0, 65535, &fd)) {
-				kerr("rotate: bad --recovery-fd '%s'", optarg);
+		case OPT_RECOVERY:
+		case OPT_RECOVERY_FD:
+			if (seal_opt(c, optarg, &seal))
 				return KX_USAGE;
-			}
-			rec = true;
 			break;
 		default:
 			HANDLE_GLOBAL(c, rotate_help);
@@ -210,8 +203,9 @@ int cmd_rotate(int argc, char **argv)
 		rc = KX_REFUSED;
 		goto out;
 	}
-	if (rec && k->kind == KIND_SEALED) {
-		pass = read_passphrase("New recovery passphrase: ", (int)fd);
+	if (seal.recovery && k->kind == KIND_SEALED) {
+		pass = read_passphrase("New recovery passphrase: ",
+				       seal.recovery_fd);
 		if (!pass) {
 			rc = KX_USAGE;
 			goto out;
@@ -247,41 +241,26 @@ int cmd_reseal(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		GLOBAL_LONGOPTS,
-		{ "pcrs", required_argument, NULL, O_PCRS },
-		{ "recovery", no_argument, NULL, O_REC },
-		{ "recovery-fd", required_argument, NULL, O_RECFD },
+		PCRS_LONGOPT,
+		RECOVERY_LONGOPTS,
 		{ "no-recovery", no_argument, NULL, O_NOREC },
 		{ 0 }
 	};
-	const char *pcrs = NULL;
-	bool rec = false, norec = false;
+	struct seal_opts seal = SEAL_OPTS_INIT;
+	bool norec = false;
 	char *pass = NULL, *payload = NULL;
 	struct kstate st;
 	struct kkey *k;
-	long fd = -1;
 	int32_t ring, s;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		switch (c) {
-		case O_PCRS:
-			if (!valid_pcr_list(optarg)) {
-				kerr("reseal: bad --pcrs '%s'; use indexes 0..23 and ranges, e.g. 0,2-4,7",
-				     optarg);
+		case OPT_PCRS:
+		case OPT_RECOVERY:
+		case OPT_RECOVERY_FD:
+			if (seal_opt(c, optarg, &seal))
 				return KX_USAGE;
-			}
-			pcrs = optarg;
-			break;
-		case O_REC:
-			rec = true;
-			break;
-		case O_RECFD:
-			if (parse_int(optarg, 0, 65535, &fd)) {
-				kerr("reseal: bad --recovery-fd '%s'; give an open file descriptor number",
-				     optarg);
-				return KX_USAGE;
-			}
-			rec = true;
 			break;
 		case O_NOREC:
 			norec = true;
@@ -294,7 +273,7 @@ int cmd_reseal(int argc, char **argv)
 		kerr("reseal: give exactly one valid key NAME; see ksealctl reseal --help");
 		return KX_USAGE;
 	}
-	if (rec && norec) {
+	if (seal.recovery && norec) {
 		kerr("reseal: --recovery and --no-recovery exclude each other");
 		return KX_USAGE;
 	}
@@ -321,21 +300,23 @@ int cmd_reseal(int argc, char **argv)
 	 * the recovery branch only if the passphrase is given again; losing
 	 * it silently would remove the admin's way back.
 	 */
-	if (k->recovery && !rec && !norec) {
+	if (k->recovery && !seal.recovery && !norec) {
 		kerr("reseal: %s has a recovery passphrase, which the kernel does not keep: give it again with --recovery or --recovery-fd, or drop it with --no-recovery",
 		     k->name);
 		rc = KX_REFUSED;
 		goto out;
 	}
-	if (rec) {
-		pass = read_passphrase("Recovery passphrase: ", (int)fd);
+	if (seal.recovery) {
+		pass = read_passphrase("Recovery passphrase: ",
+				       seal.recovery_fd);
 		if (!pass) {
 			rc = KX_USAGE;
 			goto out;
 		}
 	}
 	if (asprintf(&payload, "update reseal%s%s%s%s",
-		     pcrs ? " pcrs=" : "", pcrs ? pcrs : "",
+		     seal.pcrs ? " pcrs=" : "",
+		     seal.pcrs ? seal.pcrs : "",
 		     pass ? " recovery=" : "", pass ? pass : "") < 0) {
 		payload = NULL;
 		kerr("reseal: out of memory");
@@ -344,8 +325,9 @@ int cmd_reseal(int argc, char **argv)
 	}
 	rc = update_and_read(s, payload, "reseal", k);
 	if (!rc) {
-		if (pcrs)
-			snprintf(k->pcrs, sizeof(k->pcrs), "%s", pcrs);
+		if (seal.pcrs)
+			snprintf(k->pcrs, sizeof(k->pcrs), "%s",
+				 seal.pcrs);
 		k->recovery = pass != NULL;
 		rc = state_commit(&st);
 	}

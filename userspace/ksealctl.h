@@ -112,6 +112,7 @@ bool blob_legacy_recovery(const char *hex);
 enum {
 	OPT_STATE_DIR = 0x100, OPT_KEYRING, OPT_TCTI, OPT_CONF, OPT_JSON,
 	OPT_HELP, OPT_VERSION,
+	OPT_PCRS, OPT_RECOVERY, OPT_RECOVERY_FD,	/* struct seal_opts */
 	OPT_SUB,		/* first code free for subcommand options */
 };
 
@@ -132,6 +133,32 @@ enum {
  * command must stop (help printed: rc 0; bad option: rc 1).
  */
 int global_opt(int c, const char *arg, const char *help, int *rc);
+
+/*
+ * --pcrs LIST, --recovery and --recovery-fd FD of the commands that seal
+ * or unseal (create, load, rotate, reseal); each command lists the ones it
+ * takes in its option table.
+ */
+#define PCRS_LONGOPT \
+	{ "pcrs", required_argument, NULL, OPT_PCRS }
+#define RECOVERY_LONGOPTS \
+	{ "recovery", no_argument, NULL, OPT_RECOVERY }, \
+	{ "recovery-fd", required_argument, NULL, OPT_RECOVERY_FD }
+
+struct seal_opts {
+	const char *pcrs;	/* NULL: not given */
+	bool recovery;		/* a recovery passphrase is to be read */
+	int recovery_fd;	/* from this descriptor; -1: the terminal */
+};
+
+#define SEAL_OPTS_INIT { .pcrs = NULL, .recovery = false, .recovery_fd = -1 }
+
+/*
+ * Takes @arg of option @c, one of OPT_PCRS, OPT_RECOVERY and
+ * OPT_RECOVERY_FD, into @o. KX_USAGE after an error line naming the
+ * subcommand when the value is bad, else KX_OK.
+ */
+int seal_opt(int c, const char *arg, struct seal_opts *o);
 
 /* The default branch of every subcommand's getopt switch. */
 #define HANDLE_GLOBAL(c, help) do {					\

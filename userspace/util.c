@@ -74,6 +74,34 @@ bool valid_pcr_list(const char *list)
 	return strlen(list) < 96 && payload_pcrs_ok(list);
 }
 
+int seal_opt(int c, const char *arg, struct seal_opts *o)
+{
+	long fd;
+
+	switch (c) {
+	case OPT_PCRS:
+		if (!valid_pcr_list(arg)) {
+			kerr("%s: bad --pcrs '%s'; use indexes 0..23 and ranges, e.g. 0,2-4,7",
+			     g.cmd, arg);
+			return KX_USAGE;
+		}
+		o->pcrs = arg;
+		break;
+	case OPT_RECOVERY_FD:
+		if (parse_int(arg, 0, 65535, &fd)) {
+			kerr("%s: bad --recovery-fd '%s'; give an open file descriptor number",
+			     g.cmd, arg);
+			return KX_USAGE;
+		}
+		o->recovery_fd = (int)fd;
+		/* fall through */
+	case OPT_RECOVERY:
+		o->recovery = true;
+		break;
+	}
+	return KX_OK;
+}
+
 /* dm-crypt finds logon keys as "subsystem:name". */
 bool valid_logon_desc(const char *desc)
 {

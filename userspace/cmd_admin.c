@@ -177,7 +177,7 @@ int lock_all(bool ifconf)
 	for (i = 0; i < 24; i++) {
 		if (!pcr[i])
 			continue;
-		if (kb->lock_pcr((unsigned int)i) < 0) {
+		if (kb_lock_pcr((unsigned int)i) < 0) {
 			kerr("lock: extending PCR %zu through %s/lock failed: %s; is the kseal module loaded and are you root?",
 			     i, KSEAL_SYSFS, strerror(errno));
 			failed++;
@@ -357,12 +357,12 @@ int cmd_shred(int argc, char **argv)
 		return rc;
 	}
 	ring = kring(false);
-	n = ring >= 0 ? kb->list(ring, &e) : 0;
+	n = ring >= 0 ? kb_list(ring, &e) : 0;
 	for (i = 0; i < n; i++) {
 		if (strcmp(e[i].type, KSEAL_KEY_TYPE))
 			continue;
-		if (kb->revoke(e[i].serial) < 0 ||
-		    kb->unlink(e[i].serial, ring) < 0) {
+		if (kb_revoke(e[i].serial) < 0 ||
+		    kb_unlink(e[i].serial, ring) < 0) {
 			kerr("shred: revoking key %d (%s) failed: %s; revoke it with keyctl revoke",
 			     e[i].serial, e[i].desc, strerror(errno));
 			if (!worst)

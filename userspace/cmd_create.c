@@ -253,7 +253,7 @@ int cmd_create(int argc, char **argv)
 		rc = KX_KERNEL;
 		goto out;
 	}
-	s = kb->add(KSEAL_KEY_TYPE, a.name, payload, strlen(payload), ring);
+	s = kb_add(KSEAL_KEY_TYPE, a.name, payload, strlen(payload), ring);
 	if (s < 0) {
 		kerr("create: add_key of '%s' failed: %s; %s", a.name,
 		     strerror(errno), request_advice(errno));
@@ -272,8 +272,8 @@ int cmd_create(int argc, char **argv)
 	if (k->kind == KIND_SEALED) {
 		rc = check_blob_parent(blob, st.dir);
 		if (rc) {
-			kb->revoke(s);
-			kb->unlink(s, ring);
+			kb_revoke(s);
+			kb_unlink(s, ring);
 			goto out;
 		}
 	}

@@ -397,7 +397,7 @@ static int reseal_recovered(int32_t ring, const char *name, const char *pass)
 		rc = KX_STATE;
 		goto out;
 	}
-	if (kb->update(s, payload, strlen(payload)) < 0) {
+	if (kb_update(s, payload, strlen(payload)) < 0) {
 		kerr("%s: reseal to the current PCR values failed: %s; %s",
 		     name, strerror(errno), request_advice(errno));
 		rc = KX_KERNEL;

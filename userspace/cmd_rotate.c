@@ -52,7 +52,7 @@ static int update_and_read(int32_t s, const char *payload, const char *what,
 {
 	char *blob;
 
-	if (kb->update(s, payload, strlen(payload)) < 0) {
+	if (kb_update(s, payload, strlen(payload)) < 0) {
 		kerr("%s: keyctl update (%s) failed: %s; %s", k->name, what,
 		     strerror(errno), request_advice(errno));
 		return KX_KERNEL;
@@ -90,7 +90,7 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 		if (rc)
 			return rc;
 	}
-	stage = kb->new_keyring(STAGING_RING);
+	stage = kb_new_keyring(STAGING_RING);
 	if (stage < 0) {
 		kerr("rotate: cannot create the staging keyring: %s; check the keyring quota",
 		     strerror(errno));
@@ -101,7 +101,7 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 		rc = KX_STATE;
 		goto out;
 	}
-	s = kb->add(KSEAL_KEY_TYPE, k->name, payload, strlen(payload), stage);
+	s = kb_add(KSEAL_KEY_TYPE, k->name, payload, strlen(payload), stage);
 	free_secret(payload);
 	if (s < 0) {
 		kerr("rotate: creating the new sealed key failed: %s; %s",
@@ -142,14 +142,14 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 	if (rc)
 		goto out;
 	/* Durable now: put the new key in place of the old one. */
-	if (kb->link(s, ring) < 0)
+	if (kb_link(s, ring) < 0)
 		kerr("rotate: saved, but linking the new key into '%s' failed: %s; run ksealctl load",
 		     g.keyring, strerror(errno));
 	else if (old >= 0 && old != s)
-		kb->revoke(old);
+		kb_revoke(old);
 	kinfo("rotated sealed key %s (serial %d)", k->name, s);
 out:
-	kb->drop_keyring(stage);
+	kb_drop_keyring(stage);
 	return rc;
 }
 

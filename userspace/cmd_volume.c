@@ -277,7 +277,7 @@ static int find_key(const char *name, struct vkey *vk)
 		     name, name);
 		return KX_KERNEL;
 	}
-	if (kb->search(vk->ring, "logon", vk->logon) < 0) {
+	if (kb_search(vk->ring, "logon", vk->logon) < 0) {
 		vkerr("volume: logon key %s of data key '%s' is not in keyring '%s'; run ksealctl load %s",
 		     vk->logon, name, g.keyring, name);
 		return KX_KERNEL;
@@ -330,7 +330,7 @@ static void crypt_params(const struct kvol_header *h, const char *logon,
  */
 static int key_reachable(const struct vkey *vk)
 {
-	if (kb->link(vk->ring, KB_PROCESS_RING) < 0) {
+	if (kb_link(vk->ring, KB_PROCESS_RING) < 0) {
 		kerr("volume: cannot link keyring '%s' into the process keyring: %s; check the key quota of root",
 		     g.keyring, strerror(errno));
 		return KX_KERNEL;
@@ -353,8 +353,8 @@ static int verify_key(const char *dev, const uint8_t *hdr,
 		     dev, h->key_size, h->key, vk->bytes);
 		return KX_REFUSED;
 	}
-	if (kb->pkey_verify(vk->serial, hdr, KSEAL_VOL_OFF_CHECK, h->check,
-			    KSEAL_VOL_CHECK_SIZE) < 0) {
+	if (kb_pkey_verify(vk->serial, hdr, KSEAL_VOL_OFF_CHECK, h->check,
+			   KSEAL_VOL_CHECK_SIZE) < 0) {
 		if (errno == EKEYREJECTED || errno == EBADMSG) {
 			vkerr("volume: data key '%s' loaded here is not the key %s was formatted with (key check value mismatch); nothing opened",
 			     h->key, dev);
@@ -364,8 +364,8 @@ static int verify_key(const char *dev, const uint8_t *hdr,
 		     dev, h->key, strerror(errno));
 		return KX_KERNEL;
 	}
-	n = kb->pkey_sign(vk->serial, hdr, KSEAL_VOL_OFF_CHECK, sig,
-			  sizeof(sig));
+	n = kb_pkey_sign(vk->serial, hdr, KSEAL_VOL_OFF_CHECK, sig,
+			 sizeof(sig));
 	if (n != KSEAL_VOL_CHECK_SIZE) {
 		vkerr("volume: signing with data key '%s' failed: %s; see dmesg",
 		     h->key, n < 0 ? strerror(errno) : "short signature");
@@ -756,8 +756,8 @@ static int vol_format(int argc, char **argv, const struct vargs *a)
 		kerr("volume format: bad header field: %s", why);
 		return KX_USAGE;
 	}
-	n = kb->pkey_sign(vk.serial, hdr, KSEAL_VOL_OFF_CHECK, h.check,
-			  sizeof(h.check));
+	n = kb_pkey_sign(vk.serial, hdr, KSEAL_VOL_OFF_CHECK, h.check,
+			 sizeof(h.check));
 	if (n != KSEAL_VOL_CHECK_SIZE) {
 		kerr("volume format: signing the header with data key '%s' failed: %s; see dmesg",
 		     a->key, n < 0 ? strerror(errno) : "short signature");

@@ -13,7 +13,7 @@
 #include "kbackend.h"
 #include "ksealctl.h"
 
-static kserial_t ku_keyring(const char *name, int create)
+kserial_t kb_keyring(const char *name, int create)
 {
 	key_serial_t k;
 
@@ -24,7 +24,7 @@ static kserial_t ku_keyring(const char *name, int create)
 	return add_key("keyring", name, NULL, 0, KEY_SPEC_USER_KEYRING);
 }
 
-static kserial_t ku_new_keyring(const char *name)
+kserial_t kb_new_keyring(const char *name)
 {
 	key_serial_t old = keyctl_search(KEY_SPEC_USER_KEYRING, "keyring",
 					 name, 0);
@@ -35,23 +35,23 @@ static kserial_t ku_new_keyring(const char *name)
 	return add_key("keyring", name, NULL, 0, KEY_SPEC_USER_KEYRING);
 }
 
-static long ku_drop_keyring(kserial_t ring)
+long kb_drop_keyring(kserial_t ring)
 {
 	return keyctl_unlink(ring, KEY_SPEC_USER_KEYRING);
 }
 
-static kserial_t ku_add(const char *type, const char *desc,
-			const char *payload, size_t len, kserial_t ring)
+kserial_t kb_add(const char *type, const char *desc,
+		 const char *payload, size_t len, kserial_t ring)
 {
 	return add_key(type, desc, payload, len, ring);
 }
 
-static long ku_update(kserial_t key, const char *payload, size_t len)
+long kb_update(kserial_t key, const char *payload, size_t len)
 {
 	return keyctl_update(key, payload, len);
 }
 
-static long ku_read(kserial_t key, char **out)
+long kb_read(kserial_t key, char **out)
 {
 	void *buf = NULL;
 	long n = keyctl_read_alloc(key, &buf);
@@ -62,12 +62,12 @@ static long ku_read(kserial_t key, char **out)
 	return n;
 }
 
-static kserial_t ku_search(kserial_t ring, const char *type, const char *desc)
+kserial_t kb_search(kserial_t ring, const char *type, const char *desc)
 {
 	return keyctl_search(ring, type, desc, 0);
 }
 
-static long ku_list(kserial_t ring, struct kb_entry **out)
+long kb_list(kserial_t ring, struct kb_entry **out)
 {
 	void *buf = NULL;
 	key_serial_t *ids;
@@ -109,23 +109,23 @@ static long ku_list(kserial_t ring, struct kb_entry **out)
 	return m;
 }
 
-static long ku_link(kserial_t key, kserial_t ring)
+long kb_link(kserial_t key, kserial_t ring)
 {
 	return keyctl_link(key, ring);
 }
 
-static long ku_unlink(kserial_t key, kserial_t ring)
+long kb_unlink(kserial_t key, kserial_t ring)
 {
 	return keyctl_unlink(key, ring);
 }
 
-static long ku_revoke(kserial_t key)
+long kb_revoke(kserial_t key)
 {
 	return keyctl_revoke(key);
 }
 
 /* The first access installs the user session keyring if there is none. */
-static long ku_session_ring(void)
+long kb_session_ring(void)
 {
 	return keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 0);
 }
@@ -133,19 +133,19 @@ static long ku_session_ring(void)
 /* The module takes raw data and names its hash: see kseal(7). */
 #define KU_PKEY_INFO "enc=raw hash=sha256"
 
-static long ku_pkey_sign(kserial_t key, const void *data, size_t len,
-			 void *sig, size_t siglen)
+long kb_pkey_sign(kserial_t key, const void *data, size_t len,
+		  void *sig, size_t siglen)
 {
 	return keyctl_pkey_sign(key, KU_PKEY_INFO, data, len, sig, siglen);
 }
 
-static long ku_pkey_verify(kserial_t key, const void *data, size_t len,
-			   const void *sig, size_t siglen)
+long kb_pkey_verify(kserial_t key, const void *data, size_t len,
+		    const void *sig, size_t siglen)
 {
 	return keyctl_pkey_verify(key, KU_PKEY_INFO, data, len, sig, siglen);
 }
 
-static long ku_lock_pcr(unsigned int pcr)
+long kb_lock_pcr(unsigned int pcr)
 {
 	char buf[16];
 	int fd, n, saved;
@@ -162,24 +162,3 @@ static long ku_lock_pcr(unsigned int pcr)
 	}
 	return close(fd);
 }
-
-static const struct kbackend keyutils_backend = {
-	.name = "keyutils",
-	.keyring = ku_keyring,
-	.new_keyring = ku_new_keyring,
-	.drop_keyring = ku_drop_keyring,
-	.add = ku_add,
-	.update = ku_update,
-	.read = ku_read,
-	.search = ku_search,
-	.list = ku_list,
-	.link = ku_link,
-	.unlink = ku_unlink,
-	.revoke = ku_revoke,
-	.session_ring = ku_session_ring,
-	.pkey_sign = ku_pkey_sign,
-	.pkey_verify = ku_pkey_verify,
-	.lock_pcr = ku_lock_pcr,
-};
-
-const struct kbackend *kb = &keyutils_backend;

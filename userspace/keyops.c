@@ -15,7 +15,7 @@
 
 int32_t kring(bool create)
 {
-	kserial_t r = kb->keyring(g.keyring, create);
+	kserial_t r = kb_keyring(g.keyring, create);
 
 	if (r < 0 && create)
 		kerr("keyring: cannot find or create keyring '%s' in the user keyring: %s; run as root with keyutils support in the kernel",
@@ -27,7 +27,7 @@ int32_t key_loaded(int32_t ring, const char *name)
 {
 	if (ring < 0)
 		return -1;
-	return kb->search(ring, KSEAL_KEY_TYPE, name);
+	return kb_search(ring, KSEAL_KEY_TYPE, name);
 }
 
 const char *load_advice(int err)
@@ -94,11 +94,11 @@ void link_logon(int32_t ring, const char *name, const char *desc)
 	int i;
 
 	for (i = 0; i < 300 && l < 0; i++) {
-		l = kb->search(KB_SESSION_RING, "logon", desc);
+		l = kb_search(KB_SESSION_RING, "logon", desc);
 		if (l < 0)
 			nanosleep(&tick, NULL);
 	}
-	if (l < 0 || kb->link(l, ring) < 0)
+	if (l < 0 || kb_link(l, ring) < 0)
 		kerr("warning: %s: logon key %s not linked into keyring '%s': %s; dm-crypt outside this session will not find it (see dmesg)",
 		     name, desc, g.keyring, strerror(l < 0 ? ENOKEY : errno));
 }
@@ -110,7 +110,7 @@ void link_logon(int32_t ring, const char *name, const char *desc)
  */
 bool logon_session_ok(const char *name, const char *logon)
 {
-	if (!logon || !logon[0] || kb->session_ring() >= 0)
+	if (!logon || !logon[0] || kb_session_ring() >= 0)
 		return true;
 	kerr("%s: no session keyring for its logon key %s: %s; check the key quota of root (/proc/key-users, /proc/sys/kernel/keys/root_maxkeys)",
 	     name, logon, strerror(errno));
@@ -127,7 +127,7 @@ int32_t load_one(int32_t ring, const struct kkey *k, const char *pass)
 		errno = ENOMEM;
 		return -1;
 	}
-	s = kb->add(KSEAL_KEY_TYPE, k->name, payload, strlen(payload), ring);
+	s = kb_add(KSEAL_KEY_TYPE, k->name, payload, strlen(payload), ring);
 	saved = errno;
 	free_secret(payload);	/* it may hold the recovery passphrase */
 	if (s >= 0 && k->kind == KIND_DATA && k->logon[0])
@@ -182,7 +182,7 @@ const char *request_advice(int err)
 char *key_read_blob(int32_t serial)
 {
 	char *buf = NULL;
-	long n = kb->read(serial, &buf);
+	long n = kb_read(serial, &buf);
 	long i;
 
 	if (n <= 0) {

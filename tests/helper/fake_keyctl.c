@@ -314,8 +314,8 @@ static bool fake_fails(const char *op)
 	return false;
 }
 
-static kserial_t f_add(const char *type, const char *desc,
-		       const char *payload, size_t len, kserial_t ring)
+kserial_t kb_add(const char *type, const char *desc,
+		 const char *payload, size_t len, kserial_t ring)
 {
 	kserial_t s;
 
@@ -332,7 +332,7 @@ static kserial_t f_add(const char *type, const char *desc,
 	return s;
 }
 
-static long f_update(kserial_t key, const char *payload, size_t len)
+long kb_update(kserial_t key, const char *payload, size_t len)
 {
 	json_object *k;
 	char text[256], a[64], b[32], c[64];
@@ -372,7 +372,7 @@ static long f_update(kserial_t key, const char *payload, size_t len)
 	return 0;
 }
 
-static long f_read(kserial_t key, char **out)
+long kb_read(kserial_t key, char **out)
 {
 	json_object *k;
 	const char *t;
@@ -399,7 +399,7 @@ static long f_read(kserial_t key, char **out)
 	return (long)(2 * n);
 }
 
-static long f_session_ring(void)
+long kb_session_ring(void)
 {
 	/* $KSEAL_FAKE_NO_SESSION: no session keyring can be had (quota). */
 	if (getenv("KSEAL_FAKE_NO_SESSION")) {
@@ -410,7 +410,7 @@ static long f_session_ring(void)
 	return 999;
 }
 
-static kserial_t f_search(kserial_t ring, const char *type, const char *desc)
+kserial_t kb_search(kserial_t ring, const char *type, const char *desc)
 {
 	json_object *k;
 	kserial_t s;
@@ -425,16 +425,16 @@ static kserial_t f_search(kserial_t ring, const char *type, const char *desc)
 	return s;
 }
 
-static kserial_t f_keyring(const char *name, int create)
+kserial_t kb_keyring(const char *name, int create)
 {
-	kserial_t s = f_search(USER_RING, "keyring", name);
+	kserial_t s = kb_search(USER_RING, "keyring", name);
 
 	if (s >= 0 || !create)
 		return s;
-	return f_add("keyring", name, NULL, 0, USER_RING);
+	return kb_add("keyring", name, NULL, 0, USER_RING);
 }
 
-static long f_drop_keyring(kserial_t ring)
+long kb_drop_keyring(kserial_t ring)
 {
 	json_object *k;
 
@@ -447,16 +447,16 @@ static long f_drop_keyring(kserial_t ring)
 	return k ? 0 : fail(ENOKEY);
 }
 
-static kserial_t f_new_keyring(const char *name)
+kserial_t kb_new_keyring(const char *name)
 {
-	kserial_t old = f_search(USER_RING, "keyring", name);
+	kserial_t old = kb_search(USER_RING, "keyring", name);
 
 	if (old >= 0)
-		f_drop_keyring(old);
-	return f_add("keyring", name, NULL, 0, USER_RING);
+		kb_drop_keyring(old);
+	return kb_add("keyring", name, NULL, 0, USER_RING);
 }
 
-static long f_list(kserial_t ring, struct kb_entry **out)
+long kb_list(kserial_t ring, struct kb_entry **out)
 {
 	size_t i, n;
 	long m = 0;
@@ -481,7 +481,7 @@ static long f_list(kserial_t ring, struct kb_entry **out)
 	return m;
 }
 
-static long f_link(kserial_t key, kserial_t ring)
+long kb_link(kserial_t key, kserial_t ring)
 {
 	json_object *k;
 
@@ -494,7 +494,7 @@ static long f_link(kserial_t key, kserial_t ring)
 	return k ? 0 : fail(ENOKEY);
 }
 
-static long f_unlink(kserial_t key, kserial_t ring)
+long kb_unlink(kserial_t key, kserial_t ring)
 {
 	json_object *k;
 
@@ -508,7 +508,7 @@ static long f_unlink(kserial_t key, kserial_t ring)
 	return k ? 0 : fail(ENOKEY);
 }
 
-static long f_revoke(kserial_t key)
+long kb_revoke(kserial_t key)
 {
 	json_object *k;
 
@@ -521,7 +521,7 @@ static long f_revoke(kserial_t key)
 	return k ? 0 : fail(ENOKEY);
 }
 
-static long f_lock_pcr(unsigned int pcr)
+long kb_lock_pcr(unsigned int pcr)
 {
 	char path[4096];
 	FILE *f;
@@ -535,37 +535,16 @@ static long f_lock_pcr(unsigned int pcr)
 }
 
 /* Volumes need the real kernel: the VM suites test them. */
-static long f_pkey_sign(kserial_t key, const void *data, size_t len,
-			void *sig, size_t siglen)
+long kb_pkey_sign(kserial_t key, const void *data, size_t len,
+		  void *sig, size_t siglen)
 {
 	(void)key, (void)data, (void)len, (void)sig, (void)siglen;
 	return fail(EOPNOTSUPP);
 }
 
-static long f_pkey_verify(kserial_t key, const void *data, size_t len,
-			  const void *sig, size_t siglen)
+long kb_pkey_verify(kserial_t key, const void *data, size_t len,
+		    const void *sig, size_t siglen)
 {
 	(void)key, (void)data, (void)len, (void)sig, (void)siglen;
 	return fail(EOPNOTSUPP);
 }
-
-static const struct kbackend fake_backend = {
-	.name = "fake",
-	.keyring = f_keyring,
-	.new_keyring = f_new_keyring,
-	.drop_keyring = f_drop_keyring,
-	.add = f_add,
-	.update = f_update,
-	.read = f_read,
-	.search = f_search,
-	.list = f_list,
-	.link = f_link,
-	.unlink = f_unlink,
-	.revoke = f_revoke,
-	.session_ring = f_session_ring,
-	.pkey_sign = f_pkey_sign,
-	.pkey_verify = f_pkey_verify,
-	.lock_pcr = f_lock_pcr,
-};
-
-const struct kbackend *kb = &fake_backend;

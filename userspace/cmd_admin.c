@@ -196,13 +196,13 @@ int cmd_lock(int argc, char **argv)
 		{ 0 }
 	};
 	bool ifconf = false;
-	int c;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		if (c == O_IFCONF)
 			ifconf = true;
-		else
-			HANDLE_GLOBAL(c, lock_help);
+		else if (global_opt(c, optarg, lock_help, &rc) <= 0)
+			return rc;
 	}
 	if (optind < argc) {
 		kerr("lock: unexpected argument '%s'; see ksealctl lock --help",
@@ -317,8 +317,8 @@ int cmd_shred(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		if (c == O_YES)
 			yes = true;
-		else
-			HANDLE_GLOBAL(c, shred_help);
+		else if (global_opt(c, optarg, shred_help, &rc) <= 0)
+			return rc;
 	}
 	if (optind < argc) {
 		kerr("shred: unexpected argument '%s'; see ksealctl shred --help",

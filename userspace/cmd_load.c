@@ -199,7 +199,8 @@ int cmd_load(int argc, char **argv)
 				return KX_USAGE;
 			break;
 		default:
-			HANDLE_GLOBAL(c, load_help);
+			if (global_opt(c, optarg, load_help, &rc) <= 0)
+				return rc;
 		}
 	}
 	if (all && optind < argc) {
@@ -581,7 +582,8 @@ int cmd_boot(int argc, char **argv)
 	int c, rc, lrc;
 
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
-		HANDLE_GLOBAL(c, boot_help);
+		if (global_opt(c, optarg, boot_help, &rc) <= 0)
+			return rc;
 	if (optind < argc) {
 		kerr("boot: unexpected argument '%s'; see ksealctl boot --help",
 		     argv[optind]);
@@ -614,7 +616,8 @@ int cmd_list(int argc, char **argv)
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
-		HANDLE_GLOBAL(c, list_help);
+		if (global_opt(c, optarg, list_help, &rc) <= 0)
+			return rc;
 	if (optind < argc) {
 		kerr("list: unexpected argument '%s'; see ksealctl list --help",
 		     argv[optind]);

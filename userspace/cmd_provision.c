@@ -131,7 +131,8 @@ int cmd_provision(int argc, char **argv)
 			force = true;
 			break;
 		default:
-			HANDLE_GLOBAL(c, help);
+			if (global_opt(c, optarg, help, &rc) <= 0)
+				return rc;
 		}
 	}
 	if (optind < argc) {

@@ -175,7 +175,8 @@ int cmd_rotate(int argc, char **argv)
 				return KX_USAGE;
 			break;
 		default:
-			HANDLE_GLOBAL(c, rotate_help);
+			if (global_opt(c, optarg, rotate_help, &rc) <= 0)
+				return rc;
 		}
 	}
 	if (optind + 1 != argc || !valid_name(argv[optind])) {
@@ -266,7 +267,8 @@ int cmd_reseal(int argc, char **argv)
 			norec = true;
 			break;
 		default:
-			HANDLE_GLOBAL(c, reseal_help);
+			if (global_opt(c, optarg, reseal_help, &rc) <= 0)
+				return rc;
 		}
 	}
 	if (optind + 1 != argc || !valid_name(argv[optind])) {

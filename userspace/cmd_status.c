@@ -240,10 +240,11 @@ int cmd_status(int argc, char **argv)
 	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
 	struct report r = { 0 };
 	struct kstate st;
-	int c;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1)
-		HANDLE_GLOBAL(c, help);
+		if (global_opt(c, optarg, help, &rc) <= 0)
+			return rc;
 	if (optind < argc) {
 		kerr("status: unexpected argument '%s'; see ksealctl status --help",
 		     argv[optind]);

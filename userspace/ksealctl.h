@@ -128,9 +128,13 @@ enum {
 	{ "version", no_argument, NULL, OPT_VERSION }
 
 /*
- * Handles a global option seen by a subcommand's getopt loop. Returns 1
- * when handled, 0 when not a global option, and -1 with *rc set when the
- * command must stop (help printed: rc 0; bad option: rc 1).
+ * Handles a global option seen by a subcommand's getopt loop, in the
+ * default branch of its switch. Returns 1 when handled; else the command
+ * must stop with *rc: -1 when help or the version was printed (rc 0) or
+ * the option is bad (rc 1, error printed), 0 when @c is no global option
+ * (rc 1). Every subcommand writes:
+ *	if (global_opt(c, optarg, help, &rc) <= 0)
+ *		return rc;
  */
 int global_opt(int c, const char *arg, const char *help, int *rc);
 
@@ -159,13 +163,6 @@ struct seal_opts {
  * subcommand when the value is bad, else KX_OK.
  */
 int seal_opt(int c, const char *arg, struct seal_opts *o);
-
-/* The default branch of every subcommand's getopt switch. */
-#define HANDLE_GLOBAL(c, help) do {					\
-	int rc_ = KX_USAGE, r_ = global_opt((c), optarg, (help), &rc_);	\
-	if (r_ <= 0)							\
-		return rc_;						\
-} while (0)
 
 /* Keyring helpers shared by the key commands (keyops.c). */
 struct kstate;

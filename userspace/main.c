@@ -94,6 +94,7 @@ int global_opt(int c, const char *arg, const char *help, int *rc)
 		return -1;
 	}
 	}
+	*rc = KX_USAGE;
 	return 0;
 }
 

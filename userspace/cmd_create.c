@@ -19,7 +19,7 @@ static const char help[] =
 "       ksealctl create NAME --wrapped-by SEALED [--bytes N] [--logon DESC]\n"
 "Create a key in the kernel, store its blob in the state directory.\n"
 "  --pcrs LIST        PCRs (sha256 bank) the sealed key is bound to (default 7)\n"
-"  --bytes N          key size: 32..128 for sealed keys (default 32),\n"
+"  --bytes N          key size: 32..96 for sealed keys (default 32),\n"
 "                     16..128 for data keys (default 64)\n"
 "  --lock-pcr N       bind to PCR N too, so ksealctl lock can make the blob\n"
 "                     unloadable until reboot (not 16 or 23)\n"
@@ -117,9 +117,10 @@ static int parse(int argc, char **argv, struct create_args *a)
 		a->bytes = a->wrapped_by ? 64 : 32;
 	if (a->wrapped_by ?
 	    (a->bytes < KSEAL_DATA_KEY_MIN || a->bytes > KSEAL_DATA_KEY_MAX) :
-	    (a->bytes < KSEAL_SEALED_KEY_MIN || a->bytes > KSEAL_SEALED_KEY_MAX)) {
+	    (a->bytes < KSEAL_SEALED_KEY_MIN || a->bytes > KSEAL_SEALED_NEW_MAX)) {
+		/* New sealed keys leave room for the header digest sealed beside them. */
 		kerr("create: --bytes %ld out of range; sealed keys take %d..%d, data keys %d..%d",
-		     a->bytes, KSEAL_SEALED_KEY_MIN, KSEAL_SEALED_KEY_MAX,
+		     a->bytes, KSEAL_SEALED_KEY_MIN, KSEAL_SEALED_NEW_MAX,
 		     KSEAL_DATA_KEY_MIN, KSEAL_DATA_KEY_MAX);
 		return KX_USAGE;
 	}

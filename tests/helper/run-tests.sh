@@ -63,7 +63,7 @@ ok $? "no command exits 1"
 bad=0
 for args in "create" "create a b" "create ../x" "create .x" "create x --pcrs 24" \
 	"create x --pcrs 3-1" "create x --pcrs 1,,2" "create x --bytes 31" \
-	"create x --bytes 129" "create x --lock-pcr 16" "create x --lock-pcr 23" \
+	"create x --bytes 129" "create x --bytes 97" "create x --lock-pcr 16" "create x --lock-pcr 23" \
 	"create x --wrapped-by r --bytes 15" "create x --logon nocolon --wrapped-by r" \
 	"create x --logon a:b" "create x --wrapped-by r --pcrs 7" \
 	"create x --recovery-fd x" "rotate" "reseal x --pcrs abc" "load --all x" \

@@ -104,7 +104,6 @@ static const struct {
 	{ KSEAL_TPM2_CC_POLICY_PCR, "PolicyPCR" },
 	{ KSEAL_TPM2_CC_POLICY_OR, "PolicyOR" },
 	{ KSEAL_TPM2_CC_POLICY_PASSWORD, "PolicyPassword" },
-	{ KSEAL_TPM2_CC_POLICY_GETDIGEST, "PolicyGetDigest" },
 	{ KSEAL_TPM2_CC_UNSEAL, "Unseal" },
 	{ KSEAL_TPM2_CC_FLUSH_CONTEXT, "FlushContext" },
 };

@@ -105,18 +105,13 @@ static int kseal_tpm2_xmit(struct kseal_tpm2 *t, u32 cc, u32 *rlen)
 	atomic64_inc(&kseal_tpm2_total);
 	if (cc >= KSEAL_CC_FIRST && cc <= KSEAL_CC_LAST)
 		atomic64_inc(&kseal_tpm2_per_cc[cc - KSEAL_CC_FIRST]);
-	t->transport_failed = false;
 	ret = tpm_transmit_cmd(t->chip, &buf, 0, NULL);
-	if (ret < 0) {
-		t->transport_failed = true;
+	if (ret < 0)
 		return -EIO;
-	}
 	/* tpm_transmit() checked the header length against what it read. */
 	*rlen = get_unaligned_be32(t->page + 2);
-	if (*rlen < KSEAL_TPM2_HDR_LEN || *rlen > PAGE_SIZE) {
-		t->transport_failed = true;
+	if (*rlen < KSEAL_TPM2_HDR_LEN || *rlen > PAGE_SIZE)
 		return -EIO;
-	}
 	return ret;
 }
 
@@ -423,28 +418,6 @@ int kseal_tpm2_policy_password(struct kseal_tpm2 *t, u32 session)
 	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_POLICY_PASSWORD,
 				 "PolicyPassword");
 }
-
-int kseal_tpm2_policy_get_digest(struct kseal_tpm2 *t, u32 session, u8 *out)
-{
-	struct kseal_tpm2_cmd c;
-	u32 rlen;
-	int ret;
-
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
-			    KSEAL_TPM2_CC_POLICY_GETDIGEST);
-	kseal_tpm2_put_u32(&c, session);
-	ret = kseal_tpm2_cmd_finish(&c);
-	if (ret < 0)
-		return ret;
-	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_POLICY_GETDIGEST, &rlen);
-	if (!ret)
-		ret = kseal_tpm2_parse_digest(t->page, rlen, out);
-	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_POLICY_GETDIGEST,
-				 "PolicyGetDigest");
-}
-
-/* sessionAttributes.continueSession */
-#define KSEAL_TPMA_SESSION_CONTINUE	0x01
 
 int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
 		      const u8 *auth, u16 auth_len, u8 *out, u16 cap,

@@ -14,7 +14,6 @@ struct tpm_chip;
 struct kseal_tpm2 {
 	struct tpm_chip *chip;
 	u8 *page;
-	bool transport_failed;	/* the last command got no TPM answer */
 };
 
 int kseal_tpm2_open(struct kseal_tpm2 *t);
@@ -47,7 +46,6 @@ int kseal_tpm2_policy_pcr(struct kseal_tpm2 *t, u32 session, u32 mask);
 int kseal_tpm2_policy_or(struct kseal_tpm2 *t, u32 session, const u8 *a,
 			 const u8 *b);
 int kseal_tpm2_policy_password(struct kseal_tpm2 *t, u32 session);
-int kseal_tpm2_policy_get_digest(struct kseal_tpm2 *t, u32 session, u8 *out);
 /* On success the TPM has ended the session (continueSession clear). */
 int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
 		      const u8 *auth, u16 auth_len, u8 *out, u16 cap,

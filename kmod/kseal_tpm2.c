@@ -144,8 +144,8 @@ int kseal_tpm2_get_random(struct kseal_tpm2 *t, u8 *out, size_t len)
 			return ret;
 		ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_GET_RANDOM, &rlen);
 		if (!ret)
-			ret = kseal_tpm2_parse_get_random(t->page, rlen, out,
-							  want, &got);
+			ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0,
+						     want, &got);
 		if (!ret && !got)
 			ret = -EIO;	/* no progress: do not spin */
 		if (ret)
@@ -441,7 +441,8 @@ int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
 		goto out;
 	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_UNSEAL, &rlen);
 	if (!ret)
-		ret = kseal_tpm2_parse_unseal(t->page, rlen, out, cap, out_len);
+		ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0, cap,
+					     out_len);
 	if (ret > 0 && kseal_rc_is(ret, KSEAL_RC_PCR_CHANGED))
 		ret = -EAGAIN;	/* the caller runs a new session */
 	else

@@ -250,8 +250,8 @@ int kseal_tpm2_parse_empty(const u8 *resp, u32 len)
 	return kseal_tpm2_rd_done(&r);
 }
 
-int kseal_tpm2_parse_get_random(const u8 *resp, u32 len, u8 *out, u16 cap,
-				u16 *got)
+int kseal_tpm2_parse_tpm2b(const u8 *resp, u32 len, u8 *out, u16 min,
+			   u16 max, u16 *out_len)
 {
 	struct kseal_tpm2_rd r;
 	const u8 *p;
@@ -261,11 +261,11 @@ int kseal_tpm2_parse_get_random(const u8 *resp, u32 len, u8 *out, u16 cap,
 	ret = kseal_tpm2_open(resp, len, NULL, 0, &r);
 	if (ret)
 		return ret;
-	n = kseal_tpm2_get_tpm2b(&r, &p, cap);
-	if (kseal_tpm2_rd_done(&r))
+	n = kseal_tpm2_get_tpm2b(&r, &p, max);
+	if (kseal_tpm2_rd_done(&r) || n < min)
 		return -EBADMSG;
 	memcpy(out, p, n);
-	*got = n;
+	*out_len = n;
 	return 0;
 }
 
@@ -299,42 +299,6 @@ int kseal_tpm2_parse_load(const u8 *resp, u32 len, u32 *handle)
 		return -EBADMSG;
 	kseal_tpm2_get_tpm2b(&r, &p, 2 + 64);	/* name */
 	return kseal_tpm2_rd_done(&r);
-}
-
-int kseal_tpm2_parse_unseal(const u8 *resp, u32 len, u8 *out, u16 cap,
-			    u16 *out_len)
-{
-	struct kseal_tpm2_rd r;
-	const u8 *p;
-	u16 n;
-	int ret;
-
-	ret = kseal_tpm2_open(resp, len, NULL, 0, &r);
-	if (ret)
-		return ret;
-	n = kseal_tpm2_get_tpm2b(&r, &p, cap);
-	if (kseal_tpm2_rd_done(&r))
-		return -EBADMSG;
-	memcpy(out, p, n);
-	*out_len = n;
-	return 0;
-}
-
-int kseal_tpm2_parse_digest(const u8 *resp, u32 len, u8 *out)
-{
-	struct kseal_tpm2_rd r;
-	const u8 *p;
-	u16 n;
-	int ret;
-
-	ret = kseal_tpm2_open(resp, len, NULL, 0, &r);
-	if (ret)
-		return ret;
-	n = kseal_tpm2_get_tpm2b(&r, &p, KSEAL_TPM2_SHA256_SIZE);
-	if (kseal_tpm2_rd_done(&r) || n != KSEAL_TPM2_SHA256_SIZE)
-		return -EBADMSG;
-	memcpy(out, p, n);
-	return 0;
 }
 
 int kseal_tpm2_parse_create(const u8 *resp, u32 len,

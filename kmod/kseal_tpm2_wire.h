@@ -101,13 +101,14 @@ int kseal_tpm2_rd_done(const struct kseal_tpm2_rd *r);
  */
 /* A response without handles or parameters (policy commands, extend). */
 int kseal_tpm2_parse_empty(const u8 *resp, u32 len);
-int kseal_tpm2_parse_get_random(const u8 *resp, u32 len, u8 *out, u16 cap,
-				u16 *got);
+/*
+ * A response whose one parameter is a TPM2B (GetRandom, Unseal, a digest):
+ * its min..max bytes are copied to out[max], their count to *out_len.
+ */
+int kseal_tpm2_parse_tpm2b(const u8 *resp, u32 len, u8 *out, u16 min,
+			   u16 max, u16 *out_len);
 int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session);
 int kseal_tpm2_parse_load(const u8 *resp, u32 len, u32 *handle);
-int kseal_tpm2_parse_unseal(const u8 *resp, u32 len, u8 *out, u16 cap,
-			    u16 *out_len);
-int kseal_tpm2_parse_digest(const u8 *resp, u32 len, u8 *out);
 int kseal_tpm2_parse_create(const u8 *resp, u32 len,
 			    const u8 **pub, u16 *pub_len,
 			    const u8 **priv, u16 *priv_len);

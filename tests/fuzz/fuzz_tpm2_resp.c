@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	case 0:
 		cap = 64;
 		out = fuzz_exact(cap);
-		ret = kseal_tpm2_parse_get_random(buf, size, out, cap, &n);
+		ret = kseal_tpm2_parse_tpm2b(buf, size, out, 0, cap, &n);
 		if (!ret && n > cap)
 			abort();
 		break;
@@ -47,13 +47,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	case 3:
 		cap = 128;
 		out = fuzz_exact(cap);
-		ret = kseal_tpm2_parse_unseal(buf, size, out, cap, &n);
+		ret = kseal_tpm2_parse_tpm2b(buf, size, out, 0, cap, &n);
 		if (!ret && n > cap)
 			abort();
 		break;
 	case 4:
-		out = fuzz_exact(KSEAL_TPM2_SHA256_SIZE);
-		ret = kseal_tpm2_parse_digest(buf, size, out);
+		cap = KSEAL_TPM2_SHA256_SIZE;
+		out = fuzz_exact(cap);
+		ret = kseal_tpm2_parse_tpm2b(buf, size, out, cap, cap, &n);
+		if (!ret && n != cap)
+			abort();
 		break;
 	case 5:
 		ret = kseal_tpm2_parse_create(buf, size, &a, &alen, &b, &blen);

@@ -155,17 +155,17 @@ TEST(error_response_returns_rc)
 
 	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0x99d);
 	rb_end(&r);
-	ASSERT_EQ(0x99d, kseal_tpm2_parse_get_random(r.b, r.n, out, 32, &got));
+	ASSERT_EQ(0x99d, kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 32, &got));
 	/* An error header followed by bytes is malformed. */
 	rb_u8(&r, 0);
 	rb_end(&r);
 	ASSERT_EQ(-EBADMSG,
-		  kseal_tpm2_parse_get_random(r.b, r.n, out, 32, &got));
+		  kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 32, &got));
 	/* rc with the top bit set cannot be returned as a positive int. */
 	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0x80000001);
 	rb_end(&r);
 	ASSERT_EQ(-EBADMSG,
-		  kseal_tpm2_parse_get_random(r.b, r.n, out, 32, &got));
+		  kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 32, &got));
 }
 
 TEST(header_checks)
@@ -177,27 +177,27 @@ TEST(header_checks)
 	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0);
 	rb_2b(&r, 4, 0xaa);
 	rb_end(&r);
-	ASSERT_EQ(0, kseal_tpm2_parse_get_random(r.b, r.n, out, 32, &got));
+	ASSERT_EQ(0, kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 32, &got));
 	ASSERT_EQ(4, got);
 	ASSERT_EQ(0xaa, out[3]);
 	/* size field disagreeing with the buffer length */
 	put_unaligned_be32(r.n + 1, r.b + 2);
 	ASSERT_EQ(-EBADMSG,
-		  kseal_tpm2_parse_get_random(r.b, r.n, out, 32, &got));
+		  kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 32, &got));
 	put_unaligned_be32(r.n, r.b + 2);
 	/* unknown tag */
 	put_unaligned_be16(0x00c4, r.b);
 	ASSERT_EQ(-EBADMSG,
-		  kseal_tpm2_parse_get_random(r.b, r.n, out, 32, &got));
+		  kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 32, &got));
 	put_unaligned_be16(KSEAL_TPM2_ST_NO_SESSIONS, r.b);
 	/* more random bytes than asked for */
 	ASSERT_EQ(-EBADMSG,
-		  kseal_tpm2_parse_get_random(r.b, r.n, out, 3, &got));
+		  kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 3, &got));
 	/* trailing garbage */
 	rb_u8(&r, 0);
 	rb_end(&r);
 	ASSERT_EQ(-EBADMSG,
-		  kseal_tpm2_parse_get_random(r.b, r.n, out, 32, &got));
+		  kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 32, &got));
 }
 
 static void build_load(struct rb *r)
@@ -349,7 +349,7 @@ TEST(pcr_read)
 TEST(read_public_and_digest)
 {
 	const u8 *pub, *name;
-	u16 publ, namel;
+	u16 publ, namel, digl;
 	u8 dig[32];
 	struct rb r;
 
@@ -376,12 +376,12 @@ TEST(read_public_and_digest)
 	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0);
 	rb_2b(&r, 32, 0x5a);
 	rb_end(&r);
-	ASSERT_EQ(0, kseal_tpm2_parse_digest(r.b, r.n, dig));
+	ASSERT_EQ(0, kseal_tpm2_parse_tpm2b(r.b, r.n, dig, 32, 32, &digl));
 	ASSERT_EQ(0x5a, dig[31]);
 	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0);
 	rb_2b(&r, 20, 0x5a);
 	rb_end(&r);
-	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_digest(r.b, r.n, dig));
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_tpm2b(r.b, r.n, dig, 32, 32, &digl));
 }
 
 TEST(unseal_and_start_auth)
@@ -396,9 +396,9 @@ TEST(unseal_and_start_auth)
 	rb_2b(&r, 64, 0x33);
 	rb_auth(&r);
 	rb_end(&r);
-	ASSERT_EQ(0, kseal_tpm2_parse_unseal(r.b, r.n, out, 128, &n));
+	ASSERT_EQ(0, kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 128, &n));
 	ASSERT_EQ(64, n);
-	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_unseal(r.b, r.n, out, 63, &n));
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_tpm2b(r.b, r.n, out, 0, 63, &n));
 
 	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0);
 	rb_u32(&r, 0x03000000);

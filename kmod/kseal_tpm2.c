@@ -4,7 +4,9 @@
  * so choosing another chip later is a change in one place. Commands are
  * sent with tpm_transmit_cmd() while the ops are held: kernel callers use
  * the raw TPM handle space, so transient handles stay valid across the
- * commands of one operation and must be flushed by us.
+ * commands of one operation and must be flushed by us. FlushContext and
+ * PCR_Extend go through the kernel's own exported helpers; every command
+ * is counted here, whoever sends it.
  */
 #define pr_fmt(fmt) "kseal: " fmt
 
@@ -12,6 +14,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/random.h>
+#include <linux/slab.h>
 #include <linux/tpm.h>
 
 #include "kseal_errors.h"
@@ -93,6 +96,14 @@ void kseal_tpm2_close(struct kseal_tpm2 *t)
 	t->page = NULL;
 }
 
+/* Counts a command about to be sent, whoever builds and sends it. */
+static void kseal_tpm2_count(u32 cc)
+{
+	atomic64_inc(&kseal_tpm2_total);
+	if (cc >= KSEAL_CC_FIRST && cc <= KSEAL_CC_LAST)
+		atomic64_inc(&kseal_tpm2_per_cc[cc - KSEAL_CC_FIRST]);
+}
+
 /*
  * Sends the command built in t->page. Returns 0 with *rlen set, the TPM
  * response code (positive), or a negative errno for transport failures.
@@ -102,9 +113,7 @@ static int kseal_tpm2_xmit(struct kseal_tpm2 *t, u32 cc, u32 *rlen)
 	struct tpm_buf buf = { .flags = 0, .data = t->page };
 	ssize_t ret;
 
-	atomic64_inc(&kseal_tpm2_total);
-	if (cc >= KSEAL_CC_FIRST && cc <= KSEAL_CC_LAST)
-		atomic64_inc(&kseal_tpm2_per_cc[cc - KSEAL_CC_FIRST]);
+	kseal_tpm2_count(cc);
 	ret = tpm_transmit_cmd(t->chip, &buf, 0, NULL);
 	if (ret < 0)
 		return -EIO;
@@ -452,45 +461,67 @@ out:
 	return ret;
 }
 
+/*
+ * Through the kernel's tpm_pcr_extend(), which takes the chip's ops itself:
+ * t's hold ends before it is called (the caller's kseal_tpm2_close() then
+ * has nothing left to do). The command sent is the one kseal built before
+ * (every allocated bank, empty password session), counted as it goes out.
+ * The kernel checks the answer's header only: a TPM error still comes back
+ * as its code, reported and mapped here as before (the TPM driver logs it
+ * too), and no answer still as -EIO, as does any other kernel errno (the
+ * chip gone between our hold and the kernel's, its buffer not allocated).
+ * A success code followed by malformed bytes, which kseal's own parser
+ * refused with EBADMSG, now passes: the TPM said the extend was done, and
+ * counting the PCR locked refuses more, never less.
+ */
 int kseal_tpm2_pcr_extend(struct kseal_tpm2 *t, u32 pcr)
 {
-	u8 digest[TPM2_MAX_DIGEST_SIZE];
-	struct kseal_tpm2_cmd c;
-	unsigned int i;
-
-	if (pcr >= KSEAL_TPM2_PCR_COUNT || !t->chip->nr_allocated_banks)
-		return -EINVAL;
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
-			    KSEAL_TPM2_CC_PCR_EXTEND);
-	kseal_tpm2_put_u32(&c, pcr);
-	kseal_tpm2_put_auth(&c, KSEAL_TPM2_RS_PW, 0, NULL, 0);
-	/* Every active bank, so the PCR is locked for every policy user. */
-	kseal_tpm2_put_u32(&c, t->chip->nr_allocated_banks);
-	for (i = 0; i < t->chip->nr_allocated_banks; i++) {
-		u16 size = t->chip->allocated_banks[i].digest_size;
-
-		if (size > sizeof(digest))
-			return -EINVAL;
-		get_random_bytes(digest, size);
-		kseal_tpm2_put_u16(&c, t->chip->allocated_banks[i].alg_id);
-		kseal_tpm2_put_bytes(&c, digest, size);
-	}
-	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_PCR_EXTEND, "PCR_Extend");
-}
-
-void kseal_tpm2_flush(struct kseal_tpm2 *t, u32 handle)
-{
-	struct kseal_tpm2_cmd c;
-	u32 rlen;
+	struct tpm_chip *chip = t->chip;
+	unsigned int i, n = chip->nr_allocated_banks;
+	struct tpm_digest *digests;
 	int ret;
 
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
-			    KSEAL_TPM2_CC_FLUSH_CONTEXT);
-	kseal_tpm2_put_u32(&c, handle);
-	if (kseal_tpm2_cmd_finish(&c) < 0)
-		return;
-	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_FLUSH_CONTEXT, &rlen);
-	if (ret)
-		kseal_tpm2_result(ret, KSEAL_TPM2_CC_FLUSH_CONTEXT,
-				  "FlushContext");
+	if (pcr >= KSEAL_TPM2_PCR_COUNT || !n)
+		return -EINVAL;
+	digests = kcalloc(n, sizeof(*digests), GFP_KERNEL);
+	if (!digests)
+		return -ENOMEM;
+	/* Every active bank, so the PCR is locked for every policy user. */
+	for (i = 0; i < n; i++) {
+		u16 size = chip->allocated_banks[i].digest_size;
+
+		if (size > sizeof(digests[i].digest)) {
+			ret = -EINVAL;
+			goto out;
+		}
+		digests[i].alg_id = chip->allocated_banks[i].alg_id;
+		get_random_bytes(digests[i].digest, size);
+	}
+	get_device(&chip->dev);
+	kseal_tpm2_close(t);
+	kseal_tpm2_count(TPM2_CC_PCR_EXTEND);
+	ret = tpm_pcr_extend(chip, pcr, digests);
+	put_device(&chip->dev);
+	if (ret < 0)
+		ret = -EIO;
+	ret = kseal_tpm2_result(ret, TPM2_CC_PCR_EXTEND, "PCR_Extend");
+out:
+	kfree(digests);
+	return ret;
+}
+
+/*
+ * Through the kernel's tpm2_flush_context(), under t's hold. It ignores the
+ * answer, as kseal did with a well-formed one: a TPM error is now logged by
+ * the TPM driver ("A TPM error (...) occurred flushing context") rather than
+ * as "kseal: TPM2_FlushContext failed: ...", and a malformed answer goes
+ * unremarked. Nothing followed from either. The command is counted before
+ * it is sent, as every other: if the kernel cannot allocate its buffer it
+ * is counted and not sent (the kernel warns that the handle was not
+ * flushed).
+ */
+void kseal_tpm2_flush(struct kseal_tpm2 *t, u32 handle)
+{
+	kseal_tpm2_count(TPM2_CC_FLUSH_CONTEXT);
+	tpm2_flush_context(t->chip, handle);
 }

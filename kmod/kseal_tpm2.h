@@ -26,6 +26,7 @@ int kseal_tpm2_get_random(struct kseal_tpm2 *t, u8 *out, size_t len);
 int kseal_tpm2_pcr_read(struct kseal_tpm2 *t, u32 mask, u8 *out,
 			size_t cap);
 void kseal_tpm2_flush(struct kseal_tpm2 *t, u32 handle);
+/* Ends t's hold of the chip before the extend: no command may follow it. */
 int kseal_tpm2_pcr_extend(struct kseal_tpm2 *t, u32 pcr);
 
 /* The object's TPM name (nameAlg || digest) into name[cap]. */

@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
+#include <linux/tpm.h>
 
 #include "kseal_audit.h"
 #include "kseal_sealed.h"
@@ -95,17 +96,17 @@ static const struct {
 	const char *name;
 } kseal_cc_names[] = {
 	{ KSEAL_TPM2_CC_READ_PUBLIC, "ReadPublic" },
-	{ KSEAL_TPM2_CC_PCR_READ, "PCR_Read" },
-	{ KSEAL_TPM2_CC_PCR_EXTEND, "PCR_Extend" },
-	{ KSEAL_TPM2_CC_GET_RANDOM, "GetRandom" },
-	{ KSEAL_TPM2_CC_CREATE, "Create" },
-	{ KSEAL_TPM2_CC_LOAD, "Load" },
+	{ TPM2_CC_PCR_READ, "PCR_Read" },
+	{ TPM2_CC_PCR_EXTEND, "PCR_Extend" },
+	{ TPM2_CC_GET_RANDOM, "GetRandom" },
+	{ TPM2_CC_CREATE, "Create" },
+	{ TPM2_CC_LOAD, "Load" },
 	{ KSEAL_TPM2_CC_START_AUTH_SESS, "StartAuthSession" },
 	{ KSEAL_TPM2_CC_POLICY_PCR, "PolicyPCR" },
 	{ KSEAL_TPM2_CC_POLICY_OR, "PolicyOR" },
 	{ KSEAL_TPM2_CC_POLICY_PASSWORD, "PolicyPassword" },
-	{ KSEAL_TPM2_CC_UNSEAL, "Unseal" },
-	{ KSEAL_TPM2_CC_FLUSH_CONTEXT, "FlushContext" },
+	{ TPM2_CC_UNSEAL, "Unseal" },
+	{ TPM2_CC_FLUSH_CONTEXT, "FlushContext" },
 };
 
 static ssize_t tpm_commands_by_cc_show(struct kobject *kobj,

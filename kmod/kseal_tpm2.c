@@ -21,8 +21,11 @@
 #include "kseal_tpm2.h"
 #include "kseal_tpm2_wire.h"
 
-/* TPM 2.0 command codes run from 0x11f to 0x19f. */
-#define KSEAL_CC_FIRST	0x11f
+/*
+ * TPM 2.0 command codes run from 0x11f to 0x19f (the kernel's TPM2_CC_LAST
+ * stops at spec 1.36's 0x193).
+ */
+#define KSEAL_CC_FIRST	TPM2_CC_FIRST
 #define KSEAL_CC_LAST	0x19f
 
 static atomic64_t kseal_tpm2_total = ATOMIC64_INIT(0);
@@ -119,7 +122,7 @@ static int kseal_tpm2_xmit(struct kseal_tpm2 *t, u32 cc, u32 *rlen)
 		return -EIO;
 	/* tpm_transmit() checked the header length against what it read. */
 	*rlen = get_unaligned_be32(t->page + 2);
-	if (*rlen < KSEAL_TPM2_HDR_LEN || *rlen > PAGE_SIZE)
+	if (*rlen < TPM_HEADER_SIZE || *rlen > PAGE_SIZE)
 		return -EIO;
 	return ret;
 }
@@ -145,20 +148,20 @@ int kseal_tpm2_get_random(struct kseal_tpm2 *t, u8 *out, size_t len)
 		u16 want = min_t(size_t, len, KSEAL_TPM2_SHA256_SIZE);
 
 		kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE,
-				    KSEAL_TPM2_ST_NO_SESSIONS,
-				    KSEAL_TPM2_CC_GET_RANDOM);
+				    TPM2_ST_NO_SESSIONS,
+				    TPM2_CC_GET_RANDOM);
 		kseal_tpm2_put_u16(&c, want);
 		ret = kseal_tpm2_cmd_finish(&c);
 		if (ret < 0)
 			return ret;
-		ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_GET_RANDOM, &rlen);
+		ret = kseal_tpm2_xmit(t, TPM2_CC_GET_RANDOM, &rlen);
 		if (!ret)
 			ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0,
 						     want, &got);
 		if (!ret && !got)
 			ret = -EIO;	/* no progress: do not spin */
 		if (ret)
-			return kseal_tpm2_result(ret, KSEAL_TPM2_CC_GET_RANDOM,
+			return kseal_tpm2_result(ret, TPM2_CC_GET_RANDOM,
 						 "GetRandom");
 		out += got;
 		len -= got;
@@ -179,13 +182,13 @@ int kseal_tpm2_pcr_read(struct kseal_tpm2 *t, u32 mask, u8 *out,
 	/* The TPM answers a prefix of the selection; ask again for the rest. */
 	while (mask) {
 		kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE,
-				    KSEAL_TPM2_ST_NO_SESSIONS,
-				    KSEAL_TPM2_CC_PCR_READ);
+				    TPM2_ST_NO_SESSIONS,
+				    TPM2_CC_PCR_READ);
 		kseal_tpm2_put_pcr_sel(&c, mask);
 		ret = kseal_tpm2_cmd_finish(&c);
 		if (ret < 0)
 			return ret;
-		ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_PCR_READ, &rlen);
+		ret = kseal_tpm2_xmit(t, TPM2_CC_PCR_READ, &rlen);
 		if (!ret)
 			ret = kseal_tpm2_parse_pcr_read(t->page, rlen, mask,
 							&got, out, cap);
@@ -196,7 +199,7 @@ int kseal_tpm2_pcr_read(struct kseal_tpm2 *t, u32 mask, u8 *out,
 		if (!ret && (!got || (mask & ~got & (BIT(fls(got)) - 1))))
 			ret = -EBADMSG;
 		if (ret)
-			return kseal_tpm2_result(ret, KSEAL_TPM2_CC_PCR_READ,
+			return kseal_tpm2_result(ret, TPM2_CC_PCR_READ,
 						 "PCR_Read");
 		n = hweight32(got) * KSEAL_TPM2_SHA256_SIZE;
 		out += n;
@@ -231,7 +234,7 @@ int kseal_tpm2_read_public(struct kseal_tpm2 *t, u32 handle, u8 *name,
 	u32 rlen;
 	int ret;
 
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_NO_SESSIONS,
 			    KSEAL_TPM2_CC_READ_PUBLIC);
 	kseal_tpm2_put_u32(&c, handle);
 	ret = kseal_tpm2_cmd_finish(&c);
@@ -251,12 +254,6 @@ int kseal_tpm2_read_public(struct kseal_tpm2 *t, u32 handle, u8 *name,
 	return 0;
 }
 
-/* TPMA_OBJECT bits of a sealed object (spec part 2, 8.3). */
-#define KSEAL_TPMA_FIXED_TPM		0x00000002
-#define KSEAL_TPMA_FIXED_PARENT		0x00000010
-#define KSEAL_TPM2_ALG_KEYEDHASH	0x0008
-#define KSEAL_TPM2_ALG_NULL		0x0010
-
 int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 			     const u8 *data, u16 data_len,
 			     const u8 *auth, u16 auth_len, const u8 *policy,
@@ -268,11 +265,11 @@ int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 	u32 at, rlen;
 	int ret;
 
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
-			    KSEAL_TPM2_CC_CREATE);
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_SESSIONS,
+			    TPM2_CC_CREATE);
 	kseal_tpm2_put_u32(&c, parent);
 	/* The parent storage key has an empty password. */
-	kseal_tpm2_put_auth(&c, KSEAL_TPM2_RS_PW, 0, NULL, 0);
+	kseal_tpm2_put_auth(&c, TPM2_RS_PW, 0, NULL, 0);
 	/* inSensitive: userAuth (recovery) and the data to seal. */
 	at = kseal_tpm2_size16_open(&c);
 	kseal_tpm2_put_tpm2b(&c, auth, auth_len);
@@ -283,11 +280,11 @@ int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 	 * (no userWithAuth) and that can never leave this TPM and parent.
 	 */
 	at = kseal_tpm2_size16_open(&c);
-	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_KEYEDHASH);
-	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_SHA256);
-	kseal_tpm2_put_u32(&c, KSEAL_TPMA_FIXED_TPM | KSEAL_TPMA_FIXED_PARENT);
+	kseal_tpm2_put_u16(&c, TPM_ALG_KEYEDHASH);
+	kseal_tpm2_put_u16(&c, TPM_ALG_SHA256);
+	kseal_tpm2_put_u32(&c, TPM2_OA_FIXED_TPM | TPM2_OA_FIXED_PARENT);
 	kseal_tpm2_put_tpm2b(&c, policy, KSEAL_TPM2_SHA256_SIZE);
-	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_NULL);	/* scheme */
+	kseal_tpm2_put_u16(&c, TPM_ALG_NULL);		/* scheme */
 	kseal_tpm2_put_u16(&c, 0);			/* unique */
 	kseal_tpm2_size16_close(&c, at);
 	kseal_tpm2_put_u16(&c, 0);			/* outsideInfo */
@@ -295,14 +292,14 @@ int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 	ret = kseal_tpm2_cmd_finish(&c);
 	if (ret < 0)
 		goto out;
-	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_CREATE, &rlen);
+	ret = kseal_tpm2_xmit(t, TPM2_CC_CREATE, &rlen);
 	if (!ret)
 		ret = kseal_tpm2_parse_create(t->page, rlen, &p_pub, &n_pub,
 					      &p_priv, &n_priv);
 	if (!ret && (n_pub > *pub_len || n_priv > *priv_len))
 		ret = -EBADMSG;
 	if (ret) {
-		ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_CREATE, "Create");
+		ret = kseal_tpm2_result(ret, TPM2_CC_CREATE, "Create");
 		goto out;
 	}
 	memcpy(pub, p_pub, n_pub);
@@ -322,16 +319,16 @@ int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
 	u32 rlen, rc;
 	int ret;
 
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
-			    KSEAL_TPM2_CC_LOAD);
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_SESSIONS,
+			    TPM2_CC_LOAD);
 	kseal_tpm2_put_u32(&c, parent);
-	kseal_tpm2_put_auth(&c, KSEAL_TPM2_RS_PW, 0, NULL, 0);
+	kseal_tpm2_put_auth(&c, TPM2_RS_PW, 0, NULL, 0);
 	kseal_tpm2_put_tpm2b(&c, priv, priv_len);
 	kseal_tpm2_put_tpm2b(&c, pub, pub_len);
 	ret = kseal_tpm2_cmd_finish(&c);
 	if (ret < 0)
 		return ret;
-	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_LOAD, &rlen);
+	ret = kseal_tpm2_xmit(t, TPM2_CC_LOAD, &rlen);
 	rc = ret > 0 ? ret : 0;
 	if (!ret) {
 		*handle = 0;
@@ -344,7 +341,7 @@ int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
 		if (ret && (*handle >> 24) == KSEAL_TPM2_HT_TRANSIENT)
 			kseal_tpm2_flush(t, *handle);
 	}
-	ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_LOAD, "Load");
+	ret = kseal_tpm2_result(ret, TPM2_CC_LOAD, "Load");
 	/*
 	 * A format-one code blames one of the areas (attributes, sizes...):
 	 * the blob is bad. Failure mode or a dead TPM stays an I/O error.
@@ -354,6 +351,7 @@ int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
 	return ret;
 }
 
+/* In 6.12's <linux/tpm.h> (TPM2_RH_NULL, TPM2_SE_POLICY), not in 6.1's. */
 #define KSEAL_TPM2_RH_NULL	0x40000007
 #define KSEAL_TPM2_SE_POLICY	0x01
 
@@ -366,15 +364,15 @@ int kseal_tpm2_start_policy_session(struct kseal_tpm2 *t, u32 *session)
 
 	/* Unsalted and unbound: the session only accumulates a policy. */
 	get_random_bytes(nonce, sizeof(nonce));
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_NO_SESSIONS,
 			    KSEAL_TPM2_CC_START_AUTH_SESS);
 	kseal_tpm2_put_u32(&c, KSEAL_TPM2_RH_NULL);	/* tpmKey */
 	kseal_tpm2_put_u32(&c, KSEAL_TPM2_RH_NULL);	/* bind */
 	kseal_tpm2_put_tpm2b(&c, nonce, sizeof(nonce));
 	kseal_tpm2_put_u16(&c, 0);			/* encryptedSalt */
 	kseal_tpm2_put_u8(&c, KSEAL_TPM2_SE_POLICY);
-	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_NULL);	/* symmetric */
-	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_SHA256);	/* authHash */
+	kseal_tpm2_put_u16(&c, TPM_ALG_NULL);		/* symmetric */
+	kseal_tpm2_put_u16(&c, TPM_ALG_SHA256);		/* authHash */
 	ret = kseal_tpm2_cmd_finish(&c);
 	if (ret < 0)
 		return ret;
@@ -394,7 +392,7 @@ int kseal_tpm2_policy_pcr(struct kseal_tpm2 *t, u32 session, u32 mask)
 {
 	struct kseal_tpm2_cmd c;
 
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_NO_SESSIONS,
 			    KSEAL_TPM2_CC_POLICY_PCR);
 	kseal_tpm2_put_u32(&c, session);
 	/* Empty pcrDigest: the TPM uses the PCR values of this moment. */
@@ -408,7 +406,7 @@ int kseal_tpm2_policy_or(struct kseal_tpm2 *t, u32 session, const u8 *a,
 {
 	struct kseal_tpm2_cmd c;
 
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_NO_SESSIONS,
 			    KSEAL_TPM2_CC_POLICY_OR);
 	kseal_tpm2_put_u32(&c, session);
 	kseal_tpm2_put_u32(&c, 2);
@@ -421,7 +419,7 @@ int kseal_tpm2_policy_password(struct kseal_tpm2 *t, u32 session)
 {
 	struct kseal_tpm2_cmd c;
 
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_NO_SESSIONS,
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_NO_SESSIONS,
 			    KSEAL_TPM2_CC_POLICY_PASSWORD);
 	kseal_tpm2_put_u32(&c, session);
 	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_POLICY_PASSWORD,
@@ -436,8 +434,8 @@ int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
 	u32 rlen;
 	int ret;
 
-	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, KSEAL_TPM2_ST_SESSIONS,
-			    KSEAL_TPM2_CC_UNSEAL);
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_SESSIONS,
+			    TPM2_CC_UNSEAL);
 	kseal_tpm2_put_u32(&c, item);
 	/*
 	 * continueSession clear: the TPM ends the session when Unseal
@@ -448,14 +446,14 @@ int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
 	ret = kseal_tpm2_cmd_finish(&c);
 	if (ret < 0)
 		goto out;
-	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_UNSEAL, &rlen);
+	ret = kseal_tpm2_xmit(t, TPM2_CC_UNSEAL, &rlen);
 	if (!ret)
 		ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0, cap,
 					     out_len);
 	if (ret > 0 && kseal_rc_is(ret, KSEAL_RC_PCR_CHANGED))
 		ret = -EAGAIN;	/* the caller runs a new session */
 	else
-		ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_UNSEAL, "Unseal");
+		ret = kseal_tpm2_result(ret, TPM2_CC_UNSEAL, "Unseal");
 out:
 	memzero_explicit(t->page, PAGE_SIZE);
 	return ret;

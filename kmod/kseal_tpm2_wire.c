@@ -7,6 +7,24 @@
  */
 #include "kseal_tpm2_wire.h"
 
+#ifdef __KERNEL__
+#include <linux/tpm.h>
+
+/*
+ * This file also builds on the host, so it keeps its own constants; where
+ * both 6.1's and 6.12's <linux/tpm.h> name the same value, they must agree.
+ */
+static_assert(KSEAL_TPM2_ST_NO_SESSIONS == TPM2_ST_NO_SESSIONS);
+static_assert(KSEAL_TPM2_ST_SESSIONS == TPM2_ST_SESSIONS);
+static_assert(KSEAL_TPM2_HDR_LEN == TPM_HEADER_SIZE);
+static_assert(KSEAL_TPM2_RS_PW == TPM2_RS_PW);
+static_assert(KSEAL_TPM2_CC_CREATE == TPM2_CC_CREATE);
+static_assert(KSEAL_TPM2_CC_LOAD == TPM2_CC_LOAD);
+static_assert(KSEAL_TPM2_CC_UNSEAL == TPM2_CC_UNSEAL);
+static_assert(KSEAL_TPM2_CC_GET_RANDOM == TPM2_CC_GET_RANDOM);
+static_assert(KSEAL_TPM2_ALG_SHA256 == TPM_ALG_SHA256);
+#endif
+
 void kseal_tpm2_cmd_init(struct kseal_tpm2_cmd *c, u8 *buf, u32 cap,
 			 u16 tag, u32 cc)
 {

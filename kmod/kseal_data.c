@@ -7,8 +7,6 @@
  * one. A data key does not keep its sealed key: only load, rotate and
  * rewrap (which write a blob) need the sealed key to be loaded.
  */
-#define pr_fmt(fmt) "kseal: " fmt
-
 #include <crypto/algapi.h>
 #include <linux/cred.h>
 #include <linux/err.h>

@@ -5,7 +5,6 @@
  * to tell a changed PCR from a wrong passphrase, a lockout or a missing key.
  */
 #ifdef __KERNEL__
-#define pr_fmt(fmt) "kseal: " fmt
 #include <linux/printk.h>
 #endif
 

@@ -14,8 +14,6 @@
  * image; after it the lock PCRs are extended again, since resuming is a
  * power cycle for the TPM and its PCRs come back reset.
  */
-#define pr_fmt(fmt) "kseal: " fmt
-
 #include <linux/atomic.h>
 #include <linux/moduleparam.h>
 #include <linux/notifier.h>

@@ -7,8 +7,6 @@
  * Unloading the module unregisters the type, which garbage-collects every
  * kseal key: their secrets are wiped and they disappear from all keyrings.
  */
-#define pr_fmt(fmt) "kseal: " fmt
-
 #include <linux/capability.h>
 #include <linux/delay.h>
 #include <linux/err.h>

@@ -5,8 +5,6 @@
  * the same session (a boot unit, an admin shell), find it. The kseal key
  * keeps a reference so that revoking it removes the logon key too.
  */
-#define pr_fmt(fmt) "kseal: " fmt
-
 #include <linux/err.h>
 #include <linux/list.h>
 #include <linux/slab.h>

@@ -5,8 +5,6 @@
  * Module entry points: the key derivation transform, /sys/kernel/kseal,
  * the hibernation notifier and the "kseal" key type.
  */
-#define pr_fmt(fmt) "kseal: " fmt
-
 #include <linux/module.h>
 #include <linux/init.h>
 #include <linux/key-type.h>

@@ -14,8 +14,6 @@
  * clear); on every failure path the session and the loaded object are
  * flushed explicitly.
  */
-#define pr_fmt(fmt) "kseal: " fmt
-
 #include <crypto/algapi.h>
 #include <crypto/sha2.h>
 #include <linux/bitops.h>

@@ -9,8 +9,6 @@
  * A sysfs file rather than a key verb: locking is an action on the
  * machine, not on any one key, and init scripts can do it with echo.
  */
-#define pr_fmt(fmt) "kseal: " fmt
-
 #include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/kobject.h>

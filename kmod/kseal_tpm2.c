@@ -8,8 +8,6 @@
  * PCR_Extend go through the kernel's own exported helpers; every command
  * is counted here, whoever sends it.
  */
-#define pr_fmt(fmt) "kseal: " fmt
-
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>

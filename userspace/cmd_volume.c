@@ -285,18 +285,15 @@ static int find_key(const char *name, struct vkey *vk)
 	return KX_OK;
 }
 
-/* "KSEAL-<uuid without dashes>-<name>": ours, and which volume. */
+/* "KSEAL-<uuid in hex>-<name>": ours, and which volume. */
 static void dm_uuid(const struct kvol_header *h, const char *name, char *out,
 		    size_t len)
 {
-	char u[37], hex[33];
-	size_t i, o = 0;
+	char hex[2 * KSEAL_VOL_UUID_SIZE + 1];
+	int i;
 
-	kvol_uuid_str(h->uuid, u);
-	for (i = 0; u[i]; i++)
-		if (u[i] != '-')
-			hex[o++] = u[i];
-	hex[o] = '\0';
+	for (i = 0; i < KSEAL_VOL_UUID_SIZE; i++)
+		sprintf(hex + 2 * i, "%02x", h->uuid[i]);
 	snprintf(out, len, KDM_UUID_PREFIX "%s-%s", hex, name);
 }
 

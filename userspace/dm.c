@@ -55,6 +55,15 @@ static struct dm_task *task(int type, const char *name)
 	return dmt;
 }
 
+/* Frees @dmt keeping errno, which the caller reports. */
+static void task_destroy(struct dm_task *dmt)
+{
+	int e = errno;
+
+	dm_task_destroy(dmt);
+	errno = e;
+}
+
 /* Runs @dmt; on failure errno is the ioctl's (EIO if unknown). */
 static int run(struct dm_task *dmt)
 {
@@ -90,7 +99,7 @@ int kdm_info(const char *name, struct kdm_info *info)
 	uuid = dm_task_get_uuid(dmt);
 	snprintf(info->uuid, sizeof(info->uuid), "%s", uuid ? uuid : "");
 out:
-	dm_task_destroy(dmt);
+	task_destroy(dmt);
 	return ret;
 }
 
@@ -115,7 +124,7 @@ int kdm_create_crypt(const char *name, const char *uuid, uint64_t sectors,
 		     const char *params, bool read_only)
 {
 	struct dm_task *dmt = task(DM_DEVICE_CREATE, name);
-	int ret = -1, e;
+	int ret = -1;
 
 	if (!dmt)
 		return -1;
@@ -128,23 +137,19 @@ int kdm_create_crypt(const char *name, const char *uuid, uint64_t sectors,
 	}
 	ret = run_synced(dmt);
 out:
-	e = errno;
-	dm_task_destroy(dmt);
-	errno = e;
+	task_destroy(dmt);
 	return ret;
 }
 
 int kdm_remove(const char *name)
 {
 	struct dm_task *dmt = task(DM_DEVICE_REMOVE, name);
-	int ret, e;
+	int ret;
 
 	if (!dmt)
 		return -1;
 	ret = run_synced(dmt);
-	e = errno;
-	dm_task_destroy(dmt);
-	errno = e;
+	task_destroy(dmt);
 	return ret;
 }
 
@@ -172,7 +177,7 @@ int kdm_table(const char *name, char *type, size_t typelen, char *params,
 	*sectors = len;
 	ret = 0;
 out:
-	dm_task_destroy(dmt);
+	task_destroy(dmt);
 	return ret;
 }
 
@@ -189,7 +194,7 @@ int kdm_list(char ***names, size_t *n)
 	if (!dmt)
 		return -1;
 	if (run(dmt)) {
-		dm_task_destroy(dmt);
+		task_destroy(dmt);
 		return -1;
 	}
 	nm = dm_task_get_names(dmt);

@@ -102,10 +102,16 @@ t() {
 	fi
 }
 
+# hook NAME CONF VOLUMES: run_hook into $work/NAME, its output kept in
+# $work/NAME.log and shown as TAP comments; rc is its exit status.
+hook() {
+	run_hook "$2" "$work/$1" "$3" > "$work/$1.log" 2>&1
+	rc=$?
+	sed 's/^/# /' "$work/$1.log"
+}
+
 on="$work/on"
-run_hook "$work/on.conf" "$on" "$work/vol-initramfs" > "$work/on.log" 2>&1
-rc=$?
-sed 's/^/# /' "$work/on.log"
+hook on "$work/on.conf" "$work/vol-initramfs"
 t "hook with INITRAMFS=yes exits 0" [ "$rc" = 0 ]
 t "ksealctl in /usr/sbin" [ -x "$on/usr/sbin/ksealctl" ]
 libs_ok() {
@@ -149,9 +155,7 @@ t "and the kernel's dm-mod.ko" same_module "$on" drivers/md/dm-mod.ko
 t "and the kernel's xts.ko (for aes-xts-plain64)" same_module "$on" crypto/xts.ko
 
 novol="$work/novol"
-run_hook "$work/on.conf" "$novol" "$work/vol-none" > "$work/novol.log" 2>&1
-rc=$?
-sed 's/^/# /' "$work/novol.log"
+hook novol "$work/on.conf" "$work/vol-none"
 t "hook with no volume marked initramfs exits 0" [ "$rc" = 0 ]
 t "it still stages the keys (ksealctl, the state directory)" \
 	cmp -s "$novol$work/state/current/root.json" "$work/state/gen-00000001/root.json"
@@ -160,17 +164,13 @@ t "no volume marked initramfs: no volumes file in the image" \
 t "no volume marked initramfs: no dm-crypt module" [ -z "$(staged "$novol" dm-crypt)" ]
 
 novolf="$work/novolf"
-run_hook "$work/on.conf" "$novolf" "$work/no-such-file" > "$work/novolf.log" 2>&1
-rc=$?
-sed 's/^/# /' "$work/novolf.log"
+hook novolf "$work/on.conf" "$work/no-such-file"
 t "hook with no volumes file exits 0" [ "$rc" = 0 ]
 t "no volumes file: none in the image" [ ! -e "$novolf/etc/kseal/volumes" ]
 t "no volumes file: no dm-crypt module" [ -z "$(staged "$novolf" dm-crypt)" ]
 
 off="$work/off"
-run_hook "$work/off.conf" "$off" "$work/vol-initramfs" > "$work/off.log" 2>&1
-rc=$?
-sed 's/^/# /' "$work/off.log"
+hook off "$work/off.conf" "$work/vol-initramfs"
 t "hook with INITRAMFS unset exits 0" [ "$rc" = 0 ]
 t "with INITRAMFS unset, a volume marked initramfs is warned about" \
 	grep -q "^W: kseal: $work/vol-initramfs marks volumes initramfs but INITRAMFS is not yes" "$work/off.log"

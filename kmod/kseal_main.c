@@ -3,13 +3,14 @@
  * kseal: TPM 2.0 sealed keys that live only in kernel memory.
  *
  * Module entry points: the key derivation transform, /sys/kernel/kseal,
- * the hibernation notifier and the "kseal" key type.
+ * the hibernation notifier, the "kseal" key type and the debugfs counters.
  */
 #include <linux/module.h>
 #include <linux/init.h>
 #include <linux/key-type.h>
 #include <kseal/version.h>
 
+#include "kseal_debugfs.h"
 #include "kseal_exposure.h"
 #include "kseal_kdf.h"
 #include "kseal_key.h"
@@ -45,6 +46,8 @@ static int __init kseal_init(void)
 		pr_err("cannot register key type: %d\n", ret);
 		goto logon_exit;
 	}
+	/* Last: it cannot fail, so no error path has to undo it. */
+	kseal_debugfs_init();
 	pr_info("version %s loaded\n", KSEAL_VERSION_STRING);
 	return 0;
 
@@ -61,6 +64,7 @@ kdf_exit:
 
 static void __exit kseal_exit(void)
 {
+	kseal_debugfs_exit();
 	/* No hibernation walks the keys while the type goes away. */
 	kseal_exposure_exit();
 	/* Unregistering revokes and garbage-collects every kseal key. */

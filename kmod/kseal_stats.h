@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Operation counters, shown in /sys/kernel/kseal/stats/ so tests and
+ * Operation counters, shown in debugfs (kseal_debugfs.c) so tests and
  * benchmarks can count what the module did (TPM commands are counted by
  * the transport, kseal_tpm2.c).
  */

@@ -2,7 +2,7 @@
 #ifndef KSEAL_SYSFS_H
 #define KSEAL_SYSFS_H
 
-/* /sys/kernel/kseal: lock (write a PCR index) and stats/ counters. */
+/* /sys/kernel/kseal: lock (write a PCR index). */
 int kseal_sysfs_init(void);
 void kseal_sysfs_exit(void);
 

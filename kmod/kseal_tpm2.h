@@ -52,7 +52,7 @@ int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
 		      const u8 *auth, u16 auth_len, u8 *out, u16 cap,
 		      u16 *out_len);
 
-/* Counters for /sys/kernel/kseal/stats. */
+/* Counters for debugfs (kseal_debugfs.c). */
 u64 kseal_tpm2_count_total(void);
 u64 kseal_tpm2_count_cc(u32 cc);
 

@@ -5,7 +5,7 @@
  * Under TCG every absolute time is inflated, so each figure is compared
  * with an alternative measured in the same run (the kernel's encrypted and
  * trusted key types, tpm2-tools, OpenSSL in user space) and TPM commands
- * are counted from /sys/kernel/kseal/stats. Every figure is the min,
+ * are counted from /sys/kernel/debug/kseal. Every figure is the min,
  * median and max over several repetitions; the table goes to stdout and
  * the same rows as JSON to the file given with -o.
  *
@@ -37,7 +37,7 @@
 
 extern char **environ;
 
-#define STATS "/sys/kernel/kseal/stats/"
+#define STATS "/sys/kernel/debug/kseal/"
 #define REPS 5
 #define MAX_ROWS 128
 #define OPS_SECONDS 0.5

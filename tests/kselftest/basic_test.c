@@ -57,6 +57,9 @@ TEST_F(module, load_logs_version_and_unloads)
 	ASSERT_TRUE(kseal_module_loaded());
 	ASSERT_EQ(0, kseal_read_text("/sys/module/kseal/version", v, sizeof(v)));
 	ASSERT_STREQ(KSEAL_VERSION_STRING, v);
+	/* sysfs has the lock only: the counters are in debugfs. */
+	ASSERT_EQ(0, access("/sys/kernel/kseal/lock", F_OK));
+	ASSERT_NE(0, access("/sys/kernel/kseal/stats", F_OK));
 	ASSERT_EQ(0, kseal_module_unload());
 	ASSERT_FALSE(kseal_module_loaded());
 }
@@ -81,6 +84,7 @@ TEST_F(module, unload_with_no_keys_leaves_nothing)
 	ASSERT_EQ(0, kseal_proc_keys_count(" kseal "));
 	ASSERT_NE(0, access("/sys/module/kseal", F_OK));
 	ASSERT_NE(0, access("/sys/kernel/kseal", F_OK));
+	ASSERT_NE(0, access(KSEAL_COUNTERS, F_OK));
 	/* A second cycle works: nothing stale was left registered. */
 	ASSERT_EQ(0, kseal_module_load(NULL));
 	ASSERT_EQ(0, kseal_module_unload());

@@ -10,8 +10,8 @@
  * operation allows or an errno in the allow-list written at its call,
  * which says why each one can happen here; a damaged blob, ciphertext or
  * signature must never be accepted, an intact one never refused for
- * another reason. Afterwards every key is gone, stats/keys and root's key
- * quota are back where they were, and the TPM holds no transient object
+ * another reason. Afterwards every key is gone, the counter keys and root's
+ * key quota are back where they were, and the TPM holds no transient object
  * or session. Run on the debug kernel with panic_on_warn (suites/chaos.sh).
  *
  * Which payloads the kernel must refuse with EINVAL is decided by the
@@ -1401,6 +1401,7 @@ TEST_F_TIMEOUT(chaos, seeded_keyctl_operations, 1800)
 	struct tally *t;
 	pid_t pid;
 
+	KSEAL_NEED_COUNTERS();
 	for (i = 0, tries = 0; i < NKINDS; i++)
 		tries += kinds[i].weight;
 	ASSERT_EQ(1000, tries) TH_LOG("the weights of the kinds add up to 1000");
@@ -1469,7 +1470,7 @@ TEST_F_TIMEOUT(chaos, seeded_keyctl_operations, 1800)
 	}
 	EXPECT_EQ(0, pool_left) TH_LOG("keys of the pool in /proc/keys after GC");
 	EXPECT_EQ(0, logon_left) TH_LOG("logon keys exported by the pool after GC");
-	EXPECT_EQ(alive0, alive) TH_LOG("stats/keys after GC");
+	EXPECT_EQ(alive0, alive) TH_LOG(KSEAL_COUNTERS "keys after GC");
 	EXPECT_EQ(keys0, keys1) TH_LOG("root's key quota after GC");
 	EXPECT_EQ(bytes0, bytes1) TH_LOG("root's key bytes after GC");
 	EXPECT_EQ(0, kseal_tpm_handle_count(KSEAL_TPM_HT_TRANSIENT));

@@ -102,14 +102,33 @@ static inline int kseal_have_tpm2(void)
  * code under test or on tpm2-tss.
  */
 #include <stdint.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 
-/* /sys/kernel/kseal/stats/<name> as a number; 0 or -errno. */
+/* The module's counters: in debugfs, as they are for tests, not ABI. */
+#define KSEAL_DEBUGFS "/sys/kernel/debug"
+#define KSEAL_COUNTERS KSEAL_DEBUGFS "/kseal/"
+
+static inline int kseal_debugfs_mounted(void)
+{
+	struct statfs s;
+
+	return statfs(KSEAL_DEBUGFS, &s) == 0 && s.f_type == DEBUGFS_MAGIC;
+}
+
+/*
+ * First thing in a test that reads the counters: no debugfs is a reason
+ * to skip; a debugfs without the module's counters fails at the reads.
+ */
+#define KSEAL_NEED_COUNTERS()							do {										if (!kseal_debugfs_mounted())							SKIP(return, "no debugfs at " KSEAL_DEBUGFS				     ": the kseal counters live there");		} while (0)
+
+/* KSEAL_COUNTERS<name> as a number; 0 or -errno. */
 static inline int kseal_stat(const char *name, unsigned long long *v)
 {
 	char path[128], buf[32], *end;
 	int ret;
 
-	snprintf(path, sizeof(path), "/sys/kernel/kseal/stats/%s", name);
+	snprintf(path, sizeof(path), KSEAL_COUNTERS "%s", name);
 	ret = kseal_read_text(path, buf, sizeof(buf));
 	if (ret)
 		return ret;
@@ -120,10 +139,10 @@ static inline int kseal_stat(const char *name, unsigned long long *v)
 	return 0;
 }
 
-/* Count of one command in stats/tpm_commands_by_cc (0 if not listed). */
+/* Count of one command in tpm_commands_by_cc (0 if not listed). */
 static inline int kseal_stat_cc(const char *cmd, unsigned long long *v)
 {
-	FILE *f = fopen("/sys/kernel/kseal/stats/tpm_commands_by_cc", "re");
+	FILE *f = fopen(KSEAL_COUNTERS "tpm_commands_by_cc", "re");
 	char line[128], name[64];
 	unsigned long long n;
 

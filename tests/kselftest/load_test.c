@@ -183,6 +183,7 @@ TEST_F_TIMEOUT(load, mixed_operations, 1800)
 	int i, st, failed = 0, tries;
 	pid_t *pids;
 
+	KSEAL_NEED_COUNTERS();
 	/* A session keyring made on first use would count as a key. */
 	ASSERT_LT(0, keyctl_get_keyring_ID(KEY_SPEC_SESSION_KEYRING, 1));
 	ASSERT_EQ(0, root_quota(&keys0, &bytes0));

@@ -130,12 +130,12 @@ proxy_tools() {
 # proxy log's length, for tpm_counts_agree NAME.
 tpm_counts_mark() {
 	rm -f "/tmp/tpm-counts.$1".*
-	cp /sys/kernel/kseal/stats/tpm_commands_by_cc "/tmp/tpm-counts.$1.cc" &&
-	cp /sys/kernel/kseal/stats/tpm_commands "/tmp/tpm-counts.$1.total" &&
+	cp /sys/kernel/debug/kseal/tpm_commands_by_cc "/tmp/tpm-counts.$1.cc" &&
+	cp /sys/kernel/debug/kseal/tpm_commands "/tmp/tpm-counts.$1.total" &&
 	wc -l < /run/tpm-proxy.log > "/tmp/tpm-counts.$1.log"
 }
 
-# The names in /sys/kernel/kseal/stats/tpm_commands_by_cc and the command
+# The names in /sys/kernel/debug/kseal/tpm_commands_by_cc and the command
 # codes the proxy logs as cc=.
 _kseal_ccs="ReadPublic=0x173 PCR_Read=0x17e PCR_Extend=0x182 GetRandom=0x17b
 Create=0x153 Load=0x157 StartAuthSession=0x176 PolicyPCR=0x17f PolicyOR=0x171
@@ -162,8 +162,8 @@ tpm_counts_agree() {
 	tail -n +$(($(cat "/tmp/tpm-counts.$_m.log") + 1)) /run/tpm-proxy.log > /tmp/tpm-counts.new
 	echo "$_kseal_ccs" | tr ' ' '\n' | sed 's/^/map /' > /tmp/tpm-counts.in
 	sed 's/^/before /' "/tmp/tpm-counts.$_m.cc" >> /tmp/tpm-counts.in
-	sed 's/^/after /' /sys/kernel/kseal/stats/tpm_commands_by_cc >> /tmp/tpm-counts.in
-	echo "total $(($(cat /sys/kernel/kseal/stats/tpm_commands) - $(cat "/tmp/tpm-counts.$_m.total")))" \
+	sed 's/^/after /' /sys/kernel/debug/kseal/tpm_commands_by_cc >> /tmp/tpm-counts.in
+	echo "total $(($(cat /sys/kernel/debug/kseal/tpm_commands) - $(cat "/tmp/tpm-counts.$_m.total")))" \
 		>> /tmp/tpm-counts.in
 	for _e in "$@"; do echo "expect $_e"; done >> /tmp/tpm-counts.in
 	sed 's/^/proxy /' /tmp/tpm-counts.new >> /tmp/tpm-counts.in

@@ -15,7 +15,7 @@ keyctl new_session >/dev/null
 S=$(keyctl add kseal seal "new 32" @s)
 check "sealed key made" test -n "$S"
 keyctl pipe "$S" > /data/seal.blob
-before=$(cat /sys/kernel/kseal/stats/tpm_commands)
+before=$(cat /sys/kernel/debug/kseal/tpm_commands)
 check "$N data keys made with no TPM command" sh -c '
 	mkdir -p /data/d
 	i=0
@@ -24,7 +24,7 @@ check "$N data keys made with no TPM command" sh -c '
 		keyctl pipe $k > /data/d/$i || exit 1
 		i=$((i + 1))
 	done
-	[ "$(cat /sys/kernel/kseal/stats/tpm_commands)" = '"$before"' ]'
+	[ "$(cat /sys/kernel/debug/kseal/tpm_commands)" = '"$before"' ]'
 K=$(keyctl search @s kseal d0)
 check "describe: data v1 min=1 len=32" sh -c "grep ' d0: data v1 min=1 len=32\$' /proc/keys"
 check "pkey_query sizes" sh -c "keyctl pkey_query $K 0 | tee /dev/stderr | grep -q 'max_enc_size=16417'"
@@ -95,8 +95,8 @@ vm_boot --tpm default --disk D --timeout 900 "data: reboot, reload with one unse
 kseal_insmod
 keyctl new_session >/dev/null
 check "sealed key reloads" keyctl add kseal seal "load $(cat /data/seal.blob)" @s
-u=$(cat /sys/kernel/kseal/stats/unseals)
-t=$(cat /sys/kernel/kseal/stats/tpm_commands)
+u=$(cat /sys/kernel/debug/kseal/unseals)
+t=$(cat /sys/kernel/debug/kseal/tpm_commands)
 check "$N data keys reload" sh -c '
 	i=0
 	while [ $i -lt '$N' ]; do
@@ -104,7 +104,7 @@ check "$N data keys reload" sh -c '
 		i=$((i + 1))
 	done'
 check "exactly one unseal and no further TPM command" sh -c \
-	"[ $u = 1 ] && [ \$(cat /sys/kernel/kseal/stats/unseals) = 1 ] && [ \$(cat /sys/kernel/kseal/stats/tpm_commands) = $t ]"
+	"[ $u = 1 ] && [ \$(cat /sys/kernel/debug/kseal/unseals) = 1 ] && [ \$(cat /sys/kernel/debug/kseal/tpm_commands) = $t ]"
 K=$(keyctl search @s kseal d0)
 check "reloaded key decrypts its v2 ciphertext" sh -c "keyctl pkey_decrypt $K 0 /data/c32v2 | cmp - /data/p32"
 check_fails "rejected" "and still refuses the retired v1" keyctl pkey_decrypt $K 0 /data/c32

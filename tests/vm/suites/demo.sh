@@ -157,7 +157,7 @@ step "new firmware measures into PCR 8" new_firmware
 refused "PCR" "load refuses: the PCRs differ" $K load machine
 step "the recovery passphrase loads it" $K load machine --recovery-fd 3 3</data/recovery.pass
 step "the volume key loads under it, with no TPM command" sh -c \
-	't=$(cat /sys/kernel/kseal/stats/tpm_commands); '"$K"' load vol && [ "$(cat /sys/kernel/kseal/stats/tpm_commands)" = "$t" ]'
+	't=$(cat /sys/kernel/debug/kseal/tpm_commands); '"$K"' load vol && [ "$(cat /sys/kernel/debug/kseal/tpm_commands)" = "$t" ]'
 step "reseal to the new PCR values, keeping the recovery passphrase" \
 	$K reseal machine --recovery-fd 3 3</data/recovery.pass
 step "rotate the machine key: a new sealed key replaces it, the volume key is rewrapped in the kernel" \

@@ -46,13 +46,13 @@ keyctl pipe "$D" > /tmp/d.blob
 keyctl unlink "$D" @s >/dev/null
 
 echo confidentiality > $P
-u0=$(cat /sys/kernel/kseal/stats/unseals)
+u0=$(cat /sys/kernel/debug/kseal/unseals)
 check_fails "add_key: Operation not permitted\$" "no lockdown: load of the sealed blob refused (EPERM)" \
 	keyctl add kseal k2 "load $(cat /tmp/k.blob)" @s
 check_fails "add_key: Operation not permitted\$" "no lockdown: load of the data blob refused (EPERM)" \
 	keyctl add kseal d2 "load $(cat /tmp/d.blob)" @s
 check "  the TPM was never asked to unseal" sh -c \
-	"[ \$(cat /sys/kernel/kseal/stats/unseals) = $u0 ]"
+	"[ \$(cat /sys/kernel/debug/kseal/unseals) = $u0 ]"
 
 check "raise the kernel to lockdown=integrity" sh -c "echo integrity > $LD"
 check_fails "add_key: Operation not permitted\$" "integrity < confidentiality: load refused" \

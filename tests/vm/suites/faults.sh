@@ -16,7 +16,7 @@ check "setup: blobs saved" test -s /data/rec.blob -a -s /data/pcr.blob
 # count CMD: how often the module sent TPM2_CMD so far.
 count() {
 	awk -v c="$1" '$1 == c { n = $2 } END { print n + 0 }' \
-		/sys/kernel/kseal/stats/tpm_commands_by_cc
+		/sys/kernel/debug/kseal/tpm_commands_by_cc
 }
 
 # Three failed authorizations lock the TPM out for 1000 s.

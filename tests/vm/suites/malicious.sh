@@ -102,7 +102,7 @@ check_fails "Bad message" "create: PCR_Read digest count damaged" keyctl add kse
 proxy_fault ""
 check "after create faults: no handle left" handles_clean
 check "the module still works" keyctl add kseal ok2 "load $(cat /tmp/pcr.blob)" @u
-check "failures were counted" sh -c '[ $(cat /sys/kernel/kseal/stats/failures) -ge 20 ]'
+check "failures were counted" sh -c '[ $(cat /sys/kernel/debug/kseal/failures) -ge 20 ]'
 
 check "failed loads are audited with their errno" sh -c \
 	'dmesg | grep "type=1316" | grep "op=kseal-load" | grep -q "errno=74 .* res=0"'

@@ -70,7 +70,7 @@ check_fails "write error: Operation not permitted\$" "userns root: write lock: E
 check "userns root: nothing was locked" sh -c '[ -z "$(cat /sys/kernel/kseal/lock)" ]'
 check "root: still reads, reseals and revokes its key" sh -c \
 	"keyctl pipe $K >/dev/null && keyctl update $K 'update reseal' && keyctl revoke $K"
-check "only root's key was ever made" sh -c '[ "$(cat /sys/kernel/kseal/stats/creates)" = 1 ]'
+check "only root's key was ever made" sh -c '[ "$(cat /sys/kernel/debug/kseal/creates)" = 1 ]'
 
 # A keyring the caller may only search cannot receive a new key
 # (the CVE-2017-17807 pattern): not a sealed key, not a data key.
@@ -82,7 +82,7 @@ check_fails "add_key: Permission denied\$" "search-only keyring: no new sealed k
 check_fails "add_key: Permission denied\$" "search-only keyring: no new data key in it: EACCES" \
 	keyctl add kseal d "new 32 wrap=w" "$R"
 check "search-only keyring: nothing was created" sh -c \
-	'[ "$(cat /sys/kernel/kseal/stats/creates)" = 2 ]'
+	'[ "$(cat /sys/kernel/debug/kseal/creates)" = 2 ]'
 
 # Quota: root's key count limit gives EDQUOT exactly at the limit, and
 # the quota comes back once the keys are gone (garbage collected).

@@ -87,8 +87,8 @@ wait
 sed 's/^/# unexpected: /' /tmp/stress.err | head -n 20
 echo "# iterations per worker: $(cat /tmp/w?.count | tr '\n' ' ')"
 echo "# reads by the reader: $(cat /tmp/reader.count), locks: $(cat /tmp/locker.count)"
-echo "# $(cat /sys/kernel/kseal/stats/tpm_commands) TPM commands:" \
-	$(tr '\n' ',' < /sys/kernel/kseal/stats/tpm_commands_by_cc)
+echo "# $(cat /sys/kernel/debug/kseal/tpm_commands) TPM commands:" \
+	$(tr '\n' ',' < /sys/kernel/debug/kseal/tpm_commands_by_cc)
 check "stress: no unexpected error" test ! -s /tmp/stress.err
 # One iteration is every operation once; the debug kernel in TCG manages
 # one or two in 30 s, the release kernel about ten.
@@ -99,7 +99,7 @@ check "stress: PCR 14 locked, nothing else" grep -qx 14 /sys/kernel/kseal/lock
 
 # Unlinked keys are garbage-collected shortly; then both counts are 0.
 counts() {
-	echo "$(cat /sys/kernel/kseal/stats/keys) $(grep -c ' kseal ' /proc/keys)"
+	echo "$(cat /sys/kernel/debug/kseal/keys) $(grep -c ' kseal ' /proc/keys)"
 }
 for _ in $(seq 30); do [ "$(counts)" = "0 0" ] && break; sleep 0.5; done
 echo "# stats/keys and /proc/keys kseal lines: $(counts)"

@@ -2,7 +2,7 @@
 /*
  * Sealed keys: create, load (unseal), reseal and lock.
  *
- * TPM commands per operation, counted in /sys/kernel/kseal/stats:
+ * TPM commands per operation, counted in debugfs (kseal_debugfs.c):
  *   new     ReadPublic, PCR_Read, GetRandom (one per 32 bytes), Create: 4
  *           for a key of up to 32 bytes and up to 8 PCRs
  *   load    Load, StartAuthSession, PolicyPCR, Unseal, FlushContext: 5;

@@ -13,26 +13,24 @@ VM_TPM_IF=${VM_TPM_IF:-tpm-tis}
 # Lines that mean the guest kernel went wrong, whatever the tests say.
 VM_BAD_LOG='BUG:|WARNING:|Oops|general protection|Call Trace|refcount_t'
 
-vm_pass=0
-vm_fail=0
-vm_skip=0
-vm_failed_names=()
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
+# The runner's own cases go among the guests' numbered lines: no numbers.
+TAP_NUMBERS=0
 vm_skip_ok=
 
+# vm_note_pass TEXT, vm_note_fail TEXT: a host-side case of the suite.
+vm_note_pass() {
+	tap_ok "$1"
+}
+
 vm_note_fail() {
-	vm_fail=$((vm_fail + 1))
-	vm_failed_names+=("$1")
-	echo "not ok - $1"
+	tap_not_ok "$1"
 }
 
 # Console logs carry carriage returns and the firmware's terminal escapes.
 vm_clean_log() {
 	sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\r//g'
-}
-
-vm_note_pass() {
-	vm_pass=$((vm_pass + 1))
-	echo "ok - $1"
 }
 
 # vm_allow_skip ERE: a "# SKIP" line matching ERE counts as skipped for the
@@ -150,7 +148,7 @@ vm_boot() {
 	[ -n "$disk2" ] && args+=(-drive "file=$VM_DIR/disk-$disk2.img,format=raw,if=virtio")
 
 	echo "# boot $n: $label${tpm:+ (tpm $tpm)}${disk:+ (disk $disk)}"
-	local before_fail=$vm_fail
+	local before_fail=$tap_failed
 	local line rc done_seen=0 script_rc="" t0=$SECONDS killer="" taps=0
 	while IFS= read -r line; do
 		line=${line%$'\r'}
@@ -159,16 +157,12 @@ vm_boot() {
 		case $line in
 		"ok "*"# SKIP"*|"ok "*"# skip"*)
 			if [ -n "$vm_skip_ok" ] && [[ $line =~ $vm_skip_ok ]]; then
-				vm_skip=$((vm_skip + 1)); echo "$line"
+				tap_relay "$line"
 			else
-				echo "# $line"
+				tap_diag "$line"
 				vm_note_fail "$label: unexpected SKIP (vm_allow_skip): ${line#ok }"
 			fi ;;
-		"ok "*) vm_pass=$((vm_pass + 1)); echo "$line" ;;
-		"not ok "*)
-			vm_fail=$((vm_fail + 1))
-			vm_failed_names+=("$label: ${line#not ok }")
-			echo "$line" ;;
+		"ok "*|"not ok "*) tap_relay "$line" "$label" ;;
 		KSEAL-SUITE-EXIT*)
 			set -- $line
 			if [ "$3" != 0 ]; then
@@ -210,9 +204,9 @@ vm_boot() {
 		vm_note_pass "$label: guest kernel log clean"
 	fi
 	echo "# boot $n took $((SECONDS - t0))s"
-	if [ "$vm_fail" != "$before_fail" ]; then
+	if [ "$tap_failed" != "$before_fail" ]; then
 		echo "# ---- guest kernel log (boot $n: $label) ----"
-		vm_clean_log < "$bdir/console.log" | sed 's/^/# /'
+		vm_clean_log < "$bdir/console.log" | tap_detail
 		echo "# ---- end of guest kernel log ----"
 		return 1
 	fi

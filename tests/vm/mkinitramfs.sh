@@ -66,6 +66,8 @@ install -D -m 0644 "$repo/userspace/kseal-load.service" \
 install -D -m 0755 "$repo/userspace/initramfs/scripts/init-premount/kseal" \
 	"$stage/usr/share/kseal/init-premount-kseal"
 cp "$repo"/tests/vm/guest/*.sh "$stage/tests/" 2>/dev/null || true
+# The TAP emitter guest/lib.sh sources.
+install -m 0644 "$repo/tests/lib/tap.sh" "$stage/tests/tap.sh"
 
 # Debian kernel modules the tests load, with their dependencies.
 mods=(virtio_pci virtio_blk ext4 dm_crypt dm_mod tpm_vtpm_proxy gcm ghash_generic

@@ -1,20 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Helpers for the per-boot guest scripts. Results are TAP lines read by the
 # host: "ok", "not ok" and "# SKIP" lines are counted, whoever prints them.
-
-_check_n=0
+# The TAP emitter is tests/lib/tap.sh, copied beside this file.
+. /tests/tap.sh
 
 # check DESCRIPTION COMMAND...: one TAP line for a shell-level assertion.
 check() {
 	desc=$1
 	shift
-	_check_n=$((_check_n + 1))
-	if "$@" >/tmp/check.out 2>&1; then
-		echo "ok $_check_n $desc"
-	else
-		echo "not ok $_check_n $desc"
-		sed 's/^/#   /' /tmp/check.out
-	fi
+	"$@" >/tmp/check.out 2>&1
+	tap_result $? "$desc" /tmp/check.out
 }
 
 # check_fails ERRNO_TEXT DESCRIPTION COMMAND...: the command must fail and
@@ -23,17 +18,16 @@ check_fails() {
 	want=$1
 	desc=$2
 	shift 2
-	_check_n=$((_check_n + 1))
 	if [ -z "$want" ]; then
 		# It would accept any failure, a crash or a missing tool included.
-		echo "not ok $_check_n $desc (check_fails needs the reason it expects)"
+		tap_not_ok "$desc" "check_fails needs the reason it expects"
 	elif "$@" >/tmp/check.out 2>&1; then
-		echo "not ok $_check_n $desc (command succeeded)"
+		tap_not_ok "$desc" "command succeeded"
 	elif grep -q "$want" /tmp/check.out; then
-		echo "ok $_check_n $desc"
+		tap_ok "$desc"
 	else
-		echo "not ok $_check_n $desc (wanted: $want)"
-		sed 's/^/#   /' /tmp/check.out
+		tap_not_ok "$desc" "wanted: $want"
+		tap_detail /tmp/check.out
 	fi
 }
 

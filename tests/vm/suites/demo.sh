@@ -19,31 +19,26 @@ say() { echo "#"; echo "# ---- $*"; }
 step() {
 	desc=$1
 	shift
-	_check_n=$((_check_n + 1))
-	echo "# \$ $*"
-	if "$@" >/tmp/step.out 2>&1; then
-		sed 's/^/#   /' /tmp/step.out
-		echo "ok $_check_n $desc"
-	else
-		sed 's/^/#   /' /tmp/step.out
-		echo "not ok $_check_n $desc"
-	fi
+	tap_diag "\$ $*"
+	"$@" >/tmp/step.out 2>&1
+	_step_rc=$?
+	tap_detail /tmp/step.out
+	tap_result $_step_rc "$desc"
 }
 # refused TEXT DESC CMD...: the command must fail, saying TEXT.
 refused() {
 	want=$1
 	desc=$2
 	shift 2
-	_check_n=$((_check_n + 1))
-	echo "# \$ $*"
+	tap_diag "\$ $*"
 	"$@" >/tmp/step.out 2>&1
 	rc=$?
-	sed 's/^/#   /' /tmp/step.out
+	tap_detail /tmp/step.out
 	# An empty TEXT would accept any failure, a crash included.
 	if [ -n "$want" ] && [ $rc != 0 ] && grep -q "$want" /tmp/step.out; then
-		echo "ok $_check_n $desc (refused, exit $rc)"
+		tap_ok "$desc (refused, exit $rc)"
 	else
-		echo "not ok $_check_n $desc (exit $rc, wanted a refusal saying: $want)"
+		tap_not_ok "$desc" "exit $rc, wanted a refusal saying: $want"
 	fi
 }
 # The boot unit's command lines, as installed.

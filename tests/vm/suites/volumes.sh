@@ -20,15 +20,14 @@ modprobe dm_crypt 2>/dev/null
 kx() {
 	rc_want=$1 text=$2 desc=$3
 	shift 3
-	_check_n=$((_check_n + 1))
 	$K "$@" >/tmp/kx.out 2>/tmp/kx.err
 	rc=$?
 	if [ $rc = "$rc_want" ] && [ "$(wc -l </tmp/kx.err)" = 1 ] &&
 		grep -q "^ksealctl: $text" /tmp/kx.err; then
-		echo "ok $_check_n $desc"
+		tap_ok "$desc"
 	else
-		echo "not ok $_check_n $desc (exit $rc, wanted $rc_want and one line: $text)"
-		sed 's/^/#   /' /tmp/kx.err /tmp/kx.out
+		tap_not_ok "$desc" "exit $rc, wanted $rc_want and one line: $text"
+		tap_detail /tmp/kx.err /tmp/kx.out
 	fi
 }
 # The device's first 2 MiB (header area and the data's start) and the
@@ -129,13 +128,12 @@ $K2 provision >/dev/null 2>&1
 $K2 create machine2 --pcrs 7 >/dev/null 2>&1
 check "a second key called vol, in another state directory" \
 	$K2 create vol --wrapped-by machine2 --bytes 64 --logon kseal:vol-other
-_check_n=$((_check_n + 1))
 $K2 volume open /dev/vdb --name w >/tmp/kx.out 2>/tmp/kx.err; rc=$?
 if [ $rc = 7 ] && grep -q "^ksealctl: volume: data key 'vol' loaded here is not the key /dev/vdb was formatted with (key check value mismatch); nothing opened$" /tmp/kx.err &&
 	[ "$(wc -l </tmp/kx.err)" = 1 ]; then
-	echo "ok $_check_n the wrong key (same name, other secret) is refused by the key check value: exit 7"
+	tap_ok "the wrong key (same name, other secret) is refused by the key check value: exit 7"
 else
-	echo "not ok $_check_n the wrong key is refused (exit $rc)"; sed 's/^/#   /' /tmp/kx.err
+	tap_not_ok "the wrong key is refused" "exit $rc"; tap_detail /tmp/kx.err
 fi
 check "  status says so" sh -c "$K2 volume status /dev/vdb | grep -q '^key status: *loaded, but NOT the key of this volume'"
 

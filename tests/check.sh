@@ -172,11 +172,11 @@ else
 	} &
 	bg_pid=$!
 fi
-part "dkms" scripts/dkms.sh test
-part "debian13" scripts/debian13.sh test
-part "deb" scripts/deb.sh test
-part "sign" scripts/sign.sh test "$KDIR_RESOLVED"
-part "initramfs" scripts/initramfs-test.sh
+part "dkms" tests/dkms/test.sh
+part "debian13" tests/debian13/test.sh
+part "deb" tests/deb/test.sh
+part "sign" tests/sign/test.sh "$KDIR_RESOLVED"
+part "initramfs" tests/initramfs/test.sh
 [ -f tests/unit/Makefile ] && part "unit" make -s -C tests/unit check
 [ -f tests/helper/Makefile ] && part "helper" make -s -C tests/helper check
 [ -f tests/fuzz/Makefile ] && part "fuzz" make -s -C tests/fuzz check

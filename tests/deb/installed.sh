@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# VM suite run by scripts/deb.sh test (not one of tests/vm/suites: it needs
+# VM suite run by tests/deb/test.sh (not one of tests/vm/suites: it needs
 # the root file system that script makes). The disk is a Debian root into
 # which dpkg installed kseal-dkms and ksealctl, DKMS building the module
 # for the VM's kernel in the package's post-install script. The guest runs

@@ -8,7 +8,7 @@
 # /lib/modules, which modprobe and modinfo in hook-functions read) and
 # `make -s all` first.
 set -u
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KSEAL_CACHE:-/var/cache/kseal}
 img="$cache/image"
 abi=$(cut -d' ' -f1 "$img/.stamp" 2>/dev/null)

@@ -15,6 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # build(), $repo and $ver.
 # shellcheck source=scripts/deb.sh
 . "$here/../../scripts/deb.sh"
+# shellcheck source=tests/lib/debroot.sh
+. "$repo/tests/lib/debroot.sh"
 cache=${KSEAL_CACHE:-/var/cache/kseal}
 
 # deb_names DEPENDS: the package names in Depends fields (first
@@ -33,7 +35,7 @@ deb_names() {
 # about a minute, and cached by its package list and the packages'
 # versioned dependencies.
 base_root() {
-	local abi=$1 depends pkgs key tar f srcs=()
+	local abi=$1 depends pkgs key f srcs=()
 	shift
 	depends=$(for f in "$@"; do dpkg-deb -f "$f" Depends; done)
 	pkgs=$( (deb_names "$depends"; echo kmod; echo systemd; echo udev; echo "linux-headers-$abi") |
@@ -41,25 +43,16 @@ base_root() {
 	# Versions count too: a newer library the helper was linked against
 	# must not meet an older root.
 	key=$(printf '%s\n%s\n' "$pkgs" "$depends" | sha256sum | cut -c1-16)
-	tar="$cache/debroot/$key.tar"
-	if [ ! -f "$tar" ]; then
-		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-			 /etc/apt/sources.list.d/*.sources; do
-			[ -s "$f" ] && grep -qv '^[[:space:]]*\(#\|$\)' "$f" && srcs+=("$f")
-		done
-		mkdir -p "$cache/debroot"
-		rm -f "$cache"/debroot/*.tar*
-		# shellcheck disable=SC1091
-		mmdebstrap --variant=minbase --format=tar --include="$pkgs" \
-			"$(. /etc/os-release && echo "$VERSION_CODENAME")" "$tar.part" "${srcs[@]}" \
-			>"$cache/debroot/mmdebstrap.log" 2>&1 || {
-			echo "deb: mmdebstrap failed (log: $cache/debroot/mmdebstrap.log); is linux-headers-$abi still in the archive? apt-get update and make deps" >&2
-			rm -f "$tar.part"
-			return 1
-		}
-		mv "$tar.part" "$tar"
-	fi
-	echo "$tar"
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		 /etc/apt/sources.list.d/*.sources; do
+		[ -s "$f" ] && grep -qv '^[[:space:]]*\(#\|$\)' "$f" && srcs+=("$f")
+	done
+	# shellcheck disable=SC1091
+	debroot_tar "$cache/debroot" "$key" "$(. /etc/os-release && echo "$VERSION_CODENAME")" \
+		"$pkgs" "${srcs[@]}" || {
+		echo "deb: is linux-headers-$abi still in the archive? apt-get update and make deps" >&2
+		return 1
+	}
 }
 
 # install_root TARBALL ROOT DEB...: unpack the base root and install the

@@ -13,6 +13,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${KSEAL_CACHE:-/var/cache/kseal}
 ver=$(sed -n 's/^#define KSEAL_VERSION_STRING "\(.*\)"/\1/p' "$repo/include/kseal/version.h")
+# shellcheck source=tests/lib/debroot.sh
+. "$repo/tests/lib/debroot.sh"
 suite=trixie
 # Given to mmdebstrap only: the system's apt sources stay as they are.
 sources=(
@@ -41,25 +43,11 @@ build_deps() {
 # install, and lintian. Made with mmdebstrap (a few minutes) and cached by
 # its package list and sources.
 base_root() {
-	local pkgs key tar
+	local pkgs key
 	pkgs=$( (build_deps; printf '%s\n' build-essential dpkg-dev linux-headers-amd64 dkms lintian) |
 		sort -u | paste -sd, -)
 	key=$(printf '%s\n' "$suite" "$pkgs" "${sources[@]}" | sha256sum | cut -c1-16)
-	tar="$cache/debroot13/$key.tar"
-	if [ ! -f "$tar" ]; then
-		mkdir -p "$cache/debroot13"
-		rm -f "$cache"/debroot13/*.tar*
-		mmdebstrap --variant=minbase --format=tar --include="$pkgs" \
-			"$suite" "$tar.part" "${sources[@]}" \
-			>"$cache/debroot13/mmdebstrap.log" 2>&1 || {
-			echo "debian13: mmdebstrap failed (log: $cache/debroot13/mmdebstrap.log):" >&2
-			tail -n 20 "$cache/debroot13/mmdebstrap.log" >&2
-			rm -f "$tar.part"
-			return 1
-		}
-		mv "$tar.part" "$tar"
-	fi
-	echo "$tar"
+	debroot_tar "$cache/debroot13" "$key" "$suite" "$pkgs" "${sources[@]}"
 }
 
 # in_root COMMAND...: run COMMAND in the root with a clean environment.

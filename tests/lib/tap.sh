@@ -9,6 +9,7 @@
 #   tap_not_ok DESC [WHY]  a failing case: "not ok N - DESC (WHY)"
 #   tap_result RC DESC [LOG]  ok if RC is 0, else not ok with LOG's lines,
 #                          if any, as details
+#   tap_check DESC CMD...  ok if CMD succeeds (also under set -e)
 #   tap_skip DESC WHY      a case not run: "ok N - DESC # SKIP WHY"
 #   tap_diag TEXT          a comment line: "# TEXT"
 #   tap_detail [FILE...]   the files' lines (or stdin's) as "#   LINE"
@@ -72,6 +73,12 @@ tap_result() {
 		tap_not_ok "$2"
 		if [ -n "${3:-}" ] && [ -s "$3" ]; then tap_detail "$3"; fi
 	fi
+}
+
+tap_check() {
+	_tap_desc=$1
+	shift
+	if "$@"; then tap_ok "$_tap_desc"; else tap_not_ok "$_tap_desc"; fi
 }
 
 tap_skip() {

@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 BIN=$PWD/ksealctl-fake
 T=$(mktemp -d /tmp/kseal-helper.XXXXXX)
 SWTPM_PID=
-n=0 failed=0
+# shellcheck source=tests/lib/tap.sh
+. ../lib/tap.sh
 
 cleanup() {
 	[ -n "$SWTPM_PID" ] && kill "$SWTPM_PID" 2>/dev/null
@@ -18,15 +19,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# ok RC DESC: a case from its status; on failure, with what the command
+# wrote to $T/err.
 ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -s "$T/err" ] && sed 's/^/#   /' "$T/err"
-	fi
+	tap_result "$1" "$2" "$T/err"
 }
 
 # k ARGS...: ksealctl with the fake backend on the test's state directory.
@@ -71,7 +67,7 @@ for args in "create" "create a b" "create ../x" "create .x" "create x --pcrs 24"
 	# shellcheck disable=SC2086
 	k $args >/dev/null 2>"$T/err"; rc=$?
 	if [ $rc != 1 ] || [ "$(wc -l <"$T/err")" != 1 ]; then
-		echo "# '$args' gave rc=$rc: $(cat "$T/err")"
+		tap_diag "'$args' gave rc=$rc: $(cat "$T/err")"
 		bad=1
 	fi
 done
@@ -448,13 +444,13 @@ kc -q create root && kc -q create a --wrapped-by root && kc -q create b --wrappe
 t0=$(date +%s%N); kc -q rotate root; t1=$(date +%s%N)
 span=$(( (t1 - t0) / 1000 ))	# microseconds
 [ $span -lt 1000 ] && span=1000
-echo "# one sealed-key rotation takes ${span} us; killing at random points in 0..$((span * 12 / 10)) us"
+tap_diag "one sealed-key rotation takes ${span} us; killing at random points in 0..$((span * 12 / 10)) us"
 sums() { (cd "$S/current" && md5sum root.json a.json b.json c.json 2>/dev/null | cut -d' ' -f1 | tr '\n' ' '); }
 bad=0 saw_old=0 saw_new=0
 for ((i = 0; i < ITER; i++)); do
 	rm -f "$KSEAL_FAKE_KEYRING"
 	if ! kc -q load --all 2>"$T/err"; then
-		echo "# iteration $i: the set does not load: $(head -n1 "$T/err")"; bad=1; break
+		tap_diag "iteration $i: the set does not load: $(head -n1 "$T/err")"; bad=1; break
 	fi
 	old=$(sums)
 	# The binary itself, not a shell function: kill must hit ksealctl.
@@ -468,7 +464,7 @@ for ((i = 0; i < ITER; i++)); do
 	new=$(sums)
 	read -r -a o <<<"$old"; read -r -a nw <<<"$new"
 	if [ ${#nw[@]} != 4 ]; then
-		echo "# iteration $i: incomplete set: $(ls "$S/current")"; bad=1; break
+		tap_diag "iteration $i: incomplete set: $(ls "$S/current")"; bad=1; break
 	fi
 	if [ "$new" = "$old" ]; then
 		saw_old=$((saw_old + 1))
@@ -476,16 +472,16 @@ for ((i = 0; i < ITER; i++)); do
 	     [ "${nw[2]}" != "${o[2]}" ] && [ "${nw[3]}" != "${o[3]}" ]; then
 		saw_new=$((saw_new + 1))
 	else
-		echo "# iteration $i: a mix of old and new files"; bad=1; break
+		tap_diag "iteration $i: a mix of old and new files"; bad=1; break
 	fi
 	if ls -a "$S/current" | grep -q '^\.tmp-'; then
-		echo "# iteration $i: temporary file in the current generation"; bad=1; break
+		tap_diag "iteration $i: temporary file in the current generation"; bad=1; break
 	fi
 	if ! kc list >/dev/null 2>"$T/err"; then
-		echo "# iteration $i: list fails: $(head -n1 "$T/err")"; bad=1; break
+		tap_diag "iteration $i: list fails: $(head -n1 "$T/err")"; bad=1; break
 	fi
 done
-echo "# $i iterations: $saw_old left the old set, $saw_new the new set"
+tap_diag "$i iterations: $saw_old left the old set, $saw_new the new set"
 [ $bad = 0 ] && [ "$i" = "$ITER" ] && [ $saw_old -gt 0 ] && [ $saw_new -gt 0 ]
 ok $? "kill -9 during rotate leaves the old or the new complete set ($ITER times)"
 rm -f "$KSEAL_FAKE_KEYRING"
@@ -504,7 +500,7 @@ for j in 1 2 3 4 5 6 7 8; do
 done
 cbad=0
 for p in "${pids[@]}"; do wait "$p" || cbad=1; done
-[ $cbad = 1 ] && cat "$T"/conc-*.err | sed "s/^/#   /"
+[ $cbad = 1 ] && cat "$T"/conc-*.err | tap_detail
 rm -f "$KSEAL_FAKE_KEYRING"
 [ $cbad = 0 ] && [ "$(kc list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 9 ] &&
 	kc -q load --all && grep -q '"version":9' "$S/current/root.json" &&
@@ -686,5 +682,4 @@ ok $? "shred --yes evicts the parent, revokes keys, deletes blobs, keeps the SRK
 [ $rc = 3 ] && [ "$(wc -l <"$T/err")" = 1 ]
 ok $? "an unreachable TPM: exit 3 with one error line"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

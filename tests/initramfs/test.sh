@@ -9,12 +9,14 @@
 # `make -s all` first.
 set -u
 repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lib/tap.sh
+. "$repo/tests/lib/tap.sh"
 cache=${KSEAL_CACHE:-/var/cache/kseal}
 img="$cache/image"
 abi=$(cut -d' ' -f1 "$img/.stamp" 2>/dev/null)
 hookfn=/usr/share/initramfs-tools/hook-functions
 
-fail() { echo "initramfs-test: $*" >&2; exit 2; }
+fail() { tap_bail "initramfs test: $*"; }
 [ -n "$abi" ] && [ -d "$img/lib/modules/$abi" ] ||
 	fail "no cached kernel modules in $img; run 'make deps' first"
 [ -f "$hookfn" ] || fail "no $hookfn; run 'make deps' (initramfs-tools-core)"
@@ -88,96 +90,81 @@ same_module() {
 	cmp -s "$1/usr/lib/modules/$abi/kernel/$2" "$img/lib/modules/$abi/kernel/$2"
 }
 
-n=0
-failed=0
-t() {
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"
-		failed=1
-	fi
-}
-
 # hook NAME CONF VOLUMES: run_hook into $work/NAME, its output kept in
 # $work/NAME.log and shown as TAP comments; rc is its exit status.
 hook() {
 	run_hook "$2" "$work/$1" "$3" > "$work/$1.log" 2>&1
 	rc=$?
-	sed 's/^/# /' "$work/$1.log"
+	tap_detail "$work/$1.log"
 }
 
 on="$work/on"
 hook on "$work/on.conf" "$work/vol-initramfs"
-t "hook with INITRAMFS=yes exits 0" [ "$rc" = 0 ]
-t "ksealctl in /usr/sbin" [ -x "$on/usr/sbin/ksealctl" ]
+tap_check "hook with INITRAMFS=yes exits 0" [ "$rc" = 0 ]
+tap_check "ksealctl in /usr/sbin" [ -x "$on/usr/sbin/ksealctl" ]
 libs_ok() {
 	local l missing=0
 	for l in $(ldd "$repo/userspace/ksealctl" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
-		[ -e "$on/usr${l#/usr}" ] || { echo "# missing $l"; missing=1; }
+		[ -e "$on/usr${l#/usr}" ] || { tap_diag "missing $l"; missing=1; }
 	done
 	return $missing
 }
-t "every shared library of ksealctl" libs_ok
-t "libtss2-esys (a ksealctl library) among them" \
+tap_check "every shared library of ksealctl" libs_ok
+tap_check "libtss2-esys (a ksealctl library) among them" \
 	sh -c 'ls "$1"/usr/lib/*/libtss2-esys.so.0 >/dev/null 2>&1' - "$on"
-t "the dlopen()ed TCTI libtss2-tcti-device.so.0" \
+tap_check "the dlopen()ed TCTI libtss2-tcti-device.so.0" \
 	sh -c 'ls "$1"/usr/lib/*/libtss2-tcti-device.so.0 >/dev/null 2>&1' - "$on"
-t "kseal.ko in the modules tree" \
+tap_check "kseal.ko in the modules tree" \
 	[ -f "$on/usr/lib/modules/$abi/updates/kseal.ko" ]
-t "the staged kseal.ko is ours" \
+tap_check "the staged kseal.ko is ours" \
 	cmp -s "$on/usr/lib/modules/$abi/updates/kseal.ko" "$repo/kmod/kseal.ko"
-t "the configuration as /etc/kseal/kseal.conf" \
+tap_check "the configuration as /etc/kseal/kseal.conf" \
 	cmp -s "$on/etc/kseal/kseal.conf" "$work/on.conf"
-t "the state directory at STATE_DIR, blob included" \
+tap_check "the state directory at STATE_DIR, blob included" \
 	cmp -s "$on$work/state/current/root.json" "$work/state/gen-00000001/root.json"
-t "state.json copied" [ -f "$on$work/state/state.json" ]
-t "'current' stays a link to the generation" \
+tap_check "state.json copied" [ -f "$on$work/state/state.json" ]
+tap_check "'current' stays a link to the generation" \
 	[ "$(readlink "$on$work/state/current")" = gen-00000001 ]
-t "the running system's lock file left out" [ ! -e "$on$work/state/lock" ]
-t "the copied key files and state.json are mode 0600" \
+tap_check "the running system's lock file left out" [ ! -e "$on$work/state/lock" ]
+tap_check "the copied key files and state.json are mode 0600" \
 	[ "$(stat -c %a "$on$work/state/gen-00000001/root.json" "$on$work/state/state.json")" = "600
 600" ]
-t "the copied state directories are mode 0700" \
+tap_check "the copied state directories are mode 0700" \
 	[ "$(stat -c %a "$on$work/state" "$on$work/state/gen-00000001")" = "700
 700" ]
-t "nothing in the copied state is readable by group or others" \
+tap_check "nothing in the copied state is readable by group or others" \
 	[ -z "$(find "$on$work/state" ! -type l -perm /077)" ]
-t "nothing under /var/lib/kseal when STATE_DIR points elsewhere" \
+tap_check "nothing under /var/lib/kseal when STATE_DIR points elsewhere" \
 	[ ! -e "$on/var/lib/kseal" ]
-t "a volume marked initramfs: the volumes file as /etc/kseal/volumes" \
+tap_check "a volume marked initramfs: the volumes file as /etc/kseal/volumes" \
 	cmp -s "$on/etc/kseal/volumes" "$work/vol-initramfs"
-t "and the kernel's dm-crypt.ko" same_module "$on" drivers/md/dm-crypt.ko
-t "and the kernel's dm-mod.ko" same_module "$on" drivers/md/dm-mod.ko
-t "and the kernel's xts.ko (for aes-xts-plain64)" same_module "$on" crypto/xts.ko
+tap_check "and the kernel's dm-crypt.ko" same_module "$on" drivers/md/dm-crypt.ko
+tap_check "and the kernel's dm-mod.ko" same_module "$on" drivers/md/dm-mod.ko
+tap_check "and the kernel's xts.ko (for aes-xts-plain64)" same_module "$on" crypto/xts.ko
 
 novol="$work/novol"
 hook novol "$work/on.conf" "$work/vol-none"
-t "hook with no volume marked initramfs exits 0" [ "$rc" = 0 ]
-t "it still stages the keys (ksealctl, the state directory)" \
+tap_check "hook with no volume marked initramfs exits 0" [ "$rc" = 0 ]
+tap_check "it still stages the keys (ksealctl, the state directory)" \
 	cmp -s "$novol$work/state/current/root.json" "$work/state/gen-00000001/root.json"
-t "no volume marked initramfs: no volumes file in the image" \
+tap_check "no volume marked initramfs: no volumes file in the image" \
 	[ ! -e "$novol/etc/kseal/volumes" ]
-t "no volume marked initramfs: no dm-crypt module" [ -z "$(staged "$novol" dm-crypt)" ]
+tap_check "no volume marked initramfs: no dm-crypt module" [ -z "$(staged "$novol" dm-crypt)" ]
 
 novolf="$work/novolf"
 hook novolf "$work/on.conf" "$work/no-such-file"
-t "hook with no volumes file exits 0" [ "$rc" = 0 ]
-t "no volumes file: none in the image" [ ! -e "$novolf/etc/kseal/volumes" ]
-t "no volumes file: no dm-crypt module" [ -z "$(staged "$novolf" dm-crypt)" ]
+tap_check "hook with no volumes file exits 0" [ "$rc" = 0 ]
+tap_check "no volumes file: none in the image" [ ! -e "$novolf/etc/kseal/volumes" ]
+tap_check "no volumes file: no dm-crypt module" [ -z "$(staged "$novolf" dm-crypt)" ]
 
 off="$work/off"
 hook off "$work/off.conf" "$work/vol-initramfs"
-t "hook with INITRAMFS unset exits 0" [ "$rc" = 0 ]
-t "with INITRAMFS unset, a volume marked initramfs is warned about" \
+tap_check "hook with INITRAMFS unset exits 0" [ "$rc" = 0 ]
+tap_check "with INITRAMFS unset, a volume marked initramfs is warned about" \
 	grep -q "^W: kseal: $work/vol-initramfs marks volumes initramfs but INITRAMFS is not yes" "$work/off.log"
-t "with INITRAMFS unset the hook adds nothing" \
+tap_check "with INITRAMFS unset the hook adds nothing" \
 	[ -z "$(find "$off" -mindepth 1 ! -type l ! -path "$off/usr" ! -path "$off/usr/bin" \
 		! -path "$off/usr/lib" ! -path "$off/usr/sbin" ! -path "$off/usr/lib64" \
 		! -path "$off/conf" ! -path "$off/conf/modules")" ]
 
-echo "1..$n"
-exit $failed
+tap_done

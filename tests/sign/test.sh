@@ -8,6 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 KSEAL_SIGN_FUNCTIONS_ONLY=1
 # shellcheck source=scripts/sign.sh
 . "$here/../../scripts/sign.sh"
+# shellcheck source=tests/lib/tap.sh
+. "$here/../lib/tap.sh"
 
 [ $# -eq 1 ] || { echo "usage: $0 KDIR" >&2; exit 1; }
 need_ko
@@ -19,20 +21,10 @@ openssl req -new -x509 -newkey rsa:2048 -nodes -days 1 -sha256 \
 	-keyout "$tmp/key.pem" -out "$tmp/cert.der" 2>/dev/null
 cp "$ko" "$tmp/kseal.ko"
 "$(sign_file "$1")" sha256 "$tmp/key.pem" "$tmp/cert.der" "$tmp/kseal.ko"
-fail=0
-if tail -c 28 "$tmp/kseal.ko" | grep -q "Module signature appended"; then
-	echo "ok 1 sign-file appends a module signature"
-else
-	echo "not ok 1 sign-file appends a module signature"; fail=1
-fi
-if [ "$(modinfo -F signer "$tmp/kseal.ko")" = "kseal test signing key" ]; then
-	echo "ok 2 modinfo names the signer"
-else
-	echo "not ok 2 modinfo names the signer"; fail=1
-fi
-if [ "$(modinfo -F sig_hashalgo "$tmp/kseal.ko")" = sha256 ]; then
-	echo "ok 3 the signature uses sha256"
-else
-	echo "not ok 3 the signature uses sha256"; fail=1
-fi
-exit $fail
+signed() { tail -c 28 "$tmp/kseal.ko" | grep -q "Module signature appended"; }
+tap_check "sign-file appends a module signature" signed
+tap_check "modinfo names the signer" \
+	[ "$(modinfo -F signer "$tmp/kseal.ko")" = "kseal test signing key" ]
+tap_check "the signature uses sha256" \
+	[ "$(modinfo -F sig_hashalgo "$tmp/kseal.ko")" = sha256 ]
+tap_done

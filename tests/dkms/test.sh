@@ -11,6 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # source_tree(), $repo and $ver.
 # shellcheck source=scripts/dkms.sh
 . "$here/../../scripts/dkms.sh"
+# shellcheck source=tests/lib/tap.sh
+. "$repo/tests/lib/tap.sh"
 
 # The installed Debian 12 headers (6.1), then Debian's Linux 6.12
 # headers, unpacked into the cache by scripts/kernel-6.12.sh.
@@ -19,9 +21,8 @@ abi=$(basename "$(make -s --no-print-directory -C "$repo" print-kdir)" | sed 's/
 abis=("$abi") kdirs=("/lib/modules/$abi/build")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-rc=0
-ok() { echo "ok - dkms: $1"; }
-bad() { echo "not ok - dkms: $1"; sed 's/^/#   /' "$tmp/log"; rc=1; }
+ok() { tap_ok "dkms: $1"; }
+bad() { tap_not_ok "dkms: $1"; tap_detail "$tmp/log"; }
 if k612=$("$repo/scripts/kernel-6.12.sh" 2>"$tmp/log") && abi=$(cat "$k612/abi" 2>>"$tmp/log"); then
 	abis+=("$abi") kdirs+=("$k612/headers/usr/src/linux-headers-$abi")
 else
@@ -51,14 +52,13 @@ for i in "${!abis[@]}"; do
 	   modinfo -F vermagic "$ko" | grep -q "^$abi "; then
 		ok "built module for $abi carries version $ver and vermagic $abi"
 	else
-		echo "not ok - dkms: no kseal.ko with version $ver and vermagic $abi in the DKMS tree"
-		[ -n "$ko" ] && modinfo "$ko" | sed 's/^/#   /'
-		rc=1
+		tap_not_ok "dkms: no kseal.ko with version $ver and vermagic $abi in the DKMS tree"
+		[ -n "$ko" ] && modinfo "$ko" | tap_detail
 	fi
 	if dkms status -m kseal "${opts[@]}" | grep -q "^kseal/$ver, $abi, .*: built"; then
 		ok "status says built for $abi"
 	else
-		echo "not ok - dkms: status for $abi"; dkms status "${opts[@]}" | sed 's/^/#   /'; rc=1
+		tap_not_ok "dkms: status for $abi"; dkms status "${opts[@]}" | tap_detail
 	fi
 done
-exit $rc
+tap_done

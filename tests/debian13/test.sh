@@ -15,6 +15,8 @@ cache=${KSEAL_CACHE:-/var/cache/kseal}
 ver=$(sed -n 's/^#define KSEAL_VERSION_STRING "\(.*\)"/\1/p' "$repo/include/kseal/version.h")
 # shellcheck source=tests/lib/debroot.sh
 . "$repo/tests/lib/debroot.sh"
+# shellcheck source=tests/lib/tap.sh
+. "$repo/tests/lib/tap.sh"
 suite=trixie
 # Given to mmdebstrap only: the system's apt sources stay as they are.
 sources=(
@@ -90,9 +92,8 @@ tmp=$(mktemp -d)
 root=$tmp/root
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-rc=0
-ok() { echo "ok - debian13: $1"; }
-bad() { echo "not ok - debian13: $1"; sed 's/^/#   /' "$tmp/log"; rc=1; }
+ok() { tap_ok "debian13: $1"; }
+bad() { tap_not_ok "debian13: $1"; tap_detail "$tmp/log"; }
 
 if ! tar=$(base_root 2>"$tmp/log"); then
 	bad "making the Debian 13 root with mmdebstrap"
@@ -175,4 +176,4 @@ if chroot --userspec=nobody:nogroup "$root" /usr/bin/env -i PATH=/usr/bin:/bin \
 else
 	bad "Debian 13's lintian"
 fi
-exit $rc
+tap_done

@@ -6,7 +6,6 @@
 # (tests/deb/test.sh tests them, with build() from here.)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ver=$(sed -n 's/^#define KSEAL_VERSION_STRING "\(.*\)"/\1/p' "$repo/include/kseal/version.h")
 
 build() {
 	local out=$1 tmp

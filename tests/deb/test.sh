@@ -12,11 +12,16 @@
 #                     kmod/kseal.ko built for the VM harness)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-# build(), $repo and $ver.
+# build() and $repo.
 # shellcheck source=scripts/deb.sh
 . "$here/../../scripts/deb.sh"
+ver=$(sed -n 's/^#define KSEAL_VERSION_STRING "\(.*\)"/\1/p' "$repo/include/kseal/version.h")
 # shellcheck source=tests/lib/debroot.sh
 . "$repo/tests/lib/debroot.sh"
+# shellcheck source=tests/lib/tap.sh
+. "$repo/tests/lib/tap.sh"
+# Unnumbered: the VM runner's lines follow.
+TAP_NUMBERS=0
 cache=${KSEAL_CACHE:-/var/cache/kseal}
 
 # deb_names DEPENDS: the package names in Depends fields (first
@@ -83,32 +88,32 @@ install_root() {
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if build "$tmp/out" 2>"$tmp/log"; then
-	echo "ok - deb: dpkg-buildpackage -us -uc -b builds kseal-dkms and ksealctl"
+	tap_ok "deb: dpkg-buildpackage -us -uc -b builds kseal-dkms and ksealctl"
 else
-	echo "not ok - deb: dpkg-buildpackage failed"
-	sed 's/^/#   /' "$tmp/log"
+	tap_not_ok "deb: dpkg-buildpackage failed"
+	tap_detail "$tmp/log"
 	exit 1
 fi
 if lintian --fail-on error,warning "$tmp"/out/*.deb >"$tmp/log" 2>&1; then
-	echo "ok - deb: lintian reports no error or warning"
+	tap_ok "deb: lintian reports no error or warning"
 else
-	echo "not ok - deb: lintian"
-	sed 's/^/#   /' "$tmp/log"
+	tap_not_ok "deb: lintian"
+	tap_detail "$tmp/log"
 fi
 debs=("$tmp"/out/kseal-dkms_"$ver"_*.deb "$tmp"/out/ksealctl_"$ver"_*.deb)
 for d in "${debs[@]}"; do
 	dpkg -x "$d" "$tmp/root"
 done
 if "$tmp/root/usr/sbin/ksealctl" --version | grep -qx "ksealctl $ver"; then
-	echo "ok - deb: the packaged ksealctl --version says $ver"
+	tap_ok "deb: the packaged ksealctl --version says $ver"
 else
-	echo "not ok - deb: the packaged ksealctl --version"
+	tap_not_ok "deb: the packaged ksealctl --version"
 fi
 if [ -f "$tmp/root/usr/lib/systemd/system/kseal-load.service" ] &&
    [ -f "$tmp/root/usr/share/man/man8/ksealctl.8.gz" ]; then
-	echo "ok - deb: the unit and the man page are packaged"
+	tap_ok "deb: the unit and the man page are packaged"
 else
-	echo "not ok - deb: unit or man page missing from ksealctl"
+	tap_not_ok "deb: unit or man page missing from ksealctl"
 fi
 gen="$tmp/root/usr/lib/systemd/system-generators/kseal-volume-generator"
 if [ -x "$gen" ] && [ "$(sed -e '/^#/d' "$gen")" = 'exec /usr/sbin/ksealctl volume generate "$@"' ] &&
@@ -116,35 +121,36 @@ if [ -x "$gen" ] && [ "$(sed -e '/^#/d' "$gen")" = 'exec /usr/sbin/ksealctl volu
    zcat "$tmp/root/usr/share/man/man5/kseal-volumes.5.gz" | grep -q '^\.TH KSEAL\\-VOLUMES 5 ' &&
    cmp -s "$tmp/root/etc/kseal/volumes" "$repo/userspace/volumes" &&
    dpkg-deb -I "$tmp/out/ksealctl_${ver}_"*.deb conffiles | grep -qx /etc/kseal/volumes; then
-	echo "ok - deb: the volume generator (running /usr/sbin/ksealctl), kseal-volumes(5) and the sample volumes file (a conffile) are packaged"
+	tap_ok "deb: the volume generator (running /usr/sbin/ksealctl), kseal-volumes(5) and the sample volumes file (a conffile) are packaged"
 else
-	echo "not ok - deb: generator, kseal-volumes(5) or /etc/kseal/volumes missing from ksealctl or wrong"
+	tap_not_ok "deb: generator, kseal-volumes(5) or /etc/kseal/volumes missing from ksealctl or wrong"
 fi
 abi=$(cut -d' ' -f1 "$cache/image/.stamp")
 if base=$(base_root "$abi" "${debs[@]}" 2>"$tmp/log") &&
    install_root "$base" "$tmp/proot" "${debs[@]}" >"$tmp/log" 2>&1 &&
    [ -f "$tmp/proot/lib/modules/$abi/updates/dkms/kseal.ko" ]; then
-	echo "ok - deb: dpkg -i installs both into a Debian root; DKMS built kseal.ko for $abi"
+	tap_ok "deb: dpkg -i installs both into a Debian root; DKMS built kseal.ko for $abi"
 else
-	echo "not ok - deb: installing the packages into a Debian root"
-	sed 's/^/#   /' "$tmp/log"
+	tap_not_ok "deb: installing the packages into a Debian root"
+	tap_detail "$tmp/log"
 	exit 1
 fi
 # Ordering cycles, unknown settings, a missing ExecStart program, against
 # Debian's own units (cryptsetup-pre.target, sysinit.target...).
 if systemd-analyze verify --root="$tmp/proot" --man=no kseal-load.service >"$tmp/log" 2>&1 &&
    [ ! -s "$tmp/log" ]; then
-	echo "ok - deb: systemd-analyze verify finds nothing wrong with the installed kseal-load.service"
+	tap_ok "deb: systemd-analyze verify finds nothing wrong with the installed kseal-load.service"
 else
-	echo "not ok - deb: systemd-analyze verify kseal-load.service"
-	sed 's/^/#   /' "$tmp/log"
+	tap_not_ok "deb: systemd-analyze verify kseal-load.service"
+	tap_detail "$tmp/log"
 fi
 # The root becomes the VM's disk; the VM suite checks it from inside,
 # the second boot under the root's own systemd, whose report unit (test
-# scaffolding, not packaged) is added here.
+# scaffolding, not packaged) is added here, with the TAP emitter it uses.
 install -D -m 0644 "$repo/tests/deb/kseal-vmtest.service" \
 	"$tmp/proot/etc/systemd/system/kseal-vmtest.service"
 install -D -m 0755 "$repo/tests/deb/kseal-vmtest" "$tmp/proot/usr/local/sbin/kseal-vmtest"
+install -D -m 0644 "$repo/tests/lib/tap.sh" "$tmp/proot/usr/local/lib/kseal-vmtest/tap.sh"
 mb=$(du -sm "$tmp/proot" | cut -f1)
 truncate -s $((mb + 256))M "$tmp/proot.img"
 mkfs.ext4 -q -F -L kseal-pkg -d "$tmp/proot" "$tmp/proot.img"
@@ -152,4 +158,7 @@ rm -rf "$tmp/proot"
 KSEAL_PKG_IMG="$tmp/proot.img" KSEAL_PKG_VERSION="$ver" \
 	"$repo/tests/vm/run" --suite-file "$repo/tests/deb/installed.sh" |
 	grep -v '^[0-9]* passed, [0-9]* failed'
-exit "${PIPESTATUS[0]}"
+vm_rc=${PIPESTATUS[0]}
+# The host's cases count too.
+tap_done || exit 1
+exit "$vm_rc"

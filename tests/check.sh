@@ -18,6 +18,10 @@ cd "$(dirname "$0")/.."
 
 cache=${KSEAL_CACHE:-/var/cache/kseal}
 pass=0 fail=0 skip=0 book=0 failed=()
+# shellcheck source=tests/lib/tap.sh
+. tests/lib/tap.sh
+# Its own cases (lint) go among the parts' numbered lines: no numbers.
+TAP_NUMBERS=0
 
 # tally LABEL LOGFILE RC: count a part's TAP lines; a part that failed
 # without printing a failing case still counts as one failure.
@@ -47,11 +51,11 @@ part() {
 	local label=$1 log start=$SECONDS
 	shift
 	log=$(mktemp)
-	echo "# ==== $label"
+	tap_diag "==== $label"
 	"$@" 2>&1 | tee "$log"
 	tally "$label" "$log" "${PIPESTATUS[0]}"
 	rm -f "$log"
-	echo "# $label took $((SECONDS - start)) s"
+	tap_diag "$label took $((SECONDS - start)) s"
 }
 
 # case LABEL COMMAND...: one TAP line for a command that must succeed
@@ -60,10 +64,10 @@ case_silent() {
 	local label=$1 out
 	shift
 	if out=$("$@" 2>&1) && [ -z "$out" ]; then
-		echo "ok - $label"
+		tap_ok "$label"
 	else
-		echo "not ok - $label"
-		printf '%s\n' "$out" | sed 's/^/#   /'
+		tap_not_ok "$label"
+		printf '%s\n' "$out" | tap_detail
 	fi
 }
 
@@ -151,7 +155,7 @@ k612_suites=
 # suites from the queue too. Its output is shown when everything else is
 # done.
 if [ "${KSEAL_SKIP_DEBUG:-0}" = 1 ]; then
-	echo "# debug-kernel suites left out (KSEAL_SKIP_DEBUG=1)"
+	tap_diag "debug-kernel suites left out (KSEAL_SKIP_DEBUG=1)"
 else
 	part "debug-kernel build" scripts/debug-kernel.sh
 	dbg_log=$(mktemp) vm2_log=$(mktemp) k612_log=$(mktemp)
@@ -186,18 +190,18 @@ fi
 part "vm" tests/vm/run --queue "$vm_queue"
 if [ -n "${bg_pid:-}" ]; then
 	wait $bg_pid
-	echo "# ==== vm-debug (done $(cat "$dbg_log.took") s after it started)"
+	tap_diag "==== vm-debug (done $(cat "$dbg_log.took") s after it started)"
 	cat "$dbg_log"
 	tally "vm-debug" "$dbg_log" "$(cat "$dbg_log.rc")"
 	if [ -f "$k612_log.rc" ]; then
-		echo "# ==== vm-6.12 (the second runner, after the debug-kernel suites)"
+		tap_diag "==== vm-6.12 (the second runner, after the debug-kernel suites)"
 		cat "$k612_log"
 		tally "vm-6.12" "$k612_log" "$(cat "$k612_log.rc")"
 	elif [ -n "$k612_suites" ]; then
 		tally "vm-6.12" /dev/null 1
 	fi
 	if [ -f "$vm2_log.rc" ]; then
-		echo "# ==== vm (the second runner, after the debug-kernel suites)"
+		tap_diag "==== vm (the second runner, after the debug-kernel suites)"
 		cat "$vm2_log"
 		tally "vm" "$vm2_log" "$(cat "$vm2_log.rc")"
 	fi
@@ -205,14 +209,14 @@ if [ -n "${bg_pid:-}" ]; then
 fi
 rm -f "$vm_queue" "$vm_queue.lock"
 
-echo "# ==== summary"
+tap_diag "==== summary"
 if [ $fail -gt 0 ]; then
-	echo "# failed:"
-	printf '#   %s\n' "${failed[@]}"
+	tap_diag "failed:"
+	printf '%s\n' "${failed[@]}" | tap_detail
 fi
 summary="$pass passed, $fail failed"
 [ $skip -gt 0 ] && summary+=", $skip skipped"
-echo "# make check took $SECONDS s"
-echo "# of the $pass passed, $book are harness bookkeeping (a boot's clean kernel log, a power cut that landed, the harness self-test), $((pass - book)) assertions"
+tap_diag "make check took $SECONDS s"
+tap_diag "of the $pass passed, $book are harness bookkeeping (a boot's clean kernel log, a power cut that landed, the harness self-test), $((pass - book)) assertions"
 echo "$summary"
 [ $fail = 0 ]

@@ -21,13 +21,16 @@ struct crypto_aead *kseal_gcm_new(const u8 *key)
 	if (IS_ERR(tfm))
 		return tfm;
 	ret = crypto_aead_setkey(tfm, key, KSEAL_AES_KEY_SIZE);
-	if (!ret)
-		ret = crypto_aead_setauthsize(tfm, KSEAL_GCM_TAG_SIZE);
-	if (ret) {
-		crypto_free_aead(tfm);
-		return ERR_PTR(ret);
-	}
+	if (ret)
+		goto err_free;
+	ret = crypto_aead_setauthsize(tfm, KSEAL_GCM_TAG_SIZE);
+	if (ret)
+		goto err_free;
 	return tfm;
+
+err_free:
+	crypto_free_aead(tfm);
+	return ERR_PTR(ret);
 }
 
 struct crypto_shash *kseal_hmac_new(const u8 *key, unsigned int key_len)
@@ -97,8 +100,10 @@ int kseal_gcm_seal(struct crypto_aead *tfm, const u8 *nonce,
 	if (!buf)
 		return -ENOMEM;
 	ret = kseal_gcm_run(tfm, true, nonce, buf, aad_len, len);
-	if (!ret)
-		memcpy(out, buf + aad_len, len + KSEAL_GCM_TAG_SIZE);
+	if (ret)
+		goto out;
+	memcpy(out, buf + aad_len, len + KSEAL_GCM_TAG_SIZE);
+out:
 	kfree_sensitive(buf);
 	return ret;
 }
@@ -116,10 +121,12 @@ int kseal_gcm_open(struct crypto_aead *tfm, const u8 *nonce,
 	memcpy(buf + aad_len + len, tag, KSEAL_GCM_TAG_SIZE);
 	ret = kseal_gcm_run(tfm, false, nonce, buf, aad_len,
 			    len + KSEAL_GCM_TAG_SIZE);
-	if (!ret)
-		memcpy(out, buf + aad_len, len);
-	else
+	if (ret) {
 		memzero_explicit(out, len);
+		goto out;
+	}
+	memcpy(out, buf + aad_len, len);
+out:
 	kfree_sensitive(buf);
 	return ret;
 }

@@ -147,14 +147,16 @@ int kseal_exposure_unseal_allowed(void)
 }
 
 /*
- * Extend every PCR locked this boot again. 0 when all are locked; while
- * any is not, loads stay refused (kseal_relock_pending), until reboot.
+ * Extend every PCR locked this boot again. True when all are locked;
+ * while any is not, loads stay refused (kseal_relock_pending), until
+ * reboot.
  */
-static int kseal_relock(void)
+static bool kseal_relock(void)
 {
 	u32 mask = kseal_locked_mask();
-	int ret = 0, err;
+	bool all = true;
 	u32 pcr;
+	int err;
 
 	for (pcr = 0; pcr < KSEAL_PCR_COUNT; pcr++) {
 		if (!(mask & BIT(pcr)))
@@ -165,13 +167,13 @@ static int kseal_relock(void)
 			pr_err("after hibernation: PCR %u not locked again (%d): no kseal key loads until reboot\n",
 			       pcr, err);
 			atomic64_inc(&kseal_stats.failures);
-			ret = ret ?: err;
+			all = false;
 		}
 	}
-	if (mask && !ret)
+	if (mask && all)
 		pr_info("after hibernation: lock PCRs extended again (mask 0x%x)\n",
 			mask);
-	return ret;
+	return all;
 }
 
 /*
@@ -218,7 +220,7 @@ static int kseal_pm_notify(struct notifier_block *nb, unsigned long event,
 		break;
 	case PM_POST_HIBERNATION:
 	case PM_POST_RESTORE:
-		if (!kseal_relock())
+		if (kseal_relock())
 			atomic_set(&kseal_relock_pending, 0);
 		break;
 	default:

@@ -39,9 +39,11 @@ int kseal_kdf(const u8 *secret, u32 secret_len, const char *label, u8 *out)
 
 	mutex_lock(&kseal_hmac_lock);
 	ret = crypto_shash_setkey(kseal_hmac, secret, secret_len);
-	if (!ret)
-		ret = crypto_shash_tfm_digest(kseal_hmac, (const u8 *)label,
-					      strlen(label), out);
+	if (ret)
+		goto out;
+	ret = crypto_shash_tfm_digest(kseal_hmac, (const u8 *)label,
+				      strlen(label), out);
+out:
 	crypto_shash_setkey(kseal_hmac, blank, sizeof(blank));
 	mutex_unlock(&kseal_hmac_lock);
 	if (ret)

@@ -195,14 +195,17 @@ static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 		return kseal_parse_parent(v, vn, &o->parent);
 	case KSEAL_OPT_RECOVERY:
 		ret = kseal_copy_str(v, vn, o->recovery, KSEAL_RECOVERY_MAX);
-		if (!ret)
-			o->recovery_len = vn;
-		return ret;
+		if (ret)
+			return ret;
+		o->recovery_len = vn;
+		return 0;
 	case KSEAL_OPT_LOCK:
 		ret = kseal_parse_dec(v, vn, KSEAL_PCR_COUNT - 1, &o->lock_pcr);
-		if (!ret && (KSEAL_PCR_RESETTABLE_MASK & (1U << o->lock_pcr)))
-			ret = -EINVAL;
-		return ret;
+		if (ret)
+			return ret;
+		if (KSEAL_PCR_RESETTABLE_MASK & (1U << o->lock_pcr))
+			return -EINVAL;
+		return 0;
 	case KSEAL_OPT_WRAP:
 		return kseal_copy_str(v, vn, o->wrap, KSEAL_REF_MAX);
 	default:
@@ -291,8 +294,9 @@ static int kseal_opts_do_parse(const char *payload, size_t len,
 
 	while (rest.n) {
 		ret = kseal_next_tok(&rest, &t);
-		if (!ret)
-			ret = kseal_parse_opt(&t, allowed, o);
+		if (ret)
+			return ret;
+		ret = kseal_parse_opt(&t, allowed, o);
 		if (ret)
 			return ret;
 	}

@@ -153,18 +153,22 @@ int kseal_tpm2_get_random(struct kseal_tpm2 *t, u8 *out, size_t len)
 		if (ret < 0)
 			return ret;
 		ret = kseal_tpm2_xmit(t, TPM2_CC_GET_RANDOM, &rlen);
-		if (!ret)
-			ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0,
-						     want, &got);
-		if (!ret && !got)
-			ret = -EIO;	/* no progress: do not spin */
 		if (ret)
-			return kseal_tpm2_result(ret, TPM2_CC_GET_RANDOM,
-						 "GetRandom");
+			goto fail;
+		ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0, want, &got);
+		if (ret)
+			goto fail;
+		if (!got) {
+			ret = -EIO;	/* no progress: do not spin */
+			goto fail;
+		}
 		out += got;
 		len -= got;
 	}
 	return 0;
+
+fail:
+	return kseal_tpm2_result(ret, TPM2_CC_GET_RANDOM, "GetRandom");
 }
 
 int kseal_tpm2_pcr_read(struct kseal_tpm2 *t, u32 mask, u8 *out,
@@ -187,24 +191,29 @@ int kseal_tpm2_pcr_read(struct kseal_tpm2 *t, u32 mask, u8 *out,
 		if (ret < 0)
 			return ret;
 		ret = kseal_tpm2_xmit(t, TPM2_CC_PCR_READ, &rlen);
-		if (!ret)
-			ret = kseal_tpm2_parse_pcr_read(t->page, rlen, mask,
-							&got, out, cap);
+		if (ret)
+			goto fail;
+		ret = kseal_tpm2_parse_pcr_read(t->page, rlen, mask, &got,
+						out, cap);
+		if (ret)
+			goto fail;
 		/*
 		 * Digests land in ascending order only if the TPM answered the
 		 * lowest selected PCRs: none skipped below its highest one.
 		 */
-		if (!ret && (!got || (mask & ~got & (BIT(fls(got)) - 1))))
+		if (!got || (mask & ~got & (BIT(fls(got)) - 1))) {
 			ret = -EBADMSG;
-		if (ret)
-			return kseal_tpm2_result(ret, TPM2_CC_PCR_READ,
-						 "PCR_Read");
+			goto fail;
+		}
 		n = hweight32(got) * KSEAL_TPM2_SHA256_SIZE;
 		out += n;
 		cap -= n;
 		mask &= ~got;
 	}
 	return 0;
+
+fail:
+	return kseal_tpm2_result(ret, TPM2_CC_PCR_READ, "PCR_Read");
 }
 
 /* Sends a command whose response carries nothing but its code. */
@@ -218,8 +227,9 @@ static int kseal_tpm2_simple(struct kseal_tpm2 *t, struct kseal_tpm2_cmd *c,
 	if (ret < 0)
 		return ret;
 	ret = kseal_tpm2_xmit(t, cc, &rlen);
-	if (!ret)
-		ret = kseal_tpm2_parse_empty(t->page, rlen);
+	if (ret)
+		return kseal_tpm2_result(ret, cc, name);
+	ret = kseal_tpm2_parse_empty(t->page, rlen);
 	return kseal_tpm2_result(ret, cc, name);
 }
 
@@ -239,17 +249,22 @@ int kseal_tpm2_read_public(struct kseal_tpm2 *t, u32 handle, u8 *name,
 	if (ret < 0)
 		return ret;
 	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_READ_PUBLIC, &rlen);
-	if (!ret)
-		ret = kseal_tpm2_parse_read_public(t->page, rlen, &pub, &pub_len,
-						   &n, &n_len);
-	if (!ret && n_len > cap)
-		ret = -EBADMSG;
 	if (ret)
-		return kseal_tpm2_result(ret, KSEAL_TPM2_CC_READ_PUBLIC,
-					 "ReadPublic");
+		goto fail;
+	ret = kseal_tpm2_parse_read_public(t->page, rlen, &pub, &pub_len,
+					   &n, &n_len);
+	if (ret)
+		goto fail;
+	if (n_len > cap) {
+		ret = -EBADMSG;
+		goto fail;
+	}
 	memcpy(name, n, n_len);
 	*name_len = n_len;
 	return 0;
+
+fail:
+	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_READ_PUBLIC, "ReadPublic");
 }
 
 int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
@@ -291,19 +306,24 @@ int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 	if (ret < 0)
 		goto out;
 	ret = kseal_tpm2_xmit(t, TPM2_CC_CREATE, &rlen);
-	if (!ret)
-		ret = kseal_tpm2_parse_create(t->page, rlen, &p_pub, &n_pub,
-					      &p_priv, &n_priv);
-	if (!ret && (n_pub > *pub_len || n_priv > *priv_len))
+	if (ret)
+		goto fail;
+	ret = kseal_tpm2_parse_create(t->page, rlen, &p_pub, &n_pub,
+				      &p_priv, &n_priv);
+	if (ret)
+		goto fail;
+	if (n_pub > *pub_len || n_priv > *priv_len) {
 		ret = -EBADMSG;
-	if (ret) {
-		ret = kseal_tpm2_result(ret, TPM2_CC_CREATE, "Create");
-		goto out;
+		goto fail;
 	}
 	memcpy(pub, p_pub, n_pub);
 	*pub_len = n_pub;
 	memcpy(priv, p_priv, n_priv);
 	*priv_len = n_priv;
+	goto out;
+
+fail:
+	ret = kseal_tpm2_result(ret, TPM2_CC_CREATE, "Create");
 out:
 	/* The command carried the secret in the clear. */
 	memzero_explicit(t->page, PAGE_SIZE);
@@ -328,17 +348,18 @@ int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
 		return ret;
 	ret = kseal_tpm2_xmit(t, TPM2_CC_LOAD, &rlen);
 	rc = ret > 0 ? ret : 0;
-	if (!ret) {
-		*handle = 0;
-		ret = kseal_tpm2_parse_load(t->page, rlen, handle);
-		/*
-		 * The TPM said success, so the object is loaded even if the
-		 * rest of the answer is malformed: flush it, or it leaks.
-		 * Within our hold of the chip no other transient object lives.
-		 */
-		if (ret && (*handle >> 24) == KSEAL_TPM2_HT_TRANSIENT)
-			kseal_tpm2_flush(t, *handle);
-	}
+	if (ret)
+		goto result;
+	*handle = 0;
+	ret = kseal_tpm2_parse_load(t->page, rlen, handle);
+	/*
+	 * The TPM said success, so the object is loaded even if the rest of
+	 * the answer is malformed: flush it, or it leaks. Within our hold of
+	 * the chip no other transient object lives.
+	 */
+	if (ret && (*handle >> 24) == KSEAL_TPM2_HT_TRANSIENT)
+		kseal_tpm2_flush(t, *handle);
+result:
 	ret = kseal_tpm2_result(ret, TPM2_CC_LOAD, "Load");
 	/*
 	 * A format-one code blames one of the areas (attributes, sizes...):
@@ -375,13 +396,14 @@ int kseal_tpm2_start_policy_session(struct kseal_tpm2 *t, u32 *session)
 	if (ret < 0)
 		return ret;
 	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_START_AUTH_SESS, &rlen);
-	if (!ret) {
-		*session = 0;
-		ret = kseal_tpm2_parse_start_auth(t->page, rlen, session);
-		/* As for Load: the session exists, so a bad answer flushes it. */
-		if (ret && (*session >> 24) == KSEAL_TPM2_HT_POLICY_SESSION)
-			kseal_tpm2_flush(t, *session);
-	}
+	if (ret)
+		goto result;
+	*session = 0;
+	ret = kseal_tpm2_parse_start_auth(t->page, rlen, session);
+	/* As for Load: the session exists, so a bad answer flushes it. */
+	if (ret && (*session >> 24) == KSEAL_TPM2_HT_POLICY_SESSION)
+		kseal_tpm2_flush(t, *session);
+result:
 	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_START_AUTH_SESS,
 				 "StartAuthSession");
 }
@@ -445,9 +467,10 @@ int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
 	if (ret < 0)
 		goto out;
 	ret = kseal_tpm2_xmit(t, TPM2_CC_UNSEAL, &rlen);
-	if (!ret)
-		ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0, cap,
-					     out_len);
+	if (ret)
+		goto result;
+	ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0, cap, out_len);
+result:
 	if (ret > 0 && kseal_rc_is(ret, KSEAL_RC_PCR_CHANGED))
 		ret = -EAGAIN;	/* the caller runs a new session */
 	else

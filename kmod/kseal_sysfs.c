@@ -46,16 +46,19 @@ static ssize_t lock_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	/* Anything but a PCR index is -EINVAL, out of range numbers too. */
-	ret = kstrtou32(buf, 10, &pcr) ? -EINVAL : 0;
-	if (!ret) {
-		ret = kseal_lock_pcr(pcr);
-		kseal_audit_lock(pcr, ret);
+	if (kstrtou32(buf, 10, &pcr)) {
+		ret = -EINVAL;
+		goto fail;
 	}
-	if (ret) {
-		atomic64_inc(&kseal_stats.failures);
-		return ret;
-	}
+	ret = kseal_lock_pcr(pcr);
+	kseal_audit_lock(pcr, ret);
+	if (ret)
+		goto fail;
 	return count;
+
+fail:
+	atomic64_inc(&kseal_stats.failures);
+	return ret;
 }
 
 static struct kobj_attribute kseal_lock_attr = __ATTR_RW_MODE(lock, 0600);

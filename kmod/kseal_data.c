@@ -105,21 +105,28 @@ static int kseal_data_ver_init(struct kseal_data_ver *v, u32 key_len)
 	int ret;
 
 	ret = kseal_kdf(v->key, key_len, "kseal enc v1", k);
-	gcm = ret ? ERR_PTR(ret) : kseal_gcm_new(k);
+	if (ret)
+		goto out;
+	gcm = kseal_gcm_new(k);
 	if (IS_ERR(gcm)) {
 		ret = PTR_ERR(gcm);
 		goto out;
 	}
 	ret = kseal_kdf(v->key, key_len, "kseal mac v1", k);
-	mac = ret ? ERR_PTR(ret) : kseal_hmac_new(k, sizeof(k));
+	if (ret)
+		goto err_free_gcm;
+	mac = kseal_hmac_new(k, sizeof(k));
 	if (IS_ERR(mac)) {
 		ret = PTR_ERR(mac);
-		crypto_free_aead(gcm);
-		goto out;
+		goto err_free_gcm;
 	}
 	v->gcm = gcm;
 	/* Publishes gcm too: pairs with the acquire in kseal_data_ver_ready. */
 	smp_store_release(&v->mac, mac);
+	goto out;
+
+err_free_gcm:
+	crypto_free_aead(gcm);
 out:
 	memzero_explicit(k, sizeof(k));
 	return ret;
@@ -156,9 +163,10 @@ static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 	if (!b)
 		return -ENOMEM;
 	ret = kseal_sealed_id(sealed, d->wrap_id);
-	if (!ret)
-		ret = kseal_sealed_strictness(sealed, &d->wrap_flags,
-					      &d->wrap_lock_pcr);
+	if (ret)
+		goto out_blob;
+	ret = kseal_sealed_strictness(sealed, &d->wrap_flags,
+				      &d->wrap_lock_pcr);
 	if (ret)
 		goto out_blob;
 	wrap = kseal_sealed_wrap_get(sealed);
@@ -177,18 +185,23 @@ static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 	for (i = 0; i < d->count; i++) {
 		get_random_bytes(b->v[i].nonce, KSEAL_DATA_NONCE_SIZE);
 		ret = kseal_data_blob_aad(b, b->v[i].version, aad);
-		if (!ret)
-			ret = kseal_gcm_seal(wrap->gcm, b->v[i].nonce, aad, sizeof(aad),
-					     d->v[i].key, d->key_len, out);
+		if (ret)
+			goto out_wrap;
+		ret = kseal_gcm_seal(wrap->gcm, b->v[i].nonce, aad, sizeof(aad),
+				     d->v[i].key, d->key_len, out);
 		if (ret)
 			goto out_wrap;
 		memcpy(b->v[i].ct, out, d->key_len);
 		memcpy(b->v[i].tag, out + d->key_len, KSEAL_DATA_TAG_SIZE);
 	}
 	n = kseal_data_blob_size(b);
-	buf = n ? kmalloc(n, GFP_KERNEL) : NULL;
+	if (!n) {
+		ret = -EINVAL;
+		goto out_wrap;
+	}
+	buf = kmalloc(n, GFP_KERNEL);
 	if (!buf) {
-		ret = n ? -ENOMEM : -EINVAL;
+		ret = -ENOMEM;
 		goto out_wrap;
 	}
 	n = kseal_data_blob_write(b, buf, n);
@@ -220,33 +233,37 @@ static int kseal_data_unwrap(struct kseal_data *d,
 	wrap = kseal_sealed_wrap_get(sealed);
 	if (IS_ERR(wrap))
 		return PTR_ERR(wrap);
-	for (i = 0; i < b->count && !ret; i++) {
+	for (i = 0; i < b->count; i++) {
 		d->v[i].version = b->v[i].version;
 		ret = kseal_data_blob_aad(b, b->v[i].version, aad);
-		if (!ret)
-			ret = kseal_gcm_open(wrap->gcm, b->v[i].nonce, aad, sizeof(aad),
-					     b->v[i].ct, b->key_len, b->v[i].tag,
-					     d->v[i].key);
+		if (ret)
+			break;
+		ret = kseal_gcm_open(wrap->gcm, b->v[i].nonce, aad, sizeof(aad),
+				     b->v[i].ct, b->key_len, b->v[i].tag,
+				     d->v[i].key);
+		if (ret)
+			break;
 	}
 	kseal_wrap_put(wrap);
 	return ret;
 }
 
-static int kseal_data_new(struct kseal_data **dp, const struct kseal_opts *o)
+/* A new payload with one random version, or an ERR_PTR. */
+static struct kseal_data *kseal_data_new(const struct kseal_opts *o)
 {
 	struct kseal_data *d;
 	struct key *sealed;
 	int ret;
 
 	if (o->key_len < KSEAL_DATA_KEY_MIN || o->key_len > KSEAL_DATA_KEY_MAX)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	sealed = kseal_sealed_find(o->wrap);
 	if (IS_ERR(sealed))
-		return PTR_ERR(sealed);
+		return ERR_CAST(sealed);
 	d = kseal_data_alloc(1);
 	if (!d) {
-		key_put(sealed);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto err_put;
 	}
 	d->key_len = o->key_len;
 	d->cur = 1;
@@ -254,65 +271,73 @@ static int kseal_data_new(struct kseal_data **dp, const struct kseal_opts *o)
 	d->v[0].version = 1;
 	get_random_bytes(d->v[0].key, d->key_len);
 	ret = kseal_data_wrap(d, sealed);
+	if (ret)
+		goto err_free;
 	key_put(sealed);
-	if (ret) {
-		kseal_data_free(d);
-		return ret;
-	}
-	*dp = d;
-	return 0;
+	return d;
+
+err_free:
+	kseal_data_free(d);
+err_put:
+	key_put(sealed);
+	return ERR_PTR(ret);
 }
 
-static int kseal_data_load(struct kseal_data **dp, const u8 *blob,
-			   size_t blob_len)
+/* The payload a data blob unwraps to, or an ERR_PTR. */
+static struct kseal_data *kseal_data_load(const u8 *blob, size_t blob_len)
 {
 	struct kseal_data_blob *b;
-	struct kseal_data *d = NULL;
+	struct kseal_data *d;
 	struct key *sealed;
 	int ret;
 
 	b = kmalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	ret = kseal_data_blob_parse(blob, blob_len, b);
 	if (ret)
-		goto out;
+		goto err_blob;
 	sealed = kseal_sealed_find_by_id(b->wrap_id);
 	if (IS_ERR(sealed)) {
 		ret = PTR_ERR(sealed);
 		if (ret == -ENOKEY)
 			pr_info("data key wrapped by sealed key id %*phN, which is not loaded: load that sealed key first\n",
 				KSEAL_DATA_ID_SIZE, b->wrap_id);
-		goto out;
+		goto err_blob;
 	}
 	d = kseal_data_alloc(b->count);
-	if (d) {
-		memcpy(d->wrap_id, b->wrap_id, sizeof(d->wrap_id));
-		d->key_len = b->key_len;
-		d->cur = b->cur_version;
-		d->min = b->min_version;
-		ret = kseal_sealed_strictness(sealed, &d->wrap_flags,
-					      &d->wrap_lock_pcr);
-		if (!ret)
-			ret = kseal_data_unwrap(d, b, sealed);
-		if (!ret) {
-			d->hdr.blob = kmemdup(blob, blob_len, GFP_KERNEL);
-			d->hdr.blob_len = blob_len;
-			if (!d->hdr.blob)
-				ret = -ENOMEM;
-		}
-	} else {
+	if (!d) {
 		ret = -ENOMEM;
+		goto err_put;
 	}
+	memcpy(d->wrap_id, b->wrap_id, sizeof(d->wrap_id));
+	d->key_len = b->key_len;
+	d->cur = b->cur_version;
+	d->min = b->min_version;
+	ret = kseal_sealed_strictness(sealed, &d->wrap_flags,
+				      &d->wrap_lock_pcr);
+	if (ret)
+		goto err_free;
+	ret = kseal_data_unwrap(d, b, sealed);
+	if (ret)
+		goto err_free;
+	d->hdr.blob = kmemdup(blob, blob_len, GFP_KERNEL);
+	if (!d->hdr.blob) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	d->hdr.blob_len = blob_len;
 	key_put(sealed);
-	if (ret) {
-		kseal_data_free(d);
-		d = NULL;
-	}
-out:
 	kfree(b);
-	*dp = d;
-	return ret;
+	return d;
+
+err_free:
+	kseal_data_free(d);
+err_put:
+	key_put(sealed);
+err_blob:
+	kfree(b);
+	return ERR_PTR(ret);
 }
 
 /* Transforms for every version, then the payload goes live. */
@@ -325,15 +350,14 @@ static int kseal_data_publish(struct key *key, struct kseal_data *d,
 
 	ret = key_payload_reserve(key, struct_size(d, v, d->count) +
 				  d->hdr.blob_len);
-	if (!ret && o && (o->present & KSEAL_OPT_LOGON)) {
-		logon = kseal_logon_publish(o->logon, cur->key, d->key_len);
-		if (IS_ERR(logon))
-			ret = PTR_ERR(logon);
-		else
-			key->payload.data[2] = logon;
-	}
 	if (ret)
 		return ret;
+	if (o && (o->present & KSEAL_OPT_LOGON)) {
+		logon = kseal_logon_publish(o->logon, cur->key, d->key_len);
+		if (IS_ERR(logon))
+			return PTR_ERR(logon);
+		key->payload.data[2] = logon;
+	}
 	rcu_assign_keypointer(key, d);
 	return 0;
 }
@@ -341,21 +365,22 @@ static int kseal_data_publish(struct key *key, struct kseal_data *d,
 int kseal_data_instantiate(struct key *key, const struct kseal_opts *o,
 			   const u8 *blob, size_t blob_len)
 {
-	struct kseal_data *d = NULL;
+	struct kseal_data *d;
 	int ret;
 
 	if (blob) {
 		if (o->present & ~KSEAL_OPT_LOGON)
 			return -EINVAL;
-		ret = kseal_data_load(&d, blob, blob_len);
+		d = kseal_data_load(blob, blob_len);
 	} else {
 		if (!(o->present & KSEAL_OPT_WRAP) ||
 		    (o->present & ~(KSEAL_OPT_WRAP | KSEAL_OPT_LOGON)))
 			return -EINVAL;
-		ret = kseal_data_new(&d, o);
+		d = kseal_data_new(o);
 	}
-	if (!ret)
-		ret = kseal_data_publish(key, d, o);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	ret = kseal_data_publish(key, d, o);
 	if (ret)
 		kseal_data_free(d);
 	return ret;
@@ -426,20 +451,27 @@ int kseal_data_update(struct key *key, const struct kseal_opts *o)
 		return -EINVAL;	/* reseal: sealed keys only */
 	}
 	if (IS_ERR(sealed)) {
-		kseal_data_free(d);
-		return PTR_ERR(sealed);
+		ret = PTR_ERR(sealed);
+		goto err_free;
 	}
-	ret = d ? kseal_data_wrap(d, sealed) : -ENOMEM;
+	if (!d) {
+		key_put(sealed);
+		return -ENOMEM;
+	}
+	ret = kseal_data_wrap(d, sealed);
 	key_put(sealed);
-	if (!ret)
-		ret = kseal_data_publish(key, d, NULL);
-	if (ret) {
-		kseal_data_free(d);
-		return ret;
-	}
+	if (ret)
+		goto err_free;
+	ret = kseal_data_publish(key, d, NULL);
+	if (ret)
+		goto err_free;
 	/* The logon key stays as exported; the old payload goes after RCU. */
 	call_rcu(&old->hdr.rcu, kseal_data_free_rcu);
 	return 0;
+
+err_free:
+	kseal_data_free(d);
+	return ret;
 }
 
 void kseal_data_describe(const struct kseal_data *d, struct seq_file *m)
@@ -477,7 +509,10 @@ int kseal_data_asym_query(const struct kernel_pkey_params *params,
 	u32 key_len = 0;
 	int ret;
 
-	ret = kseal_data_permit(params->key) ?: kseal_data_params_ok(params);
+	ret = kseal_data_permit(params->key);
+	if (ret)
+		return ret;
+	ret = kseal_data_params_ok(params);
 	if (ret)
 		return ret;
 	rcu_read_lock();
@@ -577,7 +612,9 @@ static int kseal_data_encrypt(struct kseal_data *d,
 		return size == -ENOSPC ? -EOVERFLOW : size;
 	ret = kseal_gcm_seal(v->gcm, nonce, out, KSEAL_CT_AAD_SIZE, in,
 			     params->in_len, out + KSEAL_CT_HDR_SIZE);
-	return ret ?: size;
+	if (ret)
+		return ret;
+	return size;
 }
 
 static int kseal_data_decrypt(struct kseal_data *d,
@@ -603,7 +640,9 @@ static int kseal_data_decrypt(struct kseal_data *d,
 		return ret;
 	ret = kseal_gcm_open(v->gcm, ct.nonce, ct.aad, KSEAL_CT_AAD_SIZE,
 			     ct.body, ct.body_len, ct.tag, out);
-	return ret ?: (int)ct.body_len;
+	if (ret)
+		return ret;
+	return ct.body_len;
 }
 
 static int kseal_data_sign(struct kseal_data *d,
@@ -620,20 +659,24 @@ static int kseal_data_sign(struct kseal_data *d,
 		return ret;
 	put_unaligned_be32(v->version, out);
 	ret = kseal_hmac(v->mac, in, params->in_len, out + 4);
-	return ret ?: KSEAL_SIG_SIZE;
+	if (ret)
+		return ret;
+	return KSEAL_SIG_SIZE;
 }
 
-/* The data payload of @key; the caller holds key->sem (updates swap it). */
-static struct kseal_data *kseal_data_get(struct key *key, int *ret)
+/*
+ * The data payload of @key or an ERR_PTR; the caller holds key->sem
+ * (updates swap it).
+ */
+static struct kseal_data *kseal_data_get(struct key *key)
 {
 	struct kseal_payload *p = dereference_key_locked(key);
 
-	*ret = 0;
 	if (!p)
-		*ret = -EKEYREVOKED;
-	else if (p->kind != KSEAL_BLOB_KIND_DATA)
-		*ret = -EOPNOTSUPP;
-	return *ret ? NULL : container_of(p, struct kseal_data, hdr);
+		return ERR_PTR(-EKEYREVOKED);
+	if (p->kind != KSEAL_BLOB_KIND_DATA)
+		return ERR_PTR(-EOPNOTSUPP);
+	return container_of(p, struct kseal_data, hdr);
 }
 
 int kseal_data_asym_eds_op(struct kernel_pkey_params *params,
@@ -642,26 +685,32 @@ int kseal_data_asym_eds_op(struct kernel_pkey_params *params,
 	struct kseal_data *d;
 	int ret;
 
-	ret = kseal_data_permit(params->key) ?: kseal_data_params_ok(params);
+	ret = kseal_data_permit(params->key);
+	if (ret)
+		return ret;
+	ret = kseal_data_params_ok(params);
 	if (ret)
 		return ret;
 	down_read(&params->key->sem);
-	d = kseal_data_get(params->key, &ret);
-	if (d) {
-		switch (params->op) {
-		case kernel_pkey_encrypt:
-			ret = kseal_data_encrypt(d, params, in, out);
-			break;
-		case kernel_pkey_decrypt:
-			ret = kseal_data_decrypt(d, params, in, out);
-			break;
-		case kernel_pkey_sign:
-			ret = kseal_data_sign(d, params, in, out);
-			break;
-		default:
-			ret = -EOPNOTSUPP;
-		}
+	d = kseal_data_get(params->key);
+	if (IS_ERR(d)) {
+		ret = PTR_ERR(d);
+		goto out_unlock;
 	}
+	switch (params->op) {
+	case kernel_pkey_encrypt:
+		ret = kseal_data_encrypt(d, params, in, out);
+		break;
+	case kernel_pkey_decrypt:
+		ret = kseal_data_decrypt(d, params, in, out);
+		break;
+	case kernel_pkey_sign:
+		ret = kseal_data_sign(d, params, in, out);
+		break;
+	default:
+		ret = -EOPNOTSUPP;
+	}
+out_unlock:
 	up_read(&params->key->sem);
 	return ret;
 }
@@ -676,23 +725,35 @@ int kseal_data_asym_verify(struct kernel_pkey_params *params,
 	u32 version;
 	int ret;
 
-	ret = kseal_data_permit(params->key) ?: kseal_data_params_ok(params);
+	ret = kseal_data_permit(params->key);
+	if (ret)
+		return ret;
+	ret = kseal_data_params_ok(params);
 	if (ret)
 		return ret;
 	if (params->in2_len != KSEAL_SIG_SIZE)
 		return -EKEYREJECTED;
 	version = get_unaligned_be32(sig);
 	down_read(&params->key->sem);
-	d = kseal_data_get(params->key, &ret);
-	if (d) {
-		v = version < d->min || version > d->cur ? NULL :
-			&d->v[version - d->min];
-		ret = v ? kseal_data_ver_ready(v, d->key_len) : -EKEYREJECTED;
-		if (!ret)
-			ret = kseal_hmac(v->mac, in, params->in_len, mac);
-		if (!ret && crypto_memneq(mac, sig + 4, sizeof(mac)))
-			ret = -EKEYREJECTED;
+	d = kseal_data_get(params->key);
+	if (IS_ERR(d)) {
+		ret = PTR_ERR(d);
+		goto out_unlock;
 	}
+	if (version < d->min || version > d->cur) {
+		ret = -EKEYREJECTED;
+		goto out_unlock;
+	}
+	v = &d->v[version - d->min];
+	ret = kseal_data_ver_ready(v, d->key_len);
+	if (ret)
+		goto out_unlock;
+	ret = kseal_hmac(v->mac, in, params->in_len, mac);
+	if (ret)
+		goto out_unlock;
+	if (crypto_memneq(mac, sig + 4, sizeof(mac)))
+		ret = -EKEYREJECTED;
+out_unlock:
 	up_read(&params->key->sem);
 	memzero_explicit(mac, sizeof(mac));
 	return ret;

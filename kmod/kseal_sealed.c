@@ -130,17 +130,18 @@ static int kseal_parent_name(struct kseal_tpm2 *t, u32 handle, u8 *name)
 	int ret;
 
 	ret = kseal_tpm2_read_public(t, handle, name, &len, KSEAL_NAME_MAX);
-	if (ret == -ENOKEY) {
+	if (ret == -ENOKEY)
 		pr_err_ratelimited("no parent storage key at 0x%08x: run 'ksealctl provision' (or this TPM was shredded)\n",
 				   handle);
-		ret = -ENOKEY;
-	}
-	if (!ret && (len != KSEAL_NAME_MAX ||
-		     get_unaligned_be16(name) != KSEAL_TPM_ALG_SHA256)) {
+	if (ret)
+		goto out;
+	if (len != KSEAL_NAME_MAX ||
+	    get_unaligned_be16(name) != KSEAL_TPM_ALG_SHA256) {
 		pr_err_ratelimited("the key at 0x%08x has no sha256 name: not a kseal parent\n",
 				   handle);
 		ret = -ENOKEY;
 	}
+out:
 	kseal_parent_cache_set(handle, ret ? NULL : name);
 	return ret;
 }
@@ -361,14 +362,20 @@ static struct kseal_wrap *kseal_wrap_new(struct key *key)
 		return ERR_PTR(-ENOMEM);
 	refcount_set(&w->ref, 1);
 	ret = kseal_sealed_derive(key, KSEAL_WRAP_LABEL, wk);
-	w->gcm = ret ? ERR_PTR(ret) : kseal_gcm_new(wk);
-	memzero_explicit(wk, sizeof(wk));
+	if (ret)
+		goto err_free;
+	w->gcm = kseal_gcm_new(wk);
 	if (IS_ERR(w->gcm)) {
 		ret = PTR_ERR(w->gcm);
-		kfree(w);
-		return ERR_PTR(ret);
+		goto err_free;
 	}
+	memzero_explicit(wk, sizeof(wk));
 	return w;
+
+err_free:
+	memzero_explicit(wk, sizeof(wk));
+	kfree(w);
+	return ERR_PTR(ret);
 }
 
 struct kseal_wrap *kseal_sealed_wrap_get(struct key *key)
@@ -378,14 +385,19 @@ struct kseal_wrap *kseal_sealed_wrap_get(struct key *key)
 
 	mutex_lock(&kseal_registry_lock);
 	reg = key->payload.data[1];
-	w = reg ? reg->wrap : ERR_PTR(-EKEYREVOKED);
-	if (!w) {
-		w = kseal_wrap_new(key);
-		if (!IS_ERR(w))
-			reg->wrap = w;
+	if (!reg) {
+		w = ERR_PTR(-EKEYREVOKED);
+		goto out_unlock;
 	}
-	if (!IS_ERR(w))
-		refcount_inc(&w->ref);
+	if (!reg->wrap) {
+		w = kseal_wrap_new(key);
+		if (IS_ERR(w))
+			goto out_unlock;
+		reg->wrap = w;
+	}
+	w = reg->wrap;
+	refcount_inc(&w->ref);
+out_unlock:
 	mutex_unlock(&kseal_registry_lock);
 	return w;
 }
@@ -428,33 +440,34 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 		goto out;
 	/* Neither RNG alone has to be trusted: the secret mixes both. */
 	ret = kseal_tpm2_get_random(&t, s->secret, s->secret_len);
-	if (!ret) {
-		get_random_bytes(mix, s->secret_len);
-		for (i = 0; i < s->secret_len; i++)
-			s->secret[i] ^= mix[i];
-		ret = kseal_kdf(s->secret, s->secret_len, KSEAL_ID_LABEL,
-				s->id);
-	}
-	if (!ret) {
-		req.secret = s->secret;
-		req.secret_len = s->secret_len;
-		req.id = s->id;
-		req.parent = s->parent;
-		req.pcr_mask = s->pcr_mask;
-		req.flags = s->flags;
-		req.lock_pcr = s->lock_pcr;
-		req.pass = o->recovery;
-		req.pass_len = o->recovery_len;
-		ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
-	}
+	if (ret)
+		goto out_close;
+	get_random_bytes(mix, s->secret_len);
+	for (i = 0; i < s->secret_len; i++)
+		s->secret[i] ^= mix[i];
+	ret = kseal_kdf(s->secret, s->secret_len, KSEAL_ID_LABEL, s->id);
+	if (ret)
+		goto out_close;
+	req.secret = s->secret;
+	req.secret_len = s->secret_len;
+	req.id = s->id;
+	req.parent = s->parent;
+	req.pcr_mask = s->pcr_mask;
+	req.flags = s->flags;
+	req.lock_pcr = s->lock_pcr;
+	req.pass = o->recovery;
+	req.pass_len = o->recovery_len;
+	ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
+out_close:
 	kseal_tpm2_close(&t);
+	if (ret)
+		goto out;
 	s->after_lock = atomic_read(&kseal_locks_begun);
-	if (!ret)
-		ret = kseal_sealed_attach(key, s);
-	if (!ret) {
-		atomic64_inc(&kseal_stats.creates);
-		s = NULL;
-	}
+	ret = kseal_sealed_attach(key, s);
+	if (ret)
+		goto out;
+	atomic64_inc(&kseal_stats.creates);
+	s = NULL;
 out:
 	kfree_sensitive(mix);
 	kseal_sealed_free(s);
@@ -558,11 +571,16 @@ static int kseal_unseal_session(struct kseal_tpm2 *t,
 	if (ret)
 		return ret;
 	ret = kseal_policy_session(t, b, session, auth_len);
-	if (!ret)
-		ret = kseal_tpm2_unseal(t, item, session, auth, auth_len, out,
-					KSEAL_SEALED_KEY_MAX, out_len);
 	if (ret)
-		kseal_tpm2_flush(t, session);
+		goto err_flush;
+	ret = kseal_tpm2_unseal(t, item, session, auth, auth_len, out,
+				KSEAL_SEALED_KEY_MAX, out_len);
+	if (ret)
+		goto err_flush;
+	return 0;
+
+err_flush:
+	kseal_tpm2_flush(t, session);
 	return ret;
 }
 
@@ -628,15 +646,16 @@ static int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 	if (ret == -EKEYREJECTED && recovery) {
 		/* Refused recovery of a lock-bound key: locked, or wrong passphrase. */
 		ret = kseal_recovery_allowed(t, b);
-		if (!ret) {
-			pr_err_ratelimited("unseal refused: wrong recovery passphrase\n");
-			ret = -EKEYREJECTED;
-		}
-	} else if (ret == -EKEYREJECTED) {
-		pr_err_ratelimited("unseal refused: PCR values differ from the ones the key is bound to (reseal after a legitimate change, or load with the recovery passphrase)\n");
+		if (ret)
+			return ret;
+		pr_err_ratelimited("unseal refused: wrong recovery passphrase\n");
+		return -EKEYREJECTED;
 	}
-	if (!ret)
-		ret = kseal_unsealed_split(b, out, &n);
+	if (ret == -EKEYREJECTED)
+		pr_err_ratelimited("unseal refused: PCR values differ from the ones the key is bound to (reseal after a legitimate change, or load with the recovery passphrase)\n");
+	if (ret)
+		return ret;
+	ret = kseal_unsealed_split(b, out, &n);
 	if (ret)
 		return ret;
 	if (n < KSEAL_SEALED_KEY_MIN) {
@@ -693,17 +712,19 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	atomic64_inc(&kseal_stats.unseals);
 	/* A TPM (or something in front of it) cannot hand back another secret. */
 	ret = kseal_kdf(s->secret, s->secret_len, KSEAL_ID_LABEL, id);
-	if (!ret && crypto_memneq(id, b->key_id, sizeof(id))) {
-		pr_err_ratelimited("the unsealed secret does not match the blob's key id: refused\n");
-		ret = -EBADMSG;
-	}
 	if (ret)
 		goto out;
+	if (crypto_memneq(id, b->key_id, sizeof(id))) {
+		pr_err_ratelimited("the unsealed secret does not match the blob's key id: refused\n");
+		ret = -EBADMSG;
+		goto out;
+	}
 	memcpy(s->id, id, sizeof(id));
 	s->after_lock = atomic_read(&kseal_locks_begun);
 	ret = kseal_sealed_attach(key, s);
-	if (!ret)
-		s = NULL;
+	if (ret)
+		goto out;
+	s = NULL;
 out:
 	kseal_sealed_free(s);
 	kfree(b);
@@ -745,33 +766,36 @@ int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 	if (s->secret_len > KSEAL_SEALED_NEW_MAX) {
 		pr_info_ratelimited("a sealed key of %u bytes cannot be resealed: generation 2 seals at most %u; create a new key and rotate to it\n",
 				    s->secret_len, KSEAL_SEALED_NEW_MAX);
-		kseal_sealed_free(s);
-		return -EINVAL;
+		ret = -EINVAL;
+		goto err_free;
 	}
 
 	ret = kseal_tpm_open(&t, true);
-	if (!ret) {
-		req.secret = s->secret;
-		req.secret_len = s->secret_len;
-		req.id = s->id;
-		req.parent = s->parent;
-		req.pcr_mask = s->pcr_mask;
-		req.flags = s->flags;
-		req.lock_pcr = s->lock_pcr;
-		req.pass = o->recovery;
-		req.pass_len = o->recovery_len;
-		ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
-		kseal_tpm2_close(&t);
-	}
-	if (!ret)
-		ret = key_payload_reserve(key, sizeof(*s) + s->hdr.blob_len);
-	if (ret) {
-		kseal_sealed_free(s);
-		return ret;
-	}
+	if (ret)
+		goto err_free;
+	req.secret = s->secret;
+	req.secret_len = s->secret_len;
+	req.id = s->id;
+	req.parent = s->parent;
+	req.pcr_mask = s->pcr_mask;
+	req.flags = s->flags;
+	req.lock_pcr = s->lock_pcr;
+	req.pass = o->recovery;
+	req.pass_len = o->recovery_len;
+	ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
+	kseal_tpm2_close(&t);
+	if (ret)
+		goto err_free;
+	ret = key_payload_reserve(key, sizeof(*s) + s->hdr.blob_len);
+	if (ret)
+		goto err_free;
 	rcu_assign_keypointer(key, s);
 	call_rcu(&old->hdr.rcu, kseal_sealed_free_rcu);
 	return 0;
+
+err_free:
+	kseal_sealed_free(s);
+	return ret;
 }
 
 /* PCR list in the pcrs= syntax: runs of three or more as ranges. */
@@ -907,8 +931,10 @@ int kseal_sealed_derive(struct key *key, const char *label, u8 *out)
 	if (!secret)
 		return -ENOMEM;
 	ret = kseal_sealed_copy(key, secret, &len, NULL);
-	if (!ret)
-		ret = kseal_kdf(secret, len, label, out);
+	if (ret)
+		goto out;
+	ret = kseal_kdf(secret, len, label, out);
+out:
 	kfree_sensitive(secret);
 	return ret;
 }

@@ -35,14 +35,15 @@ static struct kseal_data *kseal_data_alloc(u32 count)
 	struct kseal_data *d;
 
 	d = kzalloc(struct_size(d, v, count), GFP_KERNEL);
-	if (d) {
-		d->hdr.kind = KSEAL_BLOB_KIND_DATA;
-		d->count = count;
-	}
+	if (!d)
+		return NULL;
+	d->hdr.ops = &kseal_data_ops;
+	d->count = count;
 	return d;
 }
 
-void kseal_data_free(struct kseal_data *d)
+/* Wipe and free a payload, its transforms and its blob. */
+static void kseal_data_free(struct kseal_data *d)
 {
 	u32 i;
 
@@ -62,19 +63,21 @@ static void kseal_data_free_rcu(struct rcu_head *head)
 	kseal_data_free(container_of(head, struct kseal_data, hdr.rcu));
 }
 
-/* The logon export lives beside the payload (slot 1 is the registry's). */
-#define kseal_data_logon(key) ((struct kseal_logon *)(key)->payload.data[2])
+/*
+ * The exported logon key lives beside the payload, so that updates need
+ * not move it: revoke queues its revocation (under key->sem), destroy
+ * completes it and frees it. Not every data key exports one.
+ */
+#define kseal_data_logon(key) \
+	((struct kseal_logon *)(key)->payload.data[KSEAL_SLOT_LOGON])
 
-void kseal_data_revoke(struct key *key)
+static void kseal_data_revoke(struct key *key)
 {
 	kseal_logon_revoke(kseal_data_logon(key));
 }
 
-/*
- * The caller holds a reference to @key, so destroy cannot free the export
- * under us; a sealed key has no export (slot 2 stays NULL).
- */
-void kseal_data_revoke_sync(struct key *key)
+/* The caller holds a reference to @key: destroy cannot free the export. */
+static void kseal_data_revoke_sync(struct key *key)
 {
 	struct kseal_logon *l = kseal_data_logon(key);
 
@@ -82,10 +85,10 @@ void kseal_data_revoke_sync(struct key *key)
 		flush_work(&l->revoke);
 }
 
-void kseal_data_destroy(struct key *key)
+static void kseal_data_destroy(struct key *key)
 {
 	kseal_logon_destroy(kseal_data_logon(key));
-	key->payload.data[2] = NULL;
+	key->payload.data[KSEAL_SLOT_LOGON] = NULL;
 }
 
 /*
@@ -356,7 +359,7 @@ static int kseal_data_publish(struct key *key, struct kseal_data *d,
 		logon = kseal_logon_publish(o->logon, cur->key, d->key_len);
 		if (IS_ERR(logon))
 			return PTR_ERR(logon);
-		key->payload.data[2] = logon;
+		key->payload.data[KSEAL_SLOT_LOGON] = logon;
 	}
 	rcu_assign_keypointer(key, d);
 	return 0;
@@ -410,13 +413,14 @@ static struct kseal_data *kseal_data_copy(const struct kseal_data *old,
 	return d;
 }
 
-int kseal_data_update(struct key *key, const struct kseal_opts *o)
+/* "update rotate|retire=|rewrap=": key->sem is held for writing. */
+static int kseal_data_update(struct key *key, const struct kseal_opts *o)
 {
 	struct kseal_data *old, *d;
 	struct key *sealed;
 	int ret;
 
-	old = container_of(kseal_payload_locked(key), struct kseal_data, hdr);
+	old = kseal_data_of(kseal_payload_locked(key));
 	switch (o->update) {
 	case KSEAL_UPD_ROTATE:
 		if (old->count >= KSEAL_VERSIONS_MAX || old->cur == U32_MAX)
@@ -474,10 +478,28 @@ err_free:
 	return ret;
 }
 
-void kseal_data_describe(const struct kseal_data *d, struct seq_file *m)
+/* /proc/keys: "data v<cur> min=<min> len=<bytes>". */
+static void kseal_data_describe(const struct kseal_payload *p,
+				struct seq_file *m)
 {
+	const struct kseal_data *d = kseal_data_of(p);
+
 	seq_printf(m, "data v%u min=%u len=%u", d->cur, d->min, d->key_len);
 }
+
+static void kseal_data_free_payload(struct kseal_payload *p)
+{
+	kseal_data_free(kseal_data_of(p));
+}
+
+const struct kseal_kind_ops kseal_data_ops = {
+	.free = kseal_data_free_payload,
+	.describe = kseal_data_describe,
+	.update = kseal_data_update,
+	.revoke = kseal_data_revoke,
+	.revoke_sync = kseal_data_revoke_sync,
+	.destroy = kseal_data_destroy,
+};
 
 /*
  * pkey_* give the use of the key without its bytes, so they need more
@@ -506,6 +528,7 @@ int kseal_data_asym_query(const struct kernel_pkey_params *params,
 			  struct kernel_pkey_query *info)
 {
 	const struct kseal_payload *p;
+	const struct kseal_data *d;
 	u32 key_len = 0;
 	int ret;
 
@@ -517,12 +540,13 @@ int kseal_data_asym_query(const struct kernel_pkey_params *params,
 		return ret;
 	rcu_read_lock();
 	p = rcu_dereference(params->key->payload.rcu_data0);
+	d = kseal_data_of(p);
 	if (!p)
 		ret = -EKEYREVOKED;
-	else if (p->kind != KSEAL_BLOB_KIND_DATA)
+	else if (!d)
 		ret = -EOPNOTSUPP;
 	else
-		key_len = container_of(p, struct kseal_data, hdr)->key_len;
+		key_len = d->key_len;
 	rcu_read_unlock();
 	if (ret)
 		return ret;
@@ -671,12 +695,14 @@ static int kseal_data_sign(struct kseal_data *d,
 static struct kseal_data *kseal_data_get(struct key *key)
 {
 	struct kseal_payload *p = dereference_key_locked(key);
+	struct kseal_data *d;
 
 	if (!p)
 		return ERR_PTR(-EKEYREVOKED);
-	if (p->kind != KSEAL_BLOB_KIND_DATA)
+	d = kseal_data_of(p);
+	if (!d)
 		return ERR_PTR(-EOPNOTSUPP);
-	return container_of(p, struct kseal_data, hdr);
+	return d;
 }
 
 int kseal_data_asym_eds_op(struct kernel_pkey_params *params,

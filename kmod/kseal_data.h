@@ -54,27 +54,23 @@ struct kseal_data {
 	struct kseal_data_ver v[];	/* count versions, min..cur */
 };
 
+extern const struct kseal_kind_ops kseal_data_ops;
+
+/* The data payload @p is, or NULL for another kind's (or none). */
+static inline struct kseal_data *kseal_data_of(const struct kseal_payload *p)
+{
+	if (!p || p->ops != &kseal_data_ops)
+		return NULL;
+	return container_of(p, struct kseal_data, hdr);
+}
+
 /*
  * Instantiate @key as a data key: "new" options when @blob is NULL,
- * otherwise a binary blob of kind KSEAL_BLOB_KIND_DATA ("load").
+ * otherwise a binary blob of kind KSEAL_BLOB_KIND_DATA ("load"). The
+ * payload then carries the data kind's ops (rotate, retire, rewrap...).
  */
 int kseal_data_instantiate(struct key *key, const struct kseal_opts *o,
 			   const u8 *blob, size_t blob_len);
-/* "update rotate|retire=|rewrap=" on a data key; key->sem held for writing. */
-int kseal_data_update(struct key *key, const struct kseal_opts *o);
-/* /proc/keys: "data v<cur> min=<min> len=<bytes>". */
-void kseal_data_describe(const struct kseal_data *d, struct seq_file *m);
-/*
- * The exported logon key (kept in key->payload.data[2], apart from the
- * versions so that updates need not move it): revoke queues its
- * revocation (called under key->sem), destroy completes it and frees it.
- */
-void kseal_data_revoke(struct key *key);
-void kseal_data_destroy(struct key *key);
-/* After key_revoke(): wait until the logon key is revoked too. */
-void kseal_data_revoke_sync(struct key *key);
-/* Wipe and free a payload, its transforms and its blob. */
-void kseal_data_free(struct kseal_data *d);
 /* keyctl pkey_query, pkey_encrypt/decrypt/sign, pkey_verify. */
 int kseal_data_asym_query(const struct kernel_pkey_params *params,
 			  struct kernel_pkey_query *info);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The "kseal" key type: payload verbs are parsed here and dispatched to
- * sealed-key and data-key operations. The payload grammar is in
- * kseal_options.h; kseal(7) documents it for admins.
+ * The "kseal" key type: payload verbs are parsed and checked here, then
+ * handed to the kind they make (sealed or data key), and every later
+ * operation goes through the kind's struct kseal_kind_ops. The payload
+ * grammar is in kseal_options.h; kseal(7) documents it for admins.
  *
  * Unloading the module unregisters the type, which garbage-collects every
  * kseal key: their secrets are wiped and they disappear from all keyrings.
@@ -27,6 +28,11 @@
 #include "kseal_sealed.h"
 #include "kseal_stats.h"
 
+/* The slots kseal_key.h names fit a key's payload; rcu_data0 is the first. */
+static_assert(KSEAL_SLOT_PAYLOAD == 0);
+static_assert(KSEAL_SLOT_COUNT <=
+	      sizeof_field(union key_payload, data) / sizeof(void *));
+
 /*
  * Sealed keys unseal machine secrets with the TPM: creating, loading and
  * resealing them is for the machine's administrator (CAP_SYS_ADMIN in the
@@ -47,11 +53,13 @@ static int kseal_admin_allowed(void)
  * Every instantiated kseal key, so that a hibernation can revoke them all
  * (the keys subsystem offers modules no walk over a type's keys). A key
  * joins at the end of a successful instantiate and leaves on destroy;
- * key->payload.data[3] points to its entry.
+ * its KSEAL_SLOT_LIST points to its entry.
  */
 struct kseal_key_entry {
 	struct list_head node;
 	struct key *key;
+	/* The key's kind: revoke takes the payload, destroy still needs it. */
+	const struct kseal_kind_ops *ops;
 	bool dropped;		/* revoked by kseal_key_revoke_all() */
 };
 
@@ -65,28 +73,43 @@ static DEFINE_MUTEX(kseal_key_list_lock);
  */
 static DECLARE_RWSEM(kseal_key_instantiating);
 
-static void kseal_key_list_del(struct key *key)
+static void kseal_key_list_add(struct key *key, struct kseal_key_entry *e)
 {
+	e->key = key;
+	e->ops = kseal_payload_locked(key)->ops;
+	mutex_lock(&kseal_key_list_lock);
+	list_add(&e->node, &kseal_key_list);
+	key->payload.data[KSEAL_SLOT_LIST] = e;
+	mutex_unlock(&kseal_key_list_lock);
+}
+
+/* Leaves the list: the key's kind, or NULL if it never joined. */
+static const struct kseal_kind_ops *kseal_key_list_del(struct key *key)
+{
+	const struct kseal_kind_ops *ops = NULL;
 	struct kseal_key_entry *e;
 
 	mutex_lock(&kseal_key_list_lock);
-	e = key->payload.data[3];
-	if (e)
+	e = key->payload.data[KSEAL_SLOT_LIST];
+	if (e) {
 		list_del(&e->node);
-	key->payload.data[3] = NULL;
+		ops = e->ops;
+	}
+	key->payload.data[KSEAL_SLOT_LIST] = NULL;
 	mutex_unlock(&kseal_key_list_lock);
 	kfree(e);
+	return ops;
 }
 
 /*
- * A key not dropped yet, with a reference and marked dropped; NULL when
- * none is left, and then *dying says whether unrevoked keys whose last
- * reference is gone (which the GC destroys soon) are still listed.
+ * An entry not dropped yet, its key with a reference and marked dropped;
+ * NULL when none is left, and then *dying says whether unrevoked keys
+ * whose last reference is gone (which the GC destroys soon) are still
+ * listed. The entry lasts while the reference is held: destroy frees it.
  */
-static struct key *kseal_key_next_to_drop(bool *dying)
+static struct kseal_key_entry *kseal_key_next_to_drop(bool *dying)
 {
-	struct kseal_key_entry *e;
-	struct key *found = NULL;
+	struct kseal_key_entry *e, *found = NULL;
 
 	*dying = false;
 	mutex_lock(&kseal_key_list_lock);
@@ -95,7 +118,7 @@ static struct key *kseal_key_next_to_drop(bool *dying)
 			continue;
 		if (refcount_inc_not_zero(&e->key->usage)) {
 			e->dropped = true;
-			found = e->key;
+			found = e;
 			break;
 		}
 		if (!test_bit(KEY_FLAG_REVOKED, &e->key->flags))
@@ -112,14 +135,17 @@ static struct key *kseal_key_next_to_drop(bool *dying)
  */
 static int kseal_key_drop_listed(bool *dying)
 {
+	struct kseal_key_entry *e;
 	struct key *key;
 	bool revoked;
 	int n = 0;
 
-	while ((key = kseal_key_next_to_drop(dying))) {
+	while ((e = kseal_key_next_to_drop(dying))) {
+		key = e->key;
 		revoked = test_bit(KEY_FLAG_REVOKED, &key->flags);
 		key_revoke(key);
-		kseal_data_revoke_sync(key);
+		if (e->ops->revoke_sync)
+			e->ops->revoke_sync(key);
 		key_put(key);
 		if (!revoked)
 			n++;
@@ -145,28 +171,14 @@ int kseal_key_revoke_all(void)
 	return dying ? -EBUSY : n;
 }
 
-static void kseal_payload_free(struct kseal_payload *p)
-{
-	if (!p)
-		return;
-	switch (p->kind) {
-	case KSEAL_BLOB_KIND_SEALED:
-		kseal_sealed_free(container_of(p, struct kseal_sealed, hdr));
-		break;
-	case KSEAL_BLOB_KIND_DATA:
-		kseal_data_free(container_of(p, struct kseal_data, hdr));
-		break;
-	default:
-		WARN_ON_ONCE(1);
-	}
-}
-
 static void kseal_payload_free_rcu(struct rcu_head *head)
 {
-	kseal_payload_free(container_of(head, struct kseal_payload, rcu));
+	struct kseal_payload *p = container_of(head, struct kseal_payload, rcu);
+
+	p->ops->free(p);
 }
 
-/* "load": the hex blob decoded, then dispatched on the blob's kind. */
+/* "load": the hex blob decoded, then handed to the kind the blob names. */
 static int kseal_load(struct key *key, const struct kseal_opts *o)
 {
 	size_t len = o->blob_hex_len / 2;
@@ -182,16 +194,12 @@ static int kseal_load(struct key *key, const struct kseal_opts *o)
 	kind = kseal_blob_kind(blob, len);
 	if (kind < 0) {
 		ret = kind;
-	} else if (kind == KSEAL_BLOB_KIND_SEALED) {
-		ret = kseal_admin_allowed();
-		if (!ret && (o->present & KSEAL_OPT_LOGON))
-			ret = -EINVAL;
-		if (!ret)
-			ret = kseal_sealed_load(key, o, blob, len);
-	} else {
-		ret = kseal_admin_allowed() ?:
-			kseal_data_instantiate(key, o, blob, len);
+		goto out;
 	}
+	if (kind == KSEAL_BLOB_KIND_SEALED)
+		ret = kseal_sealed_load(key, o, blob, len);
+	else
+		ret = kseal_data_instantiate(key, o, blob, len);
 out:
 	kfree(blob);
 	return ret;
@@ -219,32 +227,35 @@ static int kseal_instantiate(struct key *key, struct key_preparsed_payload *prep
 	}
 	down_read(&kseal_key_instantiating);
 	ret = kseal_opts_parse(prep->data, prep->datalen, o);
-	if (!ret && o->verb == KSEAL_VERB_LOAD)
-		op = "load";
 	if (ret) {
 		pr_info_ratelimited("payload not understood: see kseal(7) for the syntax\n");
-	} else if (o->verb != KSEAL_VERB_NEW && o->verb != KSEAL_VERB_LOAD) {
+		goto out_unlock;
+	}
+	if (o->verb == KSEAL_VERB_LOAD)
+		op = "load";
+	if (o->verb != KSEAL_VERB_NEW && o->verb != KSEAL_VERB_LOAD) {
 		ret = -EINVAL;	/* "update" needs an existing key */
-	} else {
-		ret = kseal_admin_allowed();
-		denied = ret;
-		if (!ret)
-			ret = kseal_exposure_unseal_allowed();
+		goto out_unlock;
 	}
-	if (!ret && o->verb == KSEAL_VERB_LOAD)
+	ret = kseal_admin_allowed();
+	if (ret) {
+		denied = true;
+		goto out_unlock;
+	}
+	ret = kseal_exposure_unseal_allowed();
+	if (ret)
+		goto out_unlock;
+	if (o->verb == KSEAL_VERB_LOAD)
 		ret = kseal_load(key, o);
-	else if (!ret && (o->present & KSEAL_OPT_WRAP))
+	else if (o->present & KSEAL_OPT_WRAP)
 		ret = kseal_data_instantiate(key, o, NULL, 0);
-	else if (!ret)
+	else
 		ret = kseal_sealed_new(key, o);
-	if (!ret) {
-		e->key = key;
-		mutex_lock(&kseal_key_list_lock);
-		list_add(&e->node, &kseal_key_list);
-		key->payload.data[3] = e;
-		mutex_unlock(&kseal_key_list_lock);
-		e = NULL;
-	}
+	if (ret)
+		goto out_unlock;
+	kseal_key_list_add(key, e);
+	e = NULL;
+out_unlock:
 	up_read(&kseal_key_instantiating);
 	if (denied)
 		kseal_audit_denied(op, key->serial);
@@ -278,24 +289,29 @@ static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
 	if (!o)
 		return -ENOMEM;
 	ret = kseal_opts_parse(prep->data, prep->datalen, o);
-	if (ret)
+	if (ret) {
 		pr_info_ratelimited("payload not understood: see kseal(7) for the syntax\n");
-	else if (o->verb != KSEAL_VERB_UPDATE)
-		ret = -EEXIST;	/* new/load onto an existing description */
-	else if (p->kind != KSEAL_BLOB_KIND_DATA && o->update != KSEAL_UPD_RESEAL)
-		ret = -EINVAL;	/* rotate, retire, rewrap: data keys only */
-	else if (kseal_admin_allowed())
-		denied = true;
-	else if (p->kind == KSEAL_BLOB_KIND_DATA)
-		ret = kseal_data_update(key, o);
-	else
-		ret = kseal_sealed_reseal(key, o);
-	if (denied) {
-		ret = -EPERM;
-		kseal_audit_denied("update", key->serial);
-	} else {
-		kseal_audit_key("update", key->serial, ret);
+		goto out_audit;
 	}
+	if (o->verb != KSEAL_VERB_UPDATE) {
+		ret = -EEXIST;	/* new/load onto an existing description */
+		goto out_audit;
+	}
+	if (p->ops->refused_updates & BIT(o->update)) {
+		ret = -EINVAL;	/* e.g. rotate, retire, rewrap: data keys only */
+		goto out_audit;
+	}
+	ret = kseal_admin_allowed();
+	if (ret) {
+		denied = true;
+		goto out_audit;
+	}
+	ret = p->ops->update(key, o);
+out_audit:
+	if (denied)
+		kseal_audit_denied("update", key->serial);
+	else
+		kseal_audit_key("update", key->serial, ret);
 	kseal_opts_wipe(o);
 	kfree(o);
 	if (ret)
@@ -368,20 +384,19 @@ static void kseal_describe(const struct key *key, struct seq_file *m)
 		return;
 	}
 	seq_puts(m, ": ");
-	if (p->kind == KSEAL_BLOB_KIND_SEALED)
-		kseal_sealed_describe(container_of(p, struct kseal_sealed, hdr),
-				      m);
-	else if (p->kind == KSEAL_BLOB_KIND_DATA)
-		kseal_data_describe(container_of(p, struct kseal_data, hdr), m);
+	p->ops->describe(p, m);
 }
 
-/* Revoked keys lose their secret at once, not at garbage collection. */
+/*
+ * Revoked keys lose their secret at once, not at garbage collection. A
+ * key is revoked once; one without a payload (negative) holds nothing.
+ */
 static void kseal_revoke(struct key *key)
 {
 	struct kseal_payload *p = kseal_payload_locked(key);
 
-	kseal_sealed_forget(key);
-	kseal_data_revoke(key);
+	if (p)
+		p->ops->revoke(key);
 	kseal_audit_key("revoke", key->serial, 0);
 	if (!p)
 		return;
@@ -392,13 +407,14 @@ static void kseal_revoke(struct key *key)
 
 static void kseal_destroy(struct key *key)
 {
+	const struct kseal_kind_ops *ops = kseal_key_list_del(key);
 	struct kseal_payload *p;
 
-	kseal_key_list_del(key);
-	kseal_sealed_forget(key);
-	kseal_data_destroy(key);
+	if (ops)
+		ops->destroy(key);
 	p = rcu_dereference_protected(key->payload.rcu_data0, 1);
-	kseal_payload_free(p);
+	if (p)
+		p->ops->free(p);
 	if (key_is_positive(key))
 		atomic_dec(&kseal_stats.keys);
 }

@@ -54,7 +54,30 @@ static atomic_t kseal_locked = ATOMIC_INIT(0);
 /* Locks begun this module's life: keys made after one may be root's. */
 static atomic_t kseal_locks_begun = ATOMIC_INIT(0);
 
-void kseal_sealed_free(struct kseal_sealed *s)
+struct kseal_sealed {
+	struct kseal_payload hdr;
+	u32 flags;		/* KSEAL_BLOB_F_* of the blob */
+	u32 pcr_mask;
+	u32 parent;
+	u32 lock_pcr;
+	/* Created or loaded after a lock of this boot: root may know it. */
+	bool after_lock;
+	u8 id[KSEAL_SEALED_ID_SIZE];
+	u32 secret_len;
+	u8 secret[KSEAL_SEALED_KEY_MAX];
+};
+
+static const struct kseal_kind_ops kseal_sealed_ops;
+
+/* The sealed payload @p is, or NULL for another kind's (or none). */
+static struct kseal_sealed *kseal_sealed_of(const struct kseal_payload *p)
+{
+	if (!p || p->ops != &kseal_sealed_ops)
+		return NULL;
+	return container_of(p, struct kseal_sealed, hdr);
+}
+
+static void kseal_sealed_free(struct kseal_sealed *s)
 {
 	if (!s)
 		return;
@@ -321,21 +344,22 @@ static int kseal_sealed_attach(struct key *key, struct kseal_sealed *s)
 	memcpy(reg->id, s->id, sizeof(reg->id));
 	mutex_lock(&kseal_registry_lock);
 	list_add(&reg->node, &kseal_registry);
-	key->payload.data[1] = reg;
+	key->payload.data[KSEAL_SLOT_REG] = reg;
 	mutex_unlock(&kseal_registry_lock);
 	rcu_assign_keypointer(key, s);
 	return 0;
 }
 
-void kseal_sealed_forget(struct key *key)
+/* Leave the registry (revoke, destroy); safe to call twice. */
+static void kseal_sealed_forget(struct key *key)
 {
 	struct kseal_reg *reg;
 
 	mutex_lock(&kseal_registry_lock);
-	reg = key->payload.data[1];
+	reg = key->payload.data[KSEAL_SLOT_REG];
 	if (reg) {
 		list_del(&reg->node);
-		key->payload.data[1] = NULL;
+		key->payload.data[KSEAL_SLOT_REG] = NULL;
 	}
 	mutex_unlock(&kseal_registry_lock);
 	if (reg)
@@ -384,7 +408,7 @@ struct kseal_wrap *kseal_sealed_wrap_get(struct key *key)
 	struct kseal_reg *reg;
 
 	mutex_lock(&kseal_registry_lock);
-	reg = key->payload.data[1];
+	reg = key->payload.data[KSEAL_SLOT_REG];
 	if (!reg) {
 		w = ERR_PTR(-EKEYREVOKED);
 		goto out_unlock;
@@ -417,7 +441,7 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 		ret = -ENOMEM;
 		goto out;
 	}
-	s->hdr.kind = KSEAL_BLOB_KIND_SEALED;
+	s->hdr.ops = &kseal_sealed_ops;
 	if (o->key_len > KSEAL_SEALED_NEW_MAX) {
 		pr_info_ratelimited("a new sealed key holds at most %u bytes\n",
 				    KSEAL_SEALED_NEW_MAX);
@@ -676,6 +700,9 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	struct kseal_tpm2 t;
 	int ret;
 
+	/* Only data keys have a logon export. */
+	if (o->present & KSEAL_OPT_LOGON)
+		return -EINVAL;
 	b = kmalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
@@ -695,7 +722,7 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 		ret = -ENOMEM;
 		goto out;
 	}
-	s->hdr.kind = KSEAL_BLOB_KIND_SEALED;
+	s->hdr.ops = &kseal_sealed_ops;
 	s->hdr.blob_len = blob_len;
 	s->flags = b->flags;
 	s->pcr_mask = b->pcr_mask;
@@ -736,18 +763,17 @@ static void kseal_sealed_free_rcu(struct rcu_head *head)
 	kseal_sealed_free(container_of(head, struct kseal_sealed, hdr.rcu));
 }
 
-int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
+/* "update reseal": key->sem is held for writing. */
+static int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 {
 	struct kseal_seal_req req = { 0 };
 	struct kseal_sealed *old, *s;
-	struct kseal_payload *p;
 	struct kseal_tpm2 t;
 	int ret;
 
-	p = kseal_payload_locked(key);
-	if (!p)
+	old = kseal_sealed_of(kseal_payload_locked(key));
+	if (!old)
 		return -EKEYREVOKED;
-	old = container_of(p, struct kseal_sealed, hdr);
 	s = kmemdup(old, sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
@@ -823,8 +849,12 @@ static void kseal_show_pcrs(struct seq_file *m, u32 mask)
 	}
 }
 
-void kseal_sealed_describe(const struct kseal_sealed *s, struct seq_file *m)
+/* /proc/keys: "sealed pcrs=<list> parent=<handle>[ recovery][ lock=<pcr>]". */
+static void kseal_sealed_describe(const struct kseal_payload *p,
+				  struct seq_file *m)
 {
+	const struct kseal_sealed *s = kseal_sealed_of(p);
+
 	seq_puts(m, "sealed pcrs=");
 	kseal_show_pcrs(m, s->pcr_mask);
 	seq_printf(m, " parent=0x%08x", s->parent);
@@ -834,17 +864,28 @@ void kseal_sealed_describe(const struct kseal_sealed *s, struct seq_file *m)
 		seq_printf(m, " lock=%u", s->lock_pcr);
 }
 
+static void kseal_sealed_free_payload(struct kseal_payload *p)
+{
+	kseal_sealed_free(kseal_sealed_of(p));
+}
+
+static const struct kseal_kind_ops kseal_sealed_ops = {
+	.free = kseal_sealed_free_payload,
+	.describe = kseal_sealed_describe,
+	.update = kseal_sealed_reseal,
+	.refused_updates = ~BIT(KSEAL_UPD_RESEAL),
+	.revoke = kseal_sealed_forget,
+	.destroy = kseal_sealed_forget,
+};
+
 bool kseal_key_is_sealed(const struct key *key)
 {
-	const struct kseal_payload *p;
-	bool ret = false;
+	bool ret;
 
 	if (key->type != &kseal_key_type || !key_is_positive(key))
 		return false;
 	rcu_read_lock();
-	p = rcu_dereference(key->payload.rcu_data0);
-	if (p && p->kind == KSEAL_BLOB_KIND_SEALED)
-		ret = true;
+	ret = kseal_sealed_of(rcu_dereference(key->payload.rcu_data0));
 	rcu_read_unlock();
 	return ret;
 }
@@ -894,24 +935,28 @@ static int kseal_sealed_copy(struct key *key, u8 *secret, u32 *len, u8 *id)
 {
 	const struct kseal_payload *p;
 	const struct kseal_sealed *s;
-	int ret = -EKEYREVOKED;
+	int ret = 0;
 
+	if (key->type != &kseal_key_type)
+		return -EINVAL;
 	rcu_read_lock();
 	p = rcu_dereference(key->payload.rcu_data0);
-	if (key->type != &kseal_key_type || !p) {
-		ret = key->type != &kseal_key_type ? -EINVAL : -EKEYREVOKED;
-	} else if (p->kind != KSEAL_BLOB_KIND_SEALED) {
-		ret = -EINVAL;
-	} else {
-		s = container_of(p, struct kseal_sealed, hdr);
-		if (secret) {
-			memcpy(secret, s->secret, s->secret_len);
-			*len = s->secret_len;
-		}
-		if (id)
-			memcpy(id, s->id, KSEAL_SEALED_ID_SIZE);
-		ret = 0;
+	if (!p) {
+		ret = -EKEYREVOKED;
+		goto out_unlock;
 	}
+	s = kseal_sealed_of(p);
+	if (!s) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	if (secret) {
+		memcpy(secret, s->secret, s->secret_len);
+		*len = s->secret_len;
+	}
+	if (id)
+		memcpy(id, s->id, KSEAL_SEALED_ID_SIZE);
+out_unlock:
 	rcu_read_unlock();
 	return ret;
 }
@@ -971,14 +1016,12 @@ u32 kseal_locked_mask(void)
 
 int kseal_sealed_strictness(struct key *key, u32 *flags, u32 *lock_pcr)
 {
-	const struct kseal_payload *p;
 	const struct kseal_sealed *s;
 	int ret = -EKEYREVOKED;
 
 	rcu_read_lock();
-	p = rcu_dereference(key->payload.rcu_data0);
-	if (p && p->kind == KSEAL_BLOB_KIND_SEALED) {
-		s = container_of(p, struct kseal_sealed, hdr);
+	s = kseal_sealed_of(rcu_dereference(key->payload.rcu_data0));
+	if (s) {
 		*flags = s->flags;
 		*lock_pcr = s->lock_pcr;
 		ret = 0;
@@ -1004,26 +1047,22 @@ static bool kseal_legacy_recovery(u32 flags)
  */
 int kseal_sealed_may_wrap(u32 from_flags, u32 from_lock_pcr, struct key *to)
 {
-	const struct kseal_payload *p;
 	const struct kseal_sealed *s;
 	const char *why = NULL;
 
 	rcu_read_lock();
-	p = rcu_dereference(to->payload.rcu_data0);
-	if (!p || p->kind != KSEAL_BLOB_KIND_SEALED) {
+	s = kseal_sealed_of(rcu_dereference(to->payload.rcu_data0));
+	if (!s)
 		why = "it is not a loaded sealed key";
-	} else {
-		s = container_of(p, struct kseal_sealed, hdr);
-		if (s->after_lock)
-			why = "it was made or loaded after a lock: root may know its secret";
-		else if ((from_flags & KSEAL_BLOB_F_LOCK) &&
-			 (!(s->flags & KSEAL_BLOB_F_LOCK) ||
-			  s->lock_pcr != from_lock_pcr))
-			why = "it is not bound to the lock PCR of the current wrapping key";
-		else if (kseal_legacy_recovery(s->flags) &&
-			 !kseal_legacy_recovery(from_flags))
-			why = "its recovery branch still unseals after the lock (reseal it first)";
-	}
+	else if (s->after_lock)
+		why = "it was made or loaded after a lock: root may know its secret";
+	else if ((from_flags & KSEAL_BLOB_F_LOCK) &&
+		 (!(s->flags & KSEAL_BLOB_F_LOCK) ||
+		  s->lock_pcr != from_lock_pcr))
+		why = "it is not bound to the lock PCR of the current wrapping key";
+	else if (kseal_legacy_recovery(s->flags) &&
+		 !kseal_legacy_recovery(from_flags))
+		why = "its recovery branch still unseals after the lock (reseal it first)";
 	rcu_read_unlock();
 	if (!why)
 		return 0;

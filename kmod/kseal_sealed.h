@@ -17,30 +17,13 @@
 
 #define KSEAL_SEALED_ID_SIZE	32
 
-struct kseal_sealed {
-	struct kseal_payload hdr;
-	u32 flags;		/* KSEAL_BLOB_F_* of the blob */
-	u32 pcr_mask;
-	u32 parent;
-	u32 lock_pcr;
-	/* Created or loaded after a lock of this boot: root may know it. */
-	bool after_lock;
-	u8 id[KSEAL_SEALED_ID_SIZE];
-	u32 secret_len;
-	u8 secret[KSEAL_SEALED_KEY_MAX];
-};
-
-/* Instantiate @key from "new" options or from a binary blob. */
+/*
+ * Instantiate @key from "new" options or from a binary blob; the payload
+ * then carries the sealed kind's ops (reseal, describe, revoke...).
+ */
 int kseal_sealed_new(struct key *key, const struct kseal_opts *o);
 int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 		      const u8 *blob, size_t blob_len);
-/* "update reseal": key->sem is held for writing. */
-int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o);
-void kseal_sealed_describe(const struct kseal_sealed *s, struct seq_file *m);
-/* Wipe and free a payload (and its blob). */
-void kseal_sealed_free(struct kseal_sealed *s);
-/* Leave the registry (revoke, destroy); safe to call twice. */
-void kseal_sealed_forget(struct key *key);
 
 /*
  * For data keys. Each returns a key reference (key_put() it) or an

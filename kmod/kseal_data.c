@@ -25,6 +25,7 @@
 #include "kseal_datablob.h"
 #include "kseal_kdf.h"
 #include "kseal_logon.h"
+#include "kseal_registry.h"
 #include "kseal_sealed.h"
 
 /* pkey_sign output: the version (big-endian u32), then its HMAC-SHA256. */
@@ -172,7 +173,7 @@ static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 				      &d->wrap_lock_pcr);
 	if (ret)
 		goto out_blob;
-	wrap = kseal_sealed_wrap_get(sealed);
+	wrap = kseal_wrap_get(sealed);
 	if (IS_ERR(wrap)) {
 		ret = PTR_ERR(wrap);
 		goto out_blob;
@@ -233,7 +234,7 @@ static int kseal_data_unwrap(struct kseal_data *d,
 	int ret = 0;
 	u32 i;
 
-	wrap = kseal_sealed_wrap_get(sealed);
+	wrap = kseal_wrap_get(sealed);
 	if (IS_ERR(wrap))
 		return PTR_ERR(wrap);
 	for (i = 0; i < b->count; i++) {
@@ -300,7 +301,7 @@ static struct kseal_data *kseal_data_load(const u8 *blob, size_t blob_len)
 	ret = kseal_data_blob_parse(blob, blob_len, b);
 	if (ret)
 		goto err_blob;
-	sealed = kseal_sealed_find_by_id(b->wrap_id);
+	sealed = kseal_registry_find(b->wrap_id);
 	if (IS_ERR(sealed)) {
 		ret = PTR_ERR(sealed);
 		if (ret == -ENOKEY)
@@ -431,13 +432,13 @@ static int kseal_data_update(struct key *key, const struct kseal_opts *o)
 			d->v[d->count - 1].version = d->cur;
 			get_random_bytes(d->v[d->count - 1].key, d->key_len);
 		}
-		sealed = kseal_sealed_find_by_id(old->wrap_id);
+		sealed = kseal_registry_find(old->wrap_id);
 		break;
 	case KSEAL_UPD_RETIRE:
 		if (o->retire < old->min || o->retire > old->cur)
 			return -EINVAL;
 		d = kseal_data_copy(old, o->retire, 0);
-		sealed = kseal_sealed_find_by_id(old->wrap_id);
+		sealed = kseal_registry_find(old->wrap_id);
 		break;
 	case KSEAL_UPD_REWRAP:
 		d = kseal_data_copy(old, old->min, 0);

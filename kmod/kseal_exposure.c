@@ -26,7 +26,7 @@
 #include "kseal_audit.h"
 #include "kseal_exposure.h"
 #include "kseal_key.h"
-#include "kseal_sealed.h"
+#include "kseal_lock.h"
 #include "kseal_stats.h"
 
 enum kseal_lockdown {

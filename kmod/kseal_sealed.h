@@ -6,10 +6,7 @@
 #ifndef KSEAL_SEALED_H
 #define KSEAL_SEALED_H
 
-#include <crypto/aead.h>
 #include <linux/key.h>
-#include <linux/refcount.h>
-#include <linux/seq_file.h>
 #include <kseal/limits.h>
 
 #include "kseal_key.h"
@@ -26,38 +23,15 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 		      const u8 *blob, size_t blob_len);
 
 /*
- * For data keys. Each returns a key reference (key_put() it) or an
- * ERR_PTR: a sealed key by decimal serial or description in the caller's
- * keyrings (Search permission, like request_key), or by id among loaded
- * sealed keys.
+ * For data keys: a sealed key by decimal serial or description in the
+ * caller's keyrings (Search permission, like request_key), as a key
+ * reference (key_put() it) or an ERR_PTR. kseal_registry_find() finds one
+ * by id.
  */
 struct key *kseal_sealed_find(const char *ref);
-struct key *kseal_sealed_find_by_id(const u8 *id);
 int kseal_sealed_id(struct key *key, u8 *id);
 /* out = HMAC-SHA256(secret, label), 32 bytes. */
 int kseal_sealed_derive(struct key *key, const char *label, u8 *out);
-
-/*
- * The AES-256-GCM transform keyed with the key that wraps data keys
- * (HMAC(secret, "kseal wrap v1")). It is made on first use and kept while
- * the sealed key is loaded, so thousands of data keys loaded at boot
- * derive and key it once. Refcounted: revoke drops the sealed key's
- * reference, operations in flight finish with theirs.
- */
-struct kseal_wrap {
-	refcount_t ref;
-	struct crypto_aead *gcm;
-};
-
-/* A reference to @key's wrap transform (kseal_wrap_put() it) or ERR_PTR. */
-struct kseal_wrap *kseal_sealed_wrap_get(struct key *key);
-void kseal_wrap_put(struct kseal_wrap *w);
-/* True if @key is a positive kseal key of the sealed kind (under RCU). */
-bool kseal_key_is_sealed(const struct key *key);
-
-/* Lock: extend @pcr with a random value; the mask of PCRs locked. */
-int kseal_lock_pcr(u32 pcr);
-u32 kseal_locked_mask(void);
 
 /*
  * May existing key material wrapped under a key like @from (its flags and

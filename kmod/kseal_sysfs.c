@@ -14,7 +14,7 @@
 #include <linux/sysfs.h>
 
 #include "kseal_audit.h"
-#include "kseal_sealed.h"
+#include "kseal_lock.h"
 #include "kseal_stats.h"
 #include "kseal_sysfs.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Transport to the TPM. The chip is looked up in kseal_tpm2_open() only,
+ * Transport to the TPM. The chip is looked up in kseal_tpm2_hold() only,
  * so choosing another chip later is a change in one place. Commands are
  * sent with tpm_transmit_cmd() while the ops are held: kernel callers use
  * the raw TPM handle space, so transient handles stay valid across the
@@ -41,7 +41,7 @@ u64 kseal_tpm2_count_cc(u32 cc)
 	return atomic64_read(&kseal_tpm2_per_cc[cc - KSEAL_CC_FIRST]);
 }
 
-int kseal_tpm2_open(struct kseal_tpm2 *t)
+static int kseal_tpm2_hold(struct kseal_tpm2 *t)
 {
 	int ret;
 
@@ -73,7 +73,7 @@ put_dev:
 	return ret;
 }
 
-bool kseal_tpm2_has_sha256(struct kseal_tpm2 *t)
+static bool kseal_tpm2_has_sha256(struct kseal_tpm2 *t)
 {
 	unsigned int i;
 
@@ -82,6 +82,22 @@ bool kseal_tpm2_has_sha256(struct kseal_tpm2 *t)
 		if (t->chip->allocated_banks[i].alg_id == TPM_ALG_SHA256)
 			return true;
 	return false;
+}
+
+int kseal_tpm2_open(struct kseal_tpm2 *t, bool need_sha256)
+{
+	int ret;
+
+	ret = kseal_tpm2_hold(t);
+	if (ret == -ENODEV)
+		pr_err_ratelimited("no TPM 2.0 chip: sealed keys need one\n");
+	if (ret)
+		return ret;
+	if (!need_sha256 || kseal_tpm2_has_sha256(t))
+		return 0;
+	kseal_tpm2_close(t);
+	pr_err_ratelimited("the TPM has no sha256 PCR bank: allocate one (tpm2 pcrallocate) and reboot\n");
+	return -EOPNOTSUPP;
 }
 
 void kseal_tpm2_close(struct kseal_tpm2 *t)

@@ -16,10 +16,13 @@ struct kseal_tpm2 {
 	u8 *page;
 };
 
-int kseal_tpm2_open(struct kseal_tpm2 *t);
+/*
+ * Takes the chip for one operation, saying in the log what is missing if
+ * it cannot: no TPM 2.0 chip (-ENODEV), or with @need_sha256 (policies
+ * read that bank) no sha256 PCRs allocated (-EOPNOTSUPP).
+ */
+int kseal_tpm2_open(struct kseal_tpm2 *t, bool need_sha256);
 void kseal_tpm2_close(struct kseal_tpm2 *t);
-/* Whether the TPM has PCRs allocated in the sha256 bank policies use. */
-bool kseal_tpm2_has_sha256(struct kseal_tpm2 *t);
 
 int kseal_tpm2_get_random(struct kseal_tpm2 *t, u8 *out, size_t len);
 /* Reads the sha256 PCRs in mask, ascending, 32 bytes each, into out. */

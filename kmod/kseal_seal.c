@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Sealing a secret with the TPM and unsealing it: the parent storage key
+ * check, the PCR and recovery policies of include/kseal/blob.h, Create,
+ * and the policy session that ends in Unseal. The policy session ends
+ * with the successful Unseal (continueSession clear); on every failure
+ * path the session and the loaded object are flushed explicitly.
+ */
+#include <crypto/algapi.h>
+#include <crypto/sha2.h>
+#include <linux/bitops.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <kseal/version.h>
+
+#include "kseal_policy.h"
+#include "kseal_seal.h"
+
+/* Whole policy sessions tried when the PCRs change during one. */
+#define KSEAL_PCR_RETRIES	3
+
+/*
+ * The object's authValue for the recovery branch: sha256 of the
+ * passphrase, so any passphrase length fits the 32-byte limit. The TPM
+ * drops trailing zero octets of an authValue; drop them the same way.
+ */
+static u16 kseal_recovery_auth(const char *pass, size_t len, u8 *auth)
+{
+	u16 n = SHA256_DIGEST_SIZE;
+
+	sha256((const u8 *)pass, len, auth);
+	while (n && !auth[n - 1])
+		n--;
+	return n;
+}
+
+/*
+ * The Name of the parent at @handle, last read from the TPM. Loads compare
+ * a blob's parent Name with it before TPM2_Load, without a ReadPublic each
+ * time; a stale entry costs nothing in safety: the TPM's Load still fails
+ * for a blob of another parent, and that failure reads the Name again.
+ */
+static struct {
+	struct mutex lock;	/* protects the fields below */
+	u32 handle;
+	u8 name[KSEAL_NAME_MAX];
+} kseal_parent_cache = { .lock = __MUTEX_INITIALIZER(kseal_parent_cache.lock) };
+
+static void kseal_parent_cache_set(u32 handle, const u8 *name)
+{
+	mutex_lock(&kseal_parent_cache.lock);
+	kseal_parent_cache.handle = name ? handle : 0;
+	if (name)
+		memcpy(kseal_parent_cache.name, name, KSEAL_NAME_MAX);
+	mutex_unlock(&kseal_parent_cache.lock);
+}
+
+static bool kseal_parent_cache_has(u32 handle, const u8 *name)
+{
+	bool ret;
+
+	mutex_lock(&kseal_parent_cache.lock);
+	ret = kseal_parent_cache.handle == handle &&
+	      !memcmp(kseal_parent_cache.name, name, KSEAL_NAME_MAX);
+	mutex_unlock(&kseal_parent_cache.lock);
+	return ret;
+}
+
+/* Reads the Name of the parent at @handle (KSEAL_NAME_MAX bytes). */
+static int kseal_parent_name(struct kseal_tpm2 *t, u32 handle, u8 *name)
+{
+	u16 len;
+	int ret;
+
+	ret = kseal_tpm2_read_public(t, handle, name, &len, KSEAL_NAME_MAX);
+	if (ret == -ENOKEY)
+		pr_err_ratelimited("no parent storage key at 0x%08x: run 'ksealctl provision' (or this TPM was shredded)\n",
+				   handle);
+	if (ret)
+		goto out;
+	if (len != KSEAL_NAME_MAX ||
+	    get_unaligned_be16(name) != KSEAL_TPM_ALG_SHA256) {
+		pr_err_ratelimited("the key at 0x%08x has no sha256 name: not a kseal parent\n",
+				   handle);
+		ret = -ENOKEY;
+	}
+out:
+	kseal_parent_cache_set(handle, ret ? NULL : name);
+	return ret;
+}
+
+/* The blob's parent must be the key at its handle, before TPM2_Load. */
+static int kseal_parent_check(struct kseal_tpm2 *t,
+			      const struct kseal_sealed_blob *b)
+{
+	u8 name[KSEAL_NAME_MAX];
+	int ret;
+
+	if (kseal_parent_cache_has(b->parent_handle, b->parent_name))
+		return 0;
+	ret = kseal_parent_name(t, b->parent_handle, name);
+	if (ret)
+		return ret;
+	if (memcmp(name, b->parent_name, KSEAL_NAME_MAX)) {
+		pr_err_ratelimited("the key at 0x%08x is not the parent this blob was sealed under (another machine, a re-provisioned TPM or a damaged blob)\n",
+				   b->parent_handle);
+		return -ENOKEY;
+	}
+	return 0;
+}
+
+/*
+ * The blob's PCR digest over the PCR values of now and its object policy.
+ * A lock-bound policy binds the lock PCR to its boot value, zero: sealing
+ * is refused once it moved (locked this boot, or extended by other
+ * software), and since the values are read in the same hold of the TPM as
+ * the Create that follows, a lock cannot slip in between.
+ */
+static int kseal_policies(struct kseal_tpm2 *t, struct kseal_sealed_blob *b)
+{
+	static const u8 zero[KSEAL_POLICY_SIZE];
+	u8 pcr_branch[KSEAL_POLICY_SIZE], recovery_branch[KSEAL_POLICY_SIZE];
+	u32 n = hweight32(b->pcr_mask), lock_bit = 0, others;
+	u8 *values, *lock_value;
+	int ret;
+
+	values = kmalloc_array(n, KSEAL_POLICY_SIZE, GFP_KERNEL);
+	if (!values)
+		return -ENOMEM;
+	ret = kseal_tpm2_pcr_read(t, b->pcr_mask, values, n * KSEAL_POLICY_SIZE);
+	if (ret)
+		goto out;
+	if (b->flags & KSEAL_BLOB_F_LOCK) {
+		lock_bit = BIT(b->lock_pcr);
+		/* Values are in ascending PCR order. */
+		lock_value = values + KSEAL_POLICY_SIZE *
+			     hweight32(b->pcr_mask & (lock_bit - 1));
+		if (memcmp(lock_value, zero, KSEAL_POLICY_SIZE)) {
+			pr_err_ratelimited("PCR %u is not at its boot value (zero): it was locked this boot or extended by other software; seal keys bound to it before the lock, or choose another lock PCR\n",
+					   b->lock_pcr);
+			ret = -EBUSY;
+			goto out;
+		}
+		/* The PCR digest covers the other PCRs: drop the lock PCR's. */
+		memmove(lock_value, lock_value + KSEAL_POLICY_SIZE,
+			values + n * KSEAL_POLICY_SIZE -
+			(lock_value + KSEAL_POLICY_SIZE));
+		n--;
+	}
+	others = b->pcr_mask & ~lock_bit;
+	memset(b->pcr_policy, 0, sizeof(b->pcr_policy));
+	if (others) {
+		ret = kseal_policy_pcr(zero, others, values, n, b->pcr_policy);
+		if (ret)
+			goto out;
+	}
+	ret = kseal_sealed_blob_branches(b, pcr_branch, recovery_branch,
+					 b->auth_policy);
+out:
+	kfree(values);
+	return ret;
+}
+
+int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
+	       u8 **blob, u32 *blob_len)
+{
+	bool recovery = r->flags & KSEAL_BLOB_F_RECOVERY;
+	u8 auth[SHA256_DIGEST_SIZE];
+	struct kseal_sealed_blob *b;
+	u8 *data = NULL;
+	u16 auth_len = 0;
+	ssize_t n;
+	size_t size;
+	int ret;
+
+	if (r->secret_len > KSEAL_SEALED_NEW_MAX)
+		return -EINVAL;
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	data = kmalloc(KSEAL_SEALED_KEY_MAX, GFP_KERNEL);
+	if (!b || !data) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	b->creator_version = KSEAL_VERSION_CODE;
+	b->flags = r->flags | KSEAL_BLOB_F_POLICY2;
+	b->parent_handle = r->parent;
+	b->pcr_mask = r->pcr_mask;
+	b->lock_pcr = (r->flags & KSEAL_BLOB_F_LOCK) ? r->lock_pcr : 0;
+	memcpy(b->key_id, r->id, sizeof(b->key_id));
+
+	ret = kseal_parent_name(t, r->parent, b->parent_name);
+	if (ret)
+		goto out;
+	b->parent_name_len = KSEAL_NAME_MAX;
+	ret = kseal_policies(t, b);
+	if (ret)
+		goto out;
+	if (recovery)
+		auth_len = kseal_recovery_auth(r->pass, r->pass_len, auth);
+	/* The TPM keeps the header's digest with the secret (blob.h). */
+	memcpy(data, r->secret, r->secret_len);
+	kseal_sealed_blob_hdr_digest(b, data + r->secret_len);
+	b->public_len = sizeof(b->public_area);
+	b->private_len = sizeof(b->private_area);
+	ret = kseal_tpm2_create_sealed(t, r->parent, data,
+				       r->secret_len + KSEAL_DIGEST_SIZE,
+				       auth, auth_len, b->auth_policy,
+				       b->public_area, &b->public_len,
+				       b->private_area, &b->private_len);
+	if (ret)
+		goto out;
+	size = kseal_sealed_blob_size(b);
+	if (!size) {
+		ret = -EBADMSG;	/* the TPM returned empty areas */
+		goto out;
+	}
+	*blob = kmalloc(size, GFP_KERNEL);
+	if (!*blob) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n = kseal_sealed_blob_write(b, *blob, size);
+	if (n < 0) {
+		kfree(*blob);
+		*blob = NULL;
+		ret = n;
+		goto out;
+	}
+	*blob_len = n;
+out:
+	memzero_explicit(auth, sizeof(auth));
+	kfree_sensitive(data);
+	kfree(b);
+	return ret;
+}
+
+/*
+ * Load refused a blob whose parent Name matched the cache: read the Name
+ * again to tell a replaced or missing parent from a damaged blob.
+ */
+static int kseal_load_failed(struct kseal_tpm2 *t,
+			     const struct kseal_sealed_blob *b, int err)
+{
+	int ret;
+
+	if (err != -EBADMSG && err != -ENOKEY)
+		return err;
+	kseal_parent_cache_set(0, NULL);
+	ret = kseal_parent_check(t, b);
+	/* No readable parent after a refused Load: none, for this blob. */
+	if (ret == -EBADMSG)
+		ret = -ENOKEY;
+	if (ret)
+		return ret;
+	pr_err_ratelimited("the TPM refused the blob's sealed object: the blob is damaged\n");
+	return err;
+}
+
+/*
+ * After the lock no recovery: generation 2 policies make the TPM refuse
+ * it; generation 1 ones do not, so the kernel refuses them itself.
+ */
+static int kseal_recovery_allowed(struct kseal_tpm2 *t,
+				  const struct kseal_sealed_blob *b)
+{
+	static const u8 zero[KSEAL_POLICY_SIZE];
+	u8 value[KSEAL_POLICY_SIZE];
+	int ret;
+
+	if (!(b->flags & KSEAL_BLOB_F_LOCK))
+		return 0;
+	ret = kseal_tpm2_pcr_read(t, BIT(b->lock_pcr), value, sizeof(value));
+	if (ret)
+		return ret;
+	if (!memcmp(value, zero, sizeof(value)))
+		return 0;
+	pr_err_ratelimited("recovery refused: PCR %u is locked; the recovery passphrase works only before the lock (at boot)\n",
+			   b->lock_pcr);
+	return -EPERM;
+}
+
+/*
+ * The policy commands of one branch (include/kseal/blob.h, "Policies"):
+ * the PCRs other than the lock PCR, then the lock PCR at its boot value.
+ */
+static int kseal_policy_session(struct kseal_tpm2 *t,
+				const struct kseal_sealed_blob *b, u32 session,
+				bool recovery)
+{
+	bool gen2_lock = (b->flags & KSEAL_BLOB_F_POLICY2) &&
+			 (b->flags & KSEAL_BLOB_F_LOCK);
+	u32 lock_bit = gen2_lock ? BIT(b->lock_pcr) : 0;
+	u8 pcr_branch[KSEAL_POLICY_SIZE], recovery_branch[KSEAL_POLICY_SIZE];
+	u8 auth_policy[KSEAL_POLICY_SIZE];
+	int ret;
+
+	if (!recovery && (b->pcr_mask & ~lock_bit)) {
+		ret = kseal_tpm2_policy_pcr(t, session, b->pcr_mask & ~lock_bit);
+		if (ret)
+			return ret;
+	}
+	if (lock_bit) {
+		ret = kseal_tpm2_policy_pcr(t, session, lock_bit);
+		if (ret)
+			return ret;
+	}
+	if (recovery) {
+		ret = kseal_tpm2_policy_password(t, session);
+		if (ret)
+			return ret;
+	}
+	if (!(b->flags & KSEAL_BLOB_F_RECOVERY))
+		return 0;
+	ret = kseal_sealed_blob_branches(b, pcr_branch, recovery_branch,
+					 auth_policy);
+	if (ret)
+		return ret;
+	return kseal_tpm2_policy_or(t, session, pcr_branch, recovery_branch);
+}
+
+/* One policy session: on success the TPM has already ended it. */
+static int kseal_unseal_session(struct kseal_tpm2 *t,
+				const struct kseal_sealed_blob *b, u32 item,
+				const u8 *auth, u16 auth_len, u8 *out,
+				u16 *out_len)
+{
+	u32 session;
+	int ret;
+
+	ret = kseal_tpm2_start_policy_session(t, &session);
+	if (ret)
+		return ret;
+	ret = kseal_policy_session(t, b, session, auth_len);
+	if (ret)
+		goto err_flush;
+	ret = kseal_tpm2_unseal(t, item, session, auth, auth_len, out,
+				KSEAL_SEALED_KEY_MAX, out_len);
+	if (ret)
+		goto err_flush;
+	return 0;
+
+err_flush:
+	kseal_tpm2_flush(t, session);
+	return ret;
+}
+
+/*
+ * A generation 2 object holds the secret and the digest of the header it
+ * was sealed with: any header field changed since is refused here.
+ */
+static int kseal_unsealed_split(const struct kseal_sealed_blob *b, u8 *out,
+				u16 *n)
+{
+	u8 digest[KSEAL_DIGEST_SIZE];
+
+	if (!(b->flags & KSEAL_BLOB_F_POLICY2))
+		return 0;
+	if (*n < KSEAL_SEALED_KEY_MIN + KSEAL_DIGEST_SIZE)
+		return -EBADMSG;
+	*n -= KSEAL_DIGEST_SIZE;
+	kseal_sealed_blob_hdr_digest(b, digest);
+	if (crypto_memneq(digest, out + *n, sizeof(digest))) {
+		pr_err_ratelimited("the blob's header differs from the one sealed with the key: the blob was damaged or altered\n");
+		return -EBADMSG;
+	}
+	memzero_explicit(out + *n, KSEAL_DIGEST_SIZE);
+	return 0;
+}
+
+int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
+		 const struct kseal_opts *o, u8 *out, u32 *out_len)
+{
+	bool recovery = o->present & KSEAL_OPT_RECOVERY;
+	u8 auth[SHA256_DIGEST_SIZE];
+	u16 auth_len = 0, n = 0;
+	u32 item;
+	int ret, tries;
+
+	ret = kseal_parent_check(t, b);
+	if (ret)
+		return ret;
+	if (recovery && !(b->flags & KSEAL_BLOB_F_POLICY2)) {
+		ret = kseal_recovery_allowed(t, b);
+		if (ret)
+			return ret;
+	}
+	ret = kseal_tpm2_load(t, b->parent_handle, b->public_area,
+			      b->public_len, b->private_area, b->private_len,
+			      &item);
+	if (ret)
+		return kseal_load_failed(t, b, ret);
+	if (recovery)
+		auth_len = kseal_recovery_auth(o->recovery, o->recovery_len,
+					       auth);
+	for (tries = 0; tries < KSEAL_PCR_RETRIES; tries++) {
+		ret = kseal_unseal_session(t, b, item, auth, auth_len, out, &n);
+		if (ret != -EAGAIN)
+			break;
+	}
+	kseal_tpm2_flush(t, item);
+	memzero_explicit(auth, sizeof(auth));
+	if (ret == -EAGAIN) {
+		pr_err_ratelimited("PCRs kept changing during unseal; try again\n");
+		return -EBUSY;
+	}
+	if (ret == -EKEYREJECTED && recovery) {
+		/* Refused recovery of a lock-bound key: locked, or wrong passphrase. */
+		ret = kseal_recovery_allowed(t, b);
+		if (ret)
+			return ret;
+		pr_err_ratelimited("unseal refused: wrong recovery passphrase\n");
+		return -EKEYREJECTED;
+	}
+	if (ret == -EKEYREJECTED)
+		pr_err_ratelimited("unseal refused: PCR values differ from the ones the key is bound to (reseal after a legitimate change, or load with the recovery passphrase)\n");
+	if (ret)
+		return ret;
+	ret = kseal_unsealed_split(b, out, &n);
+	if (ret)
+		return ret;
+	if (n < KSEAL_SEALED_KEY_MIN) {
+		pr_err_ratelimited("the TPM unsealed %u bytes, too short for a kseal key\n",
+				   n);
+		return -EBADMSG;
+	}
+	*out_len = n;
+	return 0;
+}

@@ -3,8 +3,8 @@
  * Data keys: random secrets made in the kernel, wrapped (AES-256-GCM) under
  * a key derived from a loaded sealed key. Loading one costs no TPM command.
  * Each key holds versions min..cur; each version has its own AES-GCM and
- * HMAC transforms, keyed on first use and kept, used by keyctl pkey_*
- * without exposing the key to user space.
+ * HMAC transforms, keyed on first use (kseal_pkey.c) and kept, used by
+ * keyctl pkey_* without exposing the key to user space.
  */
 #ifndef KSEAL_DATA_H
 #define KSEAL_DATA_H
@@ -12,20 +12,11 @@
 #include <crypto/aead.h>
 #include <crypto/hash.h>
 #include <linux/key.h>
-#include <linux/keyctl.h>
-#include <linux/seq_file.h>
 #include <kseal/blob.h>
 #include <kseal/limits.h>
 
 #include "kseal_key.h"
 #include "kseal_options.h"
-
-/*
- * Exported by the keys subsystem but declared only in its internal header;
- * pkey_* need it to check Read beyond the Search the syscall checked.
- */
-int key_task_permission(const key_ref_t key_ref, const struct cred *cred,
-			enum key_need_perm need_perm);
 
 struct kseal_data_ver {
 	u32 version;
@@ -71,12 +62,5 @@ static inline struct kseal_data *kseal_data_of(const struct kseal_payload *p)
  */
 int kseal_data_instantiate(struct key *key, const struct kseal_opts *o,
 			   const u8 *blob, size_t blob_len);
-/* keyctl pkey_query, pkey_encrypt/decrypt/sign, pkey_verify. */
-int kseal_data_asym_query(const struct kernel_pkey_params *params,
-			  struct kernel_pkey_query *info);
-int kseal_data_asym_eds_op(struct kernel_pkey_params *params,
-			   const void *in, void *out);
-int kseal_data_asym_verify(struct kernel_pkey_params *params,
-			   const void *in, const void *in2);
 
 #endif /* KSEAL_DATA_H */

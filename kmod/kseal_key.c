@@ -25,6 +25,7 @@
 #include "kseal_hex.h"
 #include "kseal_key.h"
 #include "kseal_options.h"
+#include "kseal_pkey.h"
 #include "kseal_sealed.h"
 #include "kseal_stats.h"
 
@@ -428,7 +429,7 @@ struct key_type kseal_key_type = {
 	.destroy = kseal_destroy,
 	.describe = kseal_describe,
 	.read = kseal_read,
-	.asym_query = kseal_data_asym_query,
-	.asym_eds_op = kseal_data_asym_eds_op,
-	.asym_verify_signature = kseal_data_asym_verify,
+	.asym_query = kseal_pkey_query,
+	.asym_eds_op = kseal_pkey_eds_op,
+	.asym_verify_signature = kseal_pkey_verify,
 };

@@ -96,7 +96,7 @@ static int kseal_data_wrap(struct kseal_data *d, struct key *sealed)
 	int ret;
 	u32 i;
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = kzalloc(KSEAL_DATA_BLOB_ROOM(d->count), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
 	ret = kseal_sealed_id(sealed, d->wrap_id);
@@ -223,15 +223,16 @@ err_put:
 /* The payload a data blob unwraps to, or an ERR_PTR. */
 static struct kseal_data *kseal_data_load(const u8 *blob, size_t blob_len)
 {
+	u16 room = kseal_data_blob_room(blob, blob_len);
 	struct kseal_data_blob *b;
 	struct kseal_data *d;
 	struct key *sealed;
 	int ret;
 
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	b = kmalloc(KSEAL_DATA_BLOB_ROOM(room), GFP_KERNEL);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
-	ret = kseal_data_blob_parse(blob, blob_len, b);
+	ret = kseal_data_blob_parse(blob, blob_len, b, room);
 	if (ret)
 		goto err_blob;
 	sealed = kseal_registry_find(b->wrap_id);

@@ -48,8 +48,18 @@ static void kseal_data_put_fixed(const struct kseal_data_blob *b, size_t size,
 	put_unaligned_be16(b->count, p + KSEAL_DATA_OFF_COUNT);
 }
 
+u16 kseal_data_blob_room(const u8 *buf, size_t len)
+{
+	u16 count;
+
+	if (len < KSEAL_DATA_FIXED_SIZE)
+		return 1;
+	count = get_unaligned_be16(buf + KSEAL_DATA_OFF_COUNT);
+	return count && count <= KSEAL_VERSIONS_MAX ? count : 1;
+}
+
 static int kseal_data_blob_decode(const u8 *buf, size_t len,
-				  struct kseal_data_blob *b)
+				  struct kseal_data_blob *b, u16 room)
 {
 	const u8 *p;
 	int kind;
@@ -75,7 +85,7 @@ static int kseal_data_blob_decode(const u8 *buf, size_t len,
 	b->count = get_unaligned_be16(buf + KSEAL_DATA_OFF_COUNT);
 	if (b->key_len < KSEAL_DATA_KEY_MIN ||
 	    b->key_len > KSEAL_DATA_KEY_MAX ||
-	    !b->count || b->count > KSEAL_VERSIONS_MAX)
+	    !b->count || b->count > KSEAL_VERSIONS_MAX || b->count > room)
 		return -EBADMSG;
 	/* Exact length before reading any version: no trailing bytes. */
 	if (len != kseal_data_size(b->key_len, b->count))
@@ -100,14 +110,14 @@ static int kseal_data_blob_decode(const u8 *buf, size_t len,
 }
 
 int kseal_data_blob_parse(const u8 *buf, size_t len,
-			  struct kseal_data_blob *out)
+			  struct kseal_data_blob *out, u16 room)
 {
 	int ret;
 
-	memset(out, 0, sizeof(*out));
-	ret = kseal_data_blob_decode(buf, len, out);
+	memset(out, 0, KSEAL_DATA_BLOB_ROOM(room));
+	ret = kseal_data_blob_decode(buf, len, out, room);
 	if (ret)
-		memzero_explicit(out, sizeof(*out));
+		memzero_explicit(out, KSEAL_DATA_BLOB_ROOM(room));
 	return ret;
 }
 

@@ -22,7 +22,10 @@ struct kseal_data_version {
  * A data blob, decoded. Versions are exactly min_version..cur_version in
  * order (v[i].version == min_version + i), count of them. A writer sets
  * creator_version to KSEAL_VERSION_CODE; a parsed blob keeps its creator's.
- * About 10 KiB: the module allocates it, never puts it on the stack.
+ * The caller allocates room for the versions (KSEAL_DATA_BLOB_ROOM()):
+ * most keys have one, and room for all 64 is about 10 KiB, which the
+ * kernel's slab caches do not serve, so every load would go to the page
+ * allocator.
  */
 struct kseal_data_blob {
 	u32 creator_version;
@@ -32,12 +35,28 @@ struct kseal_data_blob {
 	u32 cur_version;
 	u32 min_version;
 	u16 count;
-	struct kseal_data_version v[KSEAL_VERSIONS_MAX];
+	struct kseal_data_version v[];
 };
 
-/* 0, -EINVAL or -EBADMSG (see include/kseal/blob.h); @out zeroed on error. */
+/* Bytes of a struct kseal_data_blob with room for @n versions. */
+#define KSEAL_DATA_BLOB_ROOM(n) \
+	(sizeof(struct kseal_data_blob) + \
+	 (size_t)(n) * sizeof(struct kseal_data_version))
+
+/*
+ * The version count to allocate room for before parsing @buf: the count
+ * the blob states when that is 1..KSEAL_VERSIONS_MAX, else 1 (the parser
+ * then refuses the blob). Only sizes memory; it validates nothing.
+ */
+u16 kseal_data_blob_room(const u8 *buf, size_t len);
+
+/*
+ * Parse @buf into @out, which has room for @room versions (a blob with
+ * more is refused). 0, -EINVAL or -EBADMSG (see include/kseal/blob.h);
+ * @out zeroed on error.
+ */
 int kseal_data_blob_parse(const u8 *buf, size_t len,
-			  struct kseal_data_blob *out);
+			  struct kseal_data_blob *out, u16 room);
 
 /* Encoded size of @b; 0 if @b is inconsistent and would not be written. */
 size_t kseal_data_blob_size(const struct kseal_data_blob *b);

@@ -86,14 +86,22 @@ static size_t raw_encode(const struct raw *r, u8 *buf)
 	return len;
 }
 
-static struct kseal_data_blob b, b2;
+/* Room for every version, as a caller that does not size by count gives. */
+#define ROOM KSEAL_VERSIONS_MAX
+#define ROOM_BYTES KSEAL_DATA_BLOB_ROOM(ROOM)
+static union {
+	struct kseal_data_blob blob;
+	u8 bytes[ROOM_BYTES];
+} b_store, b2_store;
+static struct kseal_data_blob *const b = &b_store.blob;
+static struct kseal_data_blob *const b2 = &b2_store.blob;
 static u8 buf[BUF_MAX], out[BUF_MAX];
 
 static int raw_parse(const struct raw *r)
 {
 	size_t len = raw_encode(r, buf);
 
-	return kseal_data_blob_parse(buf, len, &b);
+	return kseal_data_blob_parse(buf, len, b, ROOM);
 }
 
 static bool is_zero(const void *p, size_t n)
@@ -116,21 +124,21 @@ TEST(parse_valid_fields)
 	ASSERT_EQ(KSEAL_DATA_FIXED_SIZE + 3 * (32 + 32), len);
 	ASSERT_EQ(64, KSEAL_DATA_FIXED_SIZE);
 	ASSERT_EQ(KSEAL_BLOB_KIND_DATA, kseal_blob_kind(buf, len));
-	ASSERT_EQ(0, kseal_data_blob_parse(buf, len, &b));
-	EXPECT_EQ(KSEAL_VERSION_CODE, b.creator_version);
-	EXPECT_EQ(0, b.flags);
-	EXPECT_EQ(0xa0, b.wrap_id[0]);
-	EXPECT_EQ(0xbf, b.wrap_id[31]);
-	EXPECT_EQ(32, b.key_len);
-	EXPECT_EQ(5, b.cur_version);
-	EXPECT_EQ(3, b.min_version);
-	EXPECT_EQ(3, b.count);
-	EXPECT_EQ(3, b.v[0].version);
-	EXPECT_EQ(5, b.v[2].version);
-	EXPECT_EQ(0x12, b.v[2].nonce[11]);
-	EXPECT_EQ(0x41, b.v[1].ct[31]);
-	EXPECT_EQ(0x80, b.v[0].tag[0]);
-	EXPECT_EQ(len, kseal_data_blob_size(&b));
+	ASSERT_EQ(0, kseal_data_blob_parse(buf, len, b, ROOM));
+	EXPECT_EQ(KSEAL_VERSION_CODE, b->creator_version);
+	EXPECT_EQ(0, b->flags);
+	EXPECT_EQ(0xa0, b->wrap_id[0]);
+	EXPECT_EQ(0xbf, b->wrap_id[31]);
+	EXPECT_EQ(32, b->key_len);
+	EXPECT_EQ(5, b->cur_version);
+	EXPECT_EQ(3, b->min_version);
+	EXPECT_EQ(3, b->count);
+	EXPECT_EQ(3, b->v[0].version);
+	EXPECT_EQ(5, b->v[2].version);
+	EXPECT_EQ(0x12, b->v[2].nonce[11]);
+	EXPECT_EQ(0x41, b->v[1].ct[31]);
+	EXPECT_EQ(0x80, b->v[0].tag[0]);
+	EXPECT_EQ(len, kseal_data_blob_size(b));
 }
 
 TEST(round_trip_all_sizes)
@@ -143,18 +151,18 @@ TEST(round_trip_all_sizes)
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
 		raw_init(&r, lens[i], 1, 1);
 		len = raw_encode(&r, buf);
-		ASSERT_EQ(0, kseal_data_blob_parse(buf, len, &b));
-		ASSERT_EQ((ssize_t)len, kseal_data_blob_write(&b, out, BUF_MAX));
+		ASSERT_EQ(0, kseal_data_blob_parse(buf, len, b, ROOM));
+		ASSERT_EQ((ssize_t)len, kseal_data_blob_write(b, out, BUF_MAX));
 		ASSERT_EQ(0, memcmp(buf, out, len));
 
 		raw_init(&r, lens[i], 100, 100 + KSEAL_VERSIONS_MAX - 1);
 		len = raw_encode(&r, buf);
 		ASSERT_GE(KSEAL_BLOB_MAX, len);
-		ASSERT_EQ(0, kseal_data_blob_parse(buf, len, &b));
-		ASSERT_EQ((ssize_t)len, kseal_data_blob_write(&b, out, BUF_MAX));
+		ASSERT_EQ(0, kseal_data_blob_parse(buf, len, b, ROOM));
+		ASSERT_EQ((ssize_t)len, kseal_data_blob_write(b, out, BUF_MAX));
 		ASSERT_EQ(0, memcmp(buf, out, len));
-		ASSERT_EQ(0, kseal_data_blob_parse(out, len, &b2));
-		ASSERT_EQ(0, memcmp(&b, &b2, sizeof(b)));
+		ASSERT_EQ(0, kseal_data_blob_parse(out, len, b2, ROOM));
+		ASSERT_EQ(0, memcmp(b, b2, ROOM_BYTES));
 	}
 }
 
@@ -166,12 +174,12 @@ TEST(aad_is_written_prefix)
 
 	raw_init(&r, 48, 7, 9);
 	len = raw_encode(&r, buf);
-	ASSERT_EQ(0, kseal_data_blob_parse(buf, len, &b));
-	ASSERT_EQ(0, kseal_data_blob_aad(&b, 8, aad));
+	ASSERT_EQ(0, kseal_data_blob_parse(buf, len, b, ROOM));
+	ASSERT_EQ(0, kseal_data_blob_aad(b, 8, aad));
 	EXPECT_EQ(0, memcmp(aad, buf, KSEAL_DATA_FIXED_SIZE));
 	EXPECT_EQ(8, get_unaligned_be32(aad + KSEAL_DATA_FIXED_SIZE));
-	b.count = 2;
-	EXPECT_EQ(-EINVAL, kseal_data_blob_aad(&b, 8, aad));
+	b->count = 2;
+	EXPECT_EQ(-EINVAL, kseal_data_blob_aad(b, 8, aad));
 }
 
 TEST(header_errors)
@@ -193,15 +201,15 @@ TEST(header_errors)
 	raw_init(&r, 32, 1, 1);
 	r.flags = 1;
 	EXPECT_EQ(-EINVAL, raw_parse(&r));
-	EXPECT_TRUE(is_zero(&b, sizeof(b)));
+	EXPECT_TRUE(is_zero(b, ROOM_BYTES));
 	raw_init(&r, 32, 1, 1);
 	r.creator = 0;
 	EXPECT_EQ(-EBADMSG, raw_parse(&r));
 	raw_init(&r, 32, 1, 1);
 	r.total = 1000;
 	EXPECT_EQ(-EBADMSG, raw_parse(&r));
-	EXPECT_EQ(-EINVAL, kseal_data_blob_parse(buf, 19, &b));
-	EXPECT_EQ(-EINVAL, kseal_data_blob_parse(NULL, 0, &b));
+	EXPECT_EQ(-EINVAL, kseal_data_blob_parse(buf, 19, b, ROOM));
+	EXPECT_EQ(-EINVAL, kseal_data_blob_parse(NULL, 0, b, ROOM));
 }
 
 TEST(field_rules)
@@ -241,7 +249,7 @@ TEST(field_rules)
 	raw_init(&r, 32, 5, 6);
 	r.first = 4;
 	EXPECT_EQ(-EBADMSG, raw_parse(&r));
-	EXPECT_TRUE(is_zero(&b, sizeof(b)));
+	EXPECT_TRUE(is_zero(b, ROOM_BYTES));
 }
 
 TEST(trailing_and_truncation)
@@ -256,10 +264,48 @@ TEST(trailing_and_truncation)
 	len = raw_encode(&r, buf);
 	for (cut = KSEAL_BLOB_HDR_SIZE; cut < len; cut++) {
 		put_unaligned_be32((u32)cut, buf + KSEAL_BLOB_OFF_TOTAL);
-		ASSERT_EQ(-EBADMSG, kseal_data_blob_parse(buf, cut, &b));
+		ASSERT_EQ(-EBADMSG, kseal_data_blob_parse(buf, cut, b, ROOM));
 	}
 	for (cut = 0; cut < KSEAL_BLOB_HDR_SIZE; cut++)
-		ASSERT_EQ(-EINVAL, kseal_data_blob_parse(buf, cut, &b));
+		ASSERT_EQ(-EINVAL, kseal_data_blob_parse(buf, cut, b, ROOM));
+}
+
+/*
+ * The module allocates room for the count a blob states: the room helper
+ * reads that count, and a blob with more versions than the room is
+ * refused without a byte written past it.
+ */
+TEST(room)
+{
+	struct kseal_data_blob *small;
+	struct raw r;
+	size_t len;
+
+	raw_init(&r, 32, 3, 5);
+	len = raw_encode(&r, buf);
+	EXPECT_EQ(3, kseal_data_blob_room(buf, len));
+	EXPECT_EQ(1, kseal_data_blob_room(buf, KSEAL_DATA_FIXED_SIZE - 1));
+	raw_init(&r, 32, 1, 1);
+	r.count = 0;
+	r.versions = 0;
+	len = raw_encode(&r, buf);
+	EXPECT_EQ(1, kseal_data_blob_room(buf, len));
+	raw_init(&r, 16, 1, 65);
+	len = raw_encode(&r, buf);
+	EXPECT_EQ(1, kseal_data_blob_room(buf, len));
+
+	/* exactly two versions of room, guarded by the bytes after it */
+	raw_init(&r, 32, 3, 5);
+	len = raw_encode(&r, buf);
+	memset(b_store.bytes, 0x77, ROOM_BYTES);
+	small = b;
+	EXPECT_EQ(-EBADMSG, kseal_data_blob_parse(buf, len, small, 2));
+	EXPECT_TRUE(is_zero(small, KSEAL_DATA_BLOB_ROOM(2)));
+	EXPECT_EQ(0x77, b_store.bytes[KSEAL_DATA_BLOB_ROOM(2)]);
+	EXPECT_EQ(0x77, b_store.bytes[ROOM_BYTES - 1]);
+	EXPECT_EQ(0, kseal_data_blob_parse(buf, len, small, 3));
+	EXPECT_EQ(5, small->v[2].version);
+	EXPECT_EQ(0x77, b_store.bytes[KSEAL_DATA_BLOB_ROOM(3)]);
 }
 
 TEST(write_rules)
@@ -269,28 +315,28 @@ TEST(write_rules)
 
 	raw_init(&r, 32, 2, 4);
 	len = raw_encode(&r, buf);
-	ASSERT_EQ(0, kseal_data_blob_parse(buf, len, &b));
+	ASSERT_EQ(0, kseal_data_blob_parse(buf, len, b, ROOM));
 	memset(out, 0xee, sizeof(out));
-	EXPECT_EQ(-ENOSPC, kseal_data_blob_write(&b, out, len - 1));
+	EXPECT_EQ(-ENOSPC, kseal_data_blob_write(b, out, len - 1));
 	EXPECT_EQ(0xee, out[0]);
-	EXPECT_EQ((ssize_t)len, kseal_data_blob_write(&b, out, len));
+	EXPECT_EQ((ssize_t)len, kseal_data_blob_write(b, out, len));
 
-	b2 = b;
-	b2.v[1].version = 9;
-	EXPECT_EQ(-EINVAL, kseal_data_blob_write(&b2, out, BUF_MAX));
-	EXPECT_EQ(0, kseal_data_blob_size(&b2));
-	b2 = b;
-	b2.creator_version = 0;
-	EXPECT_EQ(-EINVAL, kseal_data_blob_write(&b2, out, BUF_MAX));
-	b2 = b;
-	b2.flags = 0x100;
-	EXPECT_EQ(-EINVAL, kseal_data_blob_write(&b2, out, BUF_MAX));
-	b2 = b;
-	b2.key_len = 200;
-	EXPECT_EQ(-EINVAL, kseal_data_blob_write(&b2, out, BUF_MAX));
-	b2 = b;
-	b2.cur_version = 5;
-	EXPECT_EQ(-EINVAL, kseal_data_blob_write(&b2, out, BUF_MAX));
+	memcpy(b2, b, ROOM_BYTES);
+	b2->v[1].version = 9;
+	EXPECT_EQ(-EINVAL, kseal_data_blob_write(b2, out, BUF_MAX));
+	EXPECT_EQ(0, kseal_data_blob_size(b2));
+	memcpy(b2, b, ROOM_BYTES);
+	b2->creator_version = 0;
+	EXPECT_EQ(-EINVAL, kseal_data_blob_write(b2, out, BUF_MAX));
+	memcpy(b2, b, ROOM_BYTES);
+	b2->flags = 0x100;
+	EXPECT_EQ(-EINVAL, kseal_data_blob_write(b2, out, BUF_MAX));
+	memcpy(b2, b, ROOM_BYTES);
+	b2->key_len = 200;
+	EXPECT_EQ(-EINVAL, kseal_data_blob_write(b2, out, BUF_MAX));
+	memcpy(b2, b, ROOM_BYTES);
+	b2->cur_version = 5;
+	EXPECT_EQ(-EINVAL, kseal_data_blob_write(b2, out, BUF_MAX));
 }
 
 /* A flipped bit in the fixed part either is refused or changes the AAD. */
@@ -303,14 +349,14 @@ TEST(fixed_part_bit_flips)
 
 	raw_init(&r, 32, 1, 2);
 	len = raw_encode(&r, buf);
-	ASSERT_EQ(0, kseal_data_blob_parse(buf, len, &b));
-	ASSERT_EQ(0, kseal_data_blob_aad(&b, 1, aad));
+	ASSERT_EQ(0, kseal_data_blob_parse(buf, len, b, ROOM));
+	ASSERT_EQ(0, kseal_data_blob_aad(b, 1, aad));
 	for (i = 0; i < KSEAL_DATA_FIXED_SIZE; i++) {
 		for (bit = 0; bit < 8; bit++) {
 			buf[i] ^= 1 << bit;
-			ret = kseal_data_blob_parse(buf, len, &b);
+			ret = kseal_data_blob_parse(buf, len, b, ROOM);
 			if (!ret) {
-				ASSERT_EQ(0, kseal_data_blob_aad(&b, 1, aad2));
+				ASSERT_EQ(0, kseal_data_blob_aad(b, 1, aad2));
 				ASSERT_NE(0, memcmp(aad, aad2, sizeof(aad)));
 			} else {
 				ASSERT_TRUE(ret == -EINVAL || ret == -EBADMSG);

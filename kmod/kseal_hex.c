@@ -5,17 +5,6 @@
  */
 #include "kseal_hex.h"
 
-int kseal_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int kseal_hex_decode(const char *hex, size_t hexlen, u8 *out, size_t cap)
 {
 	size_t i, n;

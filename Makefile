@@ -10,6 +10,7 @@
 # make dkms-install   install the module with DKMS;  make deb   Debian packages
 # make sign KEY=... CERT=...   sign kmod/kseal.ko with the kernel's sign-file
 # make bench      benchmarks in the VM: tables, bench-results.json and bench-results-audit0.json
+# make profile    a traced profile of data-key and encrypted-key loads: profile-*.txt
 # make fuzz       every libFuzzer target for 300 s (FUZZ_LONG=...)
 
 KSEAL_CACHE ?= /var/cache/kseal
@@ -89,6 +90,13 @@ bench: deps-if-needed
 	$(MAKE) -C tests/bench
 	KDIR=$(KDIR) tests/vm/run --suite-file tests/bench/bench.sh
 
+# Where a data-key load spends its time (function-graph trace in the VM):
+# profile-data.txt and profile-encrypted.txt.
+profile: deps-if-needed
+	$(MAKE) -s all
+	$(MAKE) -C tests/bench
+	tests/vm/run --suite-file tests/bench/profile.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C userspace clean
@@ -100,4 +108,4 @@ clean:
 
 .PHONY: all module helper selftests kdir-ok print-kdir deps deps-if-needed \
 	check vm vm-shell demo clean debug-kernel check-debug dkms-install deb sign fuzz \
-	bench
+	bench profile

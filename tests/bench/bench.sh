@@ -5,33 +5,26 @@
 # and bench-results-audit0.json from a second boot that repeats the load
 # rows with audit=0.
 #
-# The guest gets, on top of the test initramfs: kseal_bench with its
-# libraries (libcrypto, libkeyutils) and the upstream trusted.ko built by
+# The guest gets, on top of the test initramfs: kseal_bench and
+# audit_reader with their libraries, and the upstream trusted.ko built by
 # trusted-ko.sh; a trusted.ko that cannot be built leaves its rows empty.
+# The first boot runs audit_reader as the audit daemon, so that records go
+# over netlink to a reader, as on a server with auditd, and not to the
+# console.
 
 bench_dir="$repo/tests/bench"
-if [ ! -x "$bench_dir/kseal_bench" ]; then
-	vm_note_fail "bench: tests/bench/kseal_bench is not built (make -C tests/bench)"
+if [ ! -x "$bench_dir/kseal_bench" ] || [ ! -x "$bench_dir/audit_reader" ]; then
+	vm_note_fail "bench: tests/bench/kseal_bench or audit_reader is not built (make -C tests/bench)"
 	return
 fi
 bench_kdir=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort | tail -n1)}
 trusted_ko=$("$bench_dir/trusted-ko.sh" "$bench_kdir") ||
 	echo "# bench: the trusted key type is left out (see the line above)"
 
-stage="$VM_DIR/bench-stage"
-mkdir -p "$stage/tests" "$stage/lib"
-cp "$bench_dir/kseal_bench" "$stage/tests/"
-[ -n "$trusted_ko" ] && cp "$trusted_ko" "$stage/lib/trusted.ko"
-# Libraries the base initramfs may not carry (libcrypto comes with tpm2-tools
-# today, but that is not a promise).
-ldd "$bench_dir/kseal_bench" | awk '/=>/ { print $3 }' | while read -r lib; do
-	[ -e "$lib" ] || continue
-	mkdir -p "$stage$(dirname "$lib")"
-	cp -L "$lib" "$stage$lib"
-done
-(cd "$stage" && find . | cpio -o -H newc --quiet) > "$VM_DIR/bench.cpio"
-cat "$VM_INITRD" "$VM_DIR/bench.cpio" > "$VM_DIR/bench-initrd.cpio"
-VM_INITRD="$VM_DIR/bench-initrd.cpio"
+. "$bench_dir/stage.sh"
+bench_stage bench "$bench_dir/kseal_bench" /tests/kseal_bench \
+	"$bench_dir/audit_reader" /tests/audit_reader \
+	${trusted_ko:+"$trusted_ko" /lib/trusted.ko}
 
 # Two vCPUs: the "2 processes" rows need them. Slow guest: long timeout.
 VM_SMP=2
@@ -39,6 +32,8 @@ vm_disk_new bench 64
 vm_boot --disk bench --timeout 1500 "benchmark" <<'GUEST'
 tpm_make_parent || exit 1
 kseal_insmod || exit 1
+/tests/audit_reader /tmp/audit.log &
+sleep 1
 targ=""
 if [ -f /lib/trusted.ko ]; then
 	if insmod /lib/trusted.ko; then targ=-t; else echo "# bench: trusted.ko did not load"; fi
@@ -53,6 +48,9 @@ tpm2 create -Q -C 0x81000001 -L pcr7.pol -a 'fixedtpm|fixedparent' \
 /tests/kseal_bench -o /data/bench-results.json -u /tmp/u.pub /tmp/u.priv $targ
 rc=$?
 check "benchmark ran (exit $rc)" test $rc = 0
+echo "# audit records taken by the netlink reader: $(wc -l < /tmp/audit.log)"
+check "the audit reader took the records (none on the console)" \
+	sh -c '[ "$(wc -l < /tmp/audit.log)" -gt 10000 ] && ! dmesg | grep -q "type=1316"'
 GUEST
 if vm_disk_get bench bench-results.json "$repo/bench-results.json"; then
 	echo "# bench: wrote $repo/bench-results.json"

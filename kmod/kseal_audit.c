@@ -9,27 +9,141 @@
  * the LSM context and every credential, at the price of a d_path() and a
  * context lookup per record, which was about a third of a data-key load:
  * a server that loads thousands of data keys at boot pays that thousands
- * of times. Where syscall auditing is on, the record joins the syscall's
- * event, whose SYSCALL record carries exe and comm anyway.
+ * of times. Where syscall auditing is on, a record written in the
+ * caller's context joins the syscall's event, whose SYSCALL record
+ * carries exe and comm.
+ *
+ * Successful data-key creates and loads are gathered: one record lists
+ * up to KSEAL_AUDIT_BATCH serials of one operation by one caller. With an
+ * audit daemon reading, each record costs a wake-up of the kernel's audit
+ * thread and of the daemon; a record per key made a boot's data-key loads
+ * several times slower. The list is written when it is full, when another
+ * caller or operation comes, before any other kseal record (so kseal's
+ * records stay in the order of the events), and at the latest
+ * KSEAL_AUDIT_DELAY after its first key. Sealed keys (one TPM unseal
+ * each), failures and refusals are written at once.
  */
 #include <linux/atomic.h>
 #include <linux/audit.h>
 #include <linux/cred.h>
+#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/uidgid.h>
+#include <linux/workqueue.h>
 
 #include "kseal_audit.h"
 
-static void kseal_audit_end(struct audit_buffer *ab, int err)
+#define KSEAL_AUDIT_BATCH	64
+#define KSEAL_AUDIT_DELAY	(HZ / 2)
+
+struct kseal_audit_who {
+	pid_t pid;
+	uid_t uid;
+	uid_t auid;
+	unsigned int ses;
+};
+
+static void kseal_audit_who(struct kseal_audit_who *w)
+{
+	w->pid = task_tgid_nr(current);
+	w->uid = from_kuid(&init_user_ns, current_uid());
+	w->auid = from_kuid(&init_user_ns, audit_get_loginuid(current));
+	w->ses = audit_get_sessionid(current);
+}
+
+static void kseal_audit_log_who(struct audit_buffer *ab,
+				const struct kseal_audit_who *w, int err)
 {
 	if (err)
 		audit_log_format(ab, " errno=%d", -err);
 	audit_log_format(ab, " pid=%d uid=%u auid=%u ses=%u res=%d",
-			 task_tgid_nr(current),
-			 from_kuid(&init_user_ns, current_uid()),
-			 from_kuid(&init_user_ns, audit_get_loginuid(current)),
-			 audit_get_sessionid(current), !err);
+			 w->pid, w->uid, w->auid, w->ses, !err);
+}
+
+static void kseal_audit_batch_work(struct work_struct *work);
+
+static struct {
+	struct mutex lock;	/* the fields below; held while writing */
+	struct delayed_work work;
+	const char *op;
+	struct kseal_audit_who who;
+	unsigned int n;
+	s32 serial[KSEAL_AUDIT_BATCH];
+} kseal_batch = {
+	.lock = __MUTEX_INITIALIZER(kseal_batch.lock),
+	.work = __DELAYED_WORK_INITIALIZER(kseal_batch.work,
+					   kseal_audit_batch_work, 0),
+};
+
+/* Write the pending list, if any. Called with kseal_batch.lock held. */
+static void kseal_audit_batch_write(void)
+{
+	struct audit_buffer *ab;
+	unsigned int i;
+
+	if (!kseal_batch.n)
+		return;
+	ab = audit_log_start(NULL, GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	if (ab) {
+		audit_log_format(ab, "op=kseal-%s kind=data count=%u keys=",
+				 kseal_batch.op, kseal_batch.n);
+		for (i = 0; i < kseal_batch.n; i++)
+			audit_log_format(ab, i ? ",%d" : "%d",
+					 kseal_batch.serial[i]);
+		kseal_audit_log_who(ab, &kseal_batch.who, 0);
+		audit_log_end(ab);
+	}
+	kseal_batch.n = 0;
+}
+
+static void kseal_audit_batch_work(struct work_struct *work)
+{
+	mutex_lock(&kseal_batch.lock);
+	kseal_audit_batch_write();
+	mutex_unlock(&kseal_batch.lock);
+}
+
+/* Before any other record: the listed keys came first. */
+static void kseal_audit_flush(void)
+{
+	mutex_lock(&kseal_batch.lock);
+	kseal_audit_batch_write();
+	mutex_unlock(&kseal_batch.lock);
+}
+
+void kseal_audit_data_key(const char *op, s32 serial)
+{
+	struct kseal_audit_who who;
+
+	kseal_audit_who(&who);
+	mutex_lock(&kseal_batch.lock);
+	if (kseal_batch.n && (kseal_batch.op != op ||
+			      memcmp(&kseal_batch.who, &who, sizeof(who))))
+		kseal_audit_batch_write();
+	if (!kseal_batch.n) {
+		kseal_batch.op = op;
+		kseal_batch.who = who;
+		schedule_delayed_work(&kseal_batch.work, KSEAL_AUDIT_DELAY);
+	}
+	kseal_batch.serial[kseal_batch.n++] = serial;
+	if (kseal_batch.n == KSEAL_AUDIT_BATCH)
+		kseal_audit_batch_write();
+	mutex_unlock(&kseal_batch.lock);
+}
+
+void kseal_audit_exit(void)
+{
+	cancel_delayed_work_sync(&kseal_batch.work);
+	kseal_audit_flush();
+}
+
+static void kseal_audit_end(struct audit_buffer *ab, int err)
+{
+	struct kseal_audit_who who;
+
+	kseal_audit_who(&who);
+	kseal_audit_log_who(ab, &who, err);
 	audit_log_end(ab);
 }
 
@@ -37,6 +151,7 @@ void kseal_audit_key(const char *op, s32 serial, int err)
 {
 	struct audit_buffer *ab;
 
+	kseal_audit_flush();
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
@@ -48,6 +163,7 @@ void kseal_audit_lock(u32 pcr, int err)
 {
 	struct audit_buffer *ab;
 
+	kseal_audit_flush();
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
@@ -75,6 +191,7 @@ void kseal_audit_denied(const char *op, s32 serial)
 		atomic_inc(&kseal_audit_denied_dropped);
 		return;
 	}
+	kseal_audit_flush();
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;
@@ -89,6 +206,7 @@ void kseal_audit_hibernate(unsigned int keys, int err)
 {
 	struct audit_buffer *ab;
 
+	kseal_audit_flush();
 	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;

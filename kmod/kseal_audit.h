@@ -11,6 +11,13 @@
 
 /* op: "create", "load", "reseal", "revoke"; err: 0 or -errno. */
 void kseal_audit_key(const char *op, s32 serial, int err);
+/*
+ * A data key created or loaded (@op a string literal, "create" or "load"):
+ * listed with others in one record, written within KSEAL_AUDIT_DELAY.
+ */
+void kseal_audit_data_key(const char *op, s32 serial);
+/* Module exit: the pending list written, no work item left. */
+void kseal_audit_exit(void);
 void kseal_audit_lock(u32 pcr, int err);
 /*
  * A caller without CAP_SYS_ADMIN refused (EPERM) at @op: ratelimited, so

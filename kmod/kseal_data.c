@@ -434,4 +434,6 @@ const struct kseal_kind_ops kseal_data_ops = {
 	.revoke = kseal_data_revoke,
 	.revoke_sync = kseal_data_revoke_sync,
 	.destroy = kseal_data_destroy,
+	/* a boot loads thousands: a record each costs more than the load */
+	.audit_listed = true,
 };

@@ -260,6 +260,8 @@ out_unlock:
 	up_read(&kseal_key_instantiating);
 	if (denied)
 		kseal_audit_denied(op, key->serial);
+	else if (!ret && kseal_payload_locked(key)->ops->audit_listed)
+		kseal_audit_data_key(op, key->serial);
 	else
 		kseal_audit_key(op, key->serial, ret);
 	kseal_opts_wipe(o);

@@ -53,6 +53,11 @@ struct kseal_kind_ops {
 	void (*revoke_sync)(struct key *key);
 	/* At destroy: release what the key holds beside its payload. */
 	void (*destroy)(struct key *key);
+	/*
+	 * Successful creates, loads and updates are listed several to an
+	 * audit record (kseal_audit_data_key()) rather than one record each.
+	 */
+	bool audit_listed;
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <linux/key-type.h>
 #include <kseal/version.h>
 
+#include "kseal_audit.h"
 #include "kseal_debugfs.h"
 #include "kseal_exposure.h"
 #include "kseal_kdf.h"
@@ -73,6 +74,7 @@ static void __exit kseal_exit(void)
 	rcu_barrier();
 	/* Every export's work was flushed when its key was destroyed. */
 	kseal_logon_exit();
+	kseal_audit_exit();
 	kseal_sysfs_exit();
 	kseal_kdf_exit();
 	pr_info("unloaded\n");

@@ -13,11 +13,14 @@
  * caller's context joins the syscall's event, whose SYSCALL record
  * carries exe and comm.
  *
- * Successful data-key creates and loads are gathered: one record lists
- * up to KSEAL_AUDIT_BATCH serials of one operation by one caller. With an
- * audit daemon reading, each record costs a wake-up of the kernel's audit
- * thread and of the daemon; a record per key made a boot's data-key loads
- * several times slower. The list is written when it is full, when another
+ * Successful data-key creates, loads and updates are gathered: one record
+ * lists up to KSEAL_AUDIT_BATCH serials of one operation by one caller.
+ * With an audit daemon reading, each record costs a wake-up of the
+ * kernel's audit thread and of the daemon, and a record written in a
+ * syscall makes the kernel write that syscall's records too; a record per
+ * key made a boot's data-key loads several times slower. A list record is
+ * written outside any syscall's event: it names the caller by pid, uid,
+ * auid and ses. The list is written when it is full, when another
  * caller or operation comes, before any other kseal record (so kseal's
  * records stay in the order of the events), and at the latest
  * KSEAL_AUDIT_DELAY after its first key. Sealed keys (one TPM unseal

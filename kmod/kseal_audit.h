@@ -12,8 +12,9 @@
 /* op: "create", "load", "reseal", "revoke"; err: 0 or -errno. */
 void kseal_audit_key(const char *op, s32 serial, int err);
 /*
- * A data key created or loaded (@op a string literal, "create" or "load"):
- * listed with others in one record, written within KSEAL_AUDIT_DELAY.
+ * A data key created, loaded or updated (@op a string literal: "create",
+ * "load", "update"): listed with others in one record, written within
+ * KSEAL_AUDIT_DELAY.
  */
 void kseal_audit_data_key(const char *op, s32 serial);
 /* Module exit: the pending list written, no work item left. */

@@ -279,8 +279,8 @@ out_free:
 static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
 {
 	struct kseal_payload *p = kseal_payload_locked(key);
+	bool denied = false, listed;
 	struct kseal_opts *o;
-	bool denied = false;
 	int ret;
 
 	/* A negative key (a failed request_key) never held a payload. */
@@ -288,6 +288,8 @@ static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
 		return -ENOKEY;
 	if (!p)
 		return -EKEYREVOKED;
+	/* Read now: a successful update replaces (and frees) the payload. */
+	listed = p->ops->audit_listed;
 	o = kmalloc(sizeof(*o), GFP_KERNEL);
 	if (!o)
 		return -ENOMEM;
@@ -313,6 +315,8 @@ static int kseal_update(struct key *key, struct key_preparsed_payload *prep)
 out_audit:
 	if (denied)
 		kseal_audit_denied("update", key->serial);
+	else if (!ret && listed)
+		kseal_audit_data_key("update", key->serial);
 	else
 		kseal_audit_key("update", key->serial, ret);
 	kseal_opts_wipe(o);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The audit trail of data keys: creates and loads from one process are
- * listed several to a record (kmod/kseal_audit.c), and every key must be
- * in exactly one record, none missing and none invented; a failure is
- * written at once, after the list of the keys that came before it; a list
- * that is not full is written without further activity.
+ * The audit trail of data keys: creates, loads and updates from one
+ * process are listed several to a record (kmod/kseal_audit.c), and every
+ * key must be in exactly one record, none missing and none invented; a
+ * failure is written at once, after the list of the keys that came before
+ * it; a list that is not full is written without further activity.
  *
  * Without an audit daemon the kernel prints records to its log, which is
  * read here through /dev/kmsg: the suite (tests/vm/suites/audit.sh) turns
@@ -163,8 +163,8 @@ static key_serial_t new_data_key(key_serial_t ring, int i)
 }
 
 /*
- * 150 creates, then 150 loads of their blobs: each key in exactly one
- * record of its operation, at most 64 to a record.
+ * 150 creates, 150 loads of their blobs, 150 rotations: each key in
+ * exactly one record of its operation, at most 64 to a record.
  */
 TEST_F(audit, every_key_listed_once)
 {
@@ -203,6 +203,18 @@ TEST_F(audit, every_key_listed_once)
 	ASSERT_EQ(3, self->s.nrec);
 	for (r = 0; r < self->s.nrec; r++)
 		EXPECT_STREQ("load", self->s.op[r]);
+
+	self->s.nserial = 0;
+	self->s.nrec = 0;
+	for (i = 0; i < 150; i++)
+		ASSERT_EQ(0, keyctl_update(loaded[i], "update rotate", 13));
+	read_records(&self->s, 150, 0, 3000);
+	ASSERT_TRUE(same_keys(&self->s, loaded, 150)) {
+		TH_LOG("%d serials listed for 150 rotations", self->s.nserial);
+	}
+	ASSERT_EQ(3, self->s.nrec);
+	for (r = 0; r < self->s.nrec; r++)
+		EXPECT_STREQ("update", self->s.op[r]);
 }
 
 /* A refused load is written at once, and after the keys made before it. */

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The audit trail of data keys (kmod/kseal_audit.c): audit_test checks that
-# creates and loads from one process, listed several keys to a record,
+# creates, loads and updates from one process, listed several keys to a record,
 # name every key exactly once; that a failure is written at once, after
 # the keys made before it; that a short list is written within a second.
 # The module's unload writes a pending list: checked here in the log.

@@ -15,6 +15,11 @@
  *   -t  the trusted key type is loaded (trusted.ko)
  *   -L  only the rows that compare data-key loads with encrypted keys
  *       (bench.sh runs them again on a boot with audit=0)
+ *
+ * Or: kseal_bench -P N DIR   (profile.sh, tracer set up by the caller)
+ *   N loads of a data key and of an encrypted key from this process, each
+ *   run with tracing on, the traces copied to DIR/trace-data.txt and
+ *   DIR/trace-encrypted.txt.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1181,14 +1186,75 @@ static void bench_all(void)
 	bench_ops();
 }
 
+#define TRACING "/sys/kernel/tracing/"
+
+static void write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(s, f) < 0 || fclose(f))
+		die("cannot write %s: %s", path, strerror(errno));
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "r"), *out = fopen(to, "w");
+	char buf[65536];
+	size_t n;
+
+	if (!in || !out)
+		die("cannot copy %s to %s: %s", from, to, strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			die("cannot write %s: %s", to, strerror(errno));
+	fclose(in);
+	if (fclose(out))
+		die("cannot write %s: %s", to, strerror(errno));
+}
+
+/* -P: one traced run of @n loads per key type, as one process loads. */
+static void profile(long n, const char *dir)
+{
+	static const struct {
+		const char *type, *name;
+		char **hex;
+	} runs[] = {
+		{ "kseal", "data", &dk_hex },
+		{ "encrypted", "encrypted", &enc_hex },
+	};
+	char path[512];
+	size_t i;
+
+	if (!have_dk)
+		die("data keys are not available in this module");
+	for (i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		write_str(TRACING "trace", "");
+		write_str(TRACING "tracing_on", "1");
+		if (load_n(runs[i].type, *runs[i].hex, NULL, n, NULL) < 0)
+			die("%s loads: %s", runs[i].type, strerror(errno));
+		write_str(TRACING "tracing_on", "0");
+		snprintf(path, sizeof(path), "%s/trace-%s.txt", dir, runs[i].name);
+		copy_file(TRACING "trace", path);
+		printf("# profile: %ld %s loads traced into %s\n", n,
+		       runs[i].type, path);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	const char *out = NULL;
+	const char *out = NULL, *profile_dir = NULL;
+	long profile_n = 0;
 	int opt;
 	double t0 = now();
 
-	while ((opt = getopt(argc, argv, "o:u:tL")) != -1) {
+	while ((opt = getopt(argc, argv, "o:u:tLP:")) != -1) {
 		switch (opt) {
+		case 'P':
+			profile_n = strtol(optarg, NULL, 10);
+			if (profile_n <= 0 || optind >= argc)
+				die("usage: kseal_bench -P N DIR");
+			profile_dir = argv[optind++];
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -1209,9 +1275,14 @@ int main(int argc, char **argv)
 			die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L]");
 		}
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (profile_dir) {
+		setup();
+		profile(profile_n, profile_dir);
+		return 0;
+	}
 	if (!out)
 		die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L]");
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup();
 	if (loads_only)
 		bench_loads_only();

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Where a data-key load spends its time, next to an encrypted-key load:
 # sourced by tests/vm/run --suite-file (make profile). One boot traces
-# every add_key of PROFILE_N loads of each type with the function-graph
-# tracer, with a netlink reader taking the audit records as auditd would;
+# every add_key of PROFILE_N loads of each type, made by one process, with
+# the function-graph tracer, and a netlink reader taking the audit records
+# as auditd would;
 # tests/bench/profile.awk turns each trace into a flat profile (self time
 # per kernel function and its share of the traced add_key time), written
 # to profile-<type>.txt in the repository root.
@@ -12,12 +13,13 @@
 # the times.
 
 bench_dir="$repo/tests/bench"
-if [ ! -x "$bench_dir/audit_reader" ]; then
-	vm_note_fail "profile: tests/bench/audit_reader is not built (make -C tests/bench)"
+if [ ! -x "$bench_dir/kseal_bench" ] || [ ! -x "$bench_dir/audit_reader" ]; then
+	vm_note_fail "profile: tests/bench/kseal_bench or audit_reader is not built (make -C tests/bench)"
 	return
 fi
 . "$bench_dir/stage.sh"
-bench_stage profile "$bench_dir/audit_reader" /tests/audit_reader
+bench_stage profile "$bench_dir/kseal_bench" /tests/kseal_bench \
+	"$bench_dir/audit_reader" /tests/audit_reader
 profile_n=${PROFILE_N:-300}
 vm_disk_new profile 256
 vm_boot --disk profile --timeout 1500 "profile of $profile_n loads per key type" \

@@ -96,9 +96,17 @@ static int kseal_pkey_permit(const struct key *key)
 				   KEY_NEED_READ);
 }
 
-/* Only the raw encoding; sign/verify hash with sha256 (or say nothing). */
-static int kseal_pkey_params_ok(const struct kernel_pkey_params *params)
+/*
+ * May the caller use the key, and are the parameters ours: only the raw
+ * encoding; sign/verify hash with sha256 (or say nothing).
+ */
+static int kseal_pkey_allowed(const struct kernel_pkey_params *params)
 {
+	int ret;
+
+	ret = kseal_pkey_permit(params->key);
+	if (ret)
+		return ret;
 	if (params->encoding && strcmp(params->encoding, "raw"))
 		return -EINVAL;
 	if (params->hash_algo && strcmp(params->hash_algo, "sha256"))
@@ -114,10 +122,7 @@ int kseal_pkey_query(const struct kernel_pkey_params *params,
 	u32 key_len = 0;
 	int ret;
 
-	ret = kseal_pkey_permit(params->key);
-	if (ret)
-		return ret;
-	ret = kseal_pkey_params_ok(params);
+	ret = kseal_pkey_allowed(params);
 	if (ret)
 		return ret;
 	rcu_read_lock();
@@ -293,10 +298,7 @@ int kseal_pkey_eds_op(struct kernel_pkey_params *params,
 	struct kseal_data *d;
 	int ret;
 
-	ret = kseal_pkey_permit(params->key);
-	if (ret)
-		return ret;
-	ret = kseal_pkey_params_ok(params);
+	ret = kseal_pkey_allowed(params);
 	if (ret)
 		return ret;
 	down_read(&params->key->sem);
@@ -333,10 +335,7 @@ int kseal_pkey_verify(struct kernel_pkey_params *params,
 	u32 version;
 	int ret;
 
-	ret = kseal_pkey_permit(params->key);
-	if (ret)
-		return ret;
-	ret = kseal_pkey_params_ok(params);
+	ret = kseal_pkey_allowed(params);
 	if (ret)
 		return ret;
 	if (params->in2_len != KSEAL_SIG_SIZE)

@@ -77,9 +77,27 @@ static int kseal_sealed_attach(struct key *key, struct kseal_sealed *s)
 	return 0;
 }
 
+/* Seal s->secret with s's parent and policy (and o's passphrase). */
+static int kseal_sealed_seal(struct kseal_tpm2 *t, struct kseal_sealed *s,
+			     const struct kseal_opts *o)
+{
+	const struct kseal_seal_req req = {
+		.secret = s->secret,
+		.secret_len = s->secret_len,
+		.id = s->id,
+		.parent = s->parent,
+		.pcr_mask = s->pcr_mask,
+		.flags = s->flags,
+		.lock_pcr = s->lock_pcr,
+		.pass = o->recovery,
+		.pass_len = o->recovery_len,
+	};
+
+	return kseal_seal(t, &req, &s->hdr.blob, &s->hdr.blob_len);
+}
+
 int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 {
-	struct kseal_seal_req req = { 0 };
 	struct kseal_sealed *s;
 	struct kseal_tpm2 t;
 	u8 *mix;
@@ -123,16 +141,7 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 	ret = kseal_kdf(s->secret, s->secret_len, KSEAL_ID_LABEL, s->id);
 	if (ret)
 		goto out_close;
-	req.secret = s->secret;
-	req.secret_len = s->secret_len;
-	req.id = s->id;
-	req.parent = s->parent;
-	req.pcr_mask = s->pcr_mask;
-	req.flags = s->flags;
-	req.lock_pcr = s->lock_pcr;
-	req.pass = o->recovery;
-	req.pass_len = o->recovery_len;
-	ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
+	ret = kseal_sealed_seal(&t, s, o);
 out_close:
 	kseal_tpm2_close(&t);
 	if (ret)
@@ -224,7 +233,6 @@ static void kseal_sealed_free_rcu(struct rcu_head *head)
 /* "update reseal": key->sem is held for writing. */
 static int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 {
-	struct kseal_seal_req req = { 0 };
 	struct kseal_sealed *old, *s;
 	struct kseal_tpm2 t;
 	int ret;
@@ -257,16 +265,7 @@ static int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 	ret = kseal_tpm2_open(&t, true);
 	if (ret)
 		goto err_free;
-	req.secret = s->secret;
-	req.secret_len = s->secret_len;
-	req.id = s->id;
-	req.parent = s->parent;
-	req.pcr_mask = s->pcr_mask;
-	req.flags = s->flags;
-	req.lock_pcr = s->lock_pcr;
-	req.pass = o->recovery;
-	req.pass_len = o->recovery_len;
-	ret = kseal_seal(&t, &req, &s->hdr.blob, &s->hdr.blob_len);
+	ret = kseal_sealed_seal(&t, s, o);
 	kseal_tpm2_close(&t);
 	if (ret)
 		goto err_free;

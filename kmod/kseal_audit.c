@@ -32,6 +32,7 @@
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
 
@@ -100,19 +101,20 @@ static void kseal_audit_batch_write(void)
 	kseal_batch.n = 0;
 }
 
-static void kseal_audit_batch_work(struct work_struct *work)
+/*
+ * Before any other record (the listed keys came first), at the list's
+ * deadline and at module exit.
+ */
+static void kseal_audit_flush(void)
 {
 	mutex_lock(&kseal_batch.lock);
 	kseal_audit_batch_write();
 	mutex_unlock(&kseal_batch.lock);
 }
 
-/* Before any other record: the listed keys came first. */
-static void kseal_audit_flush(void)
+static void kseal_audit_batch_work(struct work_struct *work)
 {
-	mutex_lock(&kseal_batch.lock);
-	kseal_audit_batch_write();
-	mutex_unlock(&kseal_batch.lock);
+	kseal_audit_flush();
 }
 
 void kseal_audit_data_key(const char *op, s32 serial)
@@ -121,7 +123,7 @@ void kseal_audit_data_key(const char *op, s32 serial)
 
 	kseal_audit_who(&who);
 	mutex_lock(&kseal_batch.lock);
-	if (kseal_batch.n && (kseal_batch.op != op ||
+	if (kseal_batch.n && (strcmp(kseal_batch.op, op) ||
 			      memcmp(&kseal_batch.who, &who, sizeof(who))))
 		kseal_audit_batch_write();
 	if (!kseal_batch.n) {

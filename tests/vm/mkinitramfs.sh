@@ -26,21 +26,10 @@ bins=(/usr/bin/keyctl /usr/bin/tpm2 /usr/sbin/dmsetup /usr/bin/swtpm /usr/bin/st
 # Loaded with dlopen by tpm2-tss, invisible to ldd of the tools.
 dlopened=(/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0)
 
-copy_with_libs() {
-	local f lib
-	for f in "$@"; do
-		mkdir -p "$stage$(dirname "$f")"
-		cp -L "$f" "$stage$f"
-		ldd "$f" 2>/dev/null | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }' |
-		while read -r lib; do
-			[ -n "$lib" ] && [ -e "$lib" ] || continue
-			mkdir -p "$stage$(dirname "$lib")"
-			[ -e "$stage$lib" ] || cp -L "$lib" "$stage$lib"
-		done
-	done
-}
+# shellcheck source=tests/vm/copy-libs.sh
+. "$repo/tests/vm/copy-libs.sh"
 
-copy_with_libs "${bins[@]}" "${dlopened[@]}"
+copy_with_libs "$stage" "${bins[@]}" "${dlopened[@]}"
 # tpm2-tools is one binary dispatching on its name.
 for t in $(cd /usr/bin && ls tpm2_*); do
 	ln -sf tpm2 "$stage/usr/bin/$t"
@@ -49,14 +38,14 @@ done
 # Our own programs: the module, the helper, the test binaries and scripts.
 install -m 0644 "$ko" "$stage/lib/kseal.ko"
 if [ -x "$repo/userspace/ksealctl" ]; then
-	copy_with_libs "$repo/userspace/ksealctl"
+	copy_with_libs "$stage" "$repo/userspace/ksealctl"
 	mkdir -p "$stage/usr/sbin"
 	mv "$stage$repo/userspace/ksealctl" "$stage/usr/sbin/ksealctl"
 fi
 for t in "$repo"/tests/kselftest/*_test "$repo"/tests/kselftest/kseal_tpm_proxy \
 	"$repo"/tests/kselftest/kseal_offline; do
 	[ -x "$t" ] || continue
-	copy_with_libs "$t"
+	copy_with_libs "$stage" "$t"
 	mv "$stage$t" "$stage/tests/"
 done
 rm -rf "${stage:?}$repo"

@@ -9,7 +9,7 @@
  * kseal's response parsing meets exactly the bytes a hostile or broken TPM
  * could send.
  *
- * Usage: kseal_tpm_proxy BACKEND_SOCKET FAULT_FILE LOG_FILE
+ * Usage: kseal_tpm_proxy BACKEND_SOCKET FAULT_FILE LOG_FILE [TRANSCRIPT]
  *   Prints "tpmN" on stdout once the device exists, then serves until the
  *   kernel closes the device or the backend goes away.
  *
@@ -25,11 +25,22 @@
  *   flip OFFSET     flip every bit of the response byte at OFFSET
  *   set OFFSET BYTE store BYTE at OFFSET (to forge lengths and handles)
  *   grow N          append N bytes of 0xa5 and fix the header size
+ *   reply FILE      send FILE's bytes (a whole response, e.g. one recorded
+ *                   in a transcript) instead of the TPM's answer: an
+ *                   impostor answering for the TPM; the TPM still ran the
+ *                   command
  *   die             exit without answering (the TPM disappears mid-command)
+ * A negative OFFSET counts from the end: flip -1 is the last byte (the
+ * response HMAC's last byte when the response has an auth area). An
+ * offset beyond the response changes nothing.
  * LOG_FILE gets one line per command: "<name> <rc hex> [fault=<action>]
  * cc=<command code>", and for GetRandom " bytes=<bytesRequested>" (the
  * kernel's hwrng thread asks for 64, kseal for at most 32): the guest's
  * tpm_counts_agree compares these with the module's own counters.
+ * TRANSCRIPT, if given, gets every command and response in hex, one line
+ * each, "> " for a command as the kernel sent it, "< " for the response as
+ * the kernel received it (after any fault): what an interposer on the bus
+ * sees, for the tests that search it for secrets.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,8 +79,9 @@ static const struct {
 struct fault {
 	char cmd[32];
 	char action[16];
-	unsigned long arg;
-	unsigned long arg2;
+	long arg;
+	long arg2;
+	char file[256];
 	bool always;
 };
 
@@ -144,7 +156,7 @@ static bool take_fault(const char *path, const char *name, struct fault *f)
 	}
 	fclose(fp);
 	n = sscanf(line, "%31s %15s %li %15s", f->cmd, f->action,
-		   (long *)&f->arg, always);
+		   &f->arg, always);
 	if (n < 2)
 		return false;
 	if (strcmp(f->cmd, "any") && strcmp(f->cmd, name))
@@ -154,8 +166,14 @@ static bool take_fault(const char *path, const char *name, struct fault *f)
 		char extra[16] = "";
 
 		always[0] = '\0';
-		sscanf(line, "%*s %*s %li %li %15s %15s", (long *)&f->arg,
-		       (long *)&f->arg2, always, extra);
+		sscanf(line, "%*s %*s %li %li %15s %15s", &f->arg,
+		       &f->arg2, always, extra);
+	}
+	if (!strcmp(f->action, "reply")) {
+		/* "reply FILE [always]": the argument is a path. */
+		always[0] = '\0';
+		if (sscanf(line, "%*s %*s %255s %15s", f->file, always) < 1)
+			return false;
 	}
 	f->always = !strcmp(always, "always");
 	if (!f->always) {
@@ -166,9 +184,20 @@ static bool take_fault(const char *path, const char *name, struct fault *f)
 	return true;
 }
 
+/* OFFSET of flip and set: from the start, or from the end if negative. */
+static bool fault_offset(long arg, size_t len, size_t *off)
+{
+	if (arg < 0 ? (size_t)-arg > len : (size_t)arg >= len)
+		return false;
+	*off = arg < 0 ? len - (size_t)-arg : (size_t)arg;
+	return true;
+}
+
 /* Returns the length to send, or -1 to exit without answering. */
 static long apply_fault(const struct fault *f, uint8_t *rsp, size_t len)
 {
+	size_t off;
+
 	if (!strcmp(f->action, "rc")) {
 		rsp[0] = 0x80;
 		rsp[1] = 0x01;
@@ -186,26 +215,26 @@ static long apply_fault(const struct fault *f, uint8_t *rsp, size_t len)
 		return len;
 	}
 	if (!strcmp(f->action, "truncate")) {
-		if (f->arg < len)
+		if (f->arg >= 0 && (size_t)f->arg < len)
 			len = f->arg;
 		if (len >= 6)
 			put_be32(rsp + 2, len);
 		return len;
 	}
 	if (!strcmp(f->action, "cut"))
-		return f->arg < len ? (long)f->arg : (long)len;
+		return f->arg >= 0 && (size_t)f->arg < len ? f->arg : (long)len;
 	if (!strcmp(f->action, "flip")) {
-		if (f->arg < len)
-			rsp[f->arg] ^= 0xff;
+		if (fault_offset(f->arg, len, &off))
+			rsp[off] ^= 0xff;
 		return len;
 	}
 	if (!strcmp(f->action, "set")) {
-		if (f->arg < len)
-			rsp[f->arg] = f->arg2;
+		if (fault_offset(f->arg, len, &off))
+			rsp[off] = f->arg2;
 		return len;
 	}
 	if (!strcmp(f->action, "grow")) {
-		size_t add = f->arg;
+		size_t add = f->arg < 0 ? 0 : f->arg;
 
 		if (len + add > BUF_MAX)
 			add = BUF_MAX - len;
@@ -214,9 +243,44 @@ static long apply_fault(const struct fault *f, uint8_t *rsp, size_t len)
 		put_be32(rsp + 2, len);
 		return len;
 	}
+	if (!strcmp(f->action, "reply")) {
+		static uint8_t file[BUF_MAX];
+		FILE *fp = fopen(f->file, "rbe");
+		size_t n = 0;
+
+		if (fp) {
+			n = fread(file, 1, sizeof(file), fp);
+			fclose(fp);
+		}
+		/*
+		 * Not a whole response: a test's mistake, said on the console,
+		 * and the TPM's own answer goes out so that the test fails.
+		 */
+		if (n < HDR_LEN || be32(file + 2) != n) {
+			fprintf(stderr, "tpm-proxy: reply: %s is not a response (%zu bytes)\n",
+				f->file, n);
+			return len;
+		}
+		memcpy(rsp, file, n);
+		return n;
+	}
 	if (!strcmp(f->action, "die"))
 		return -1;
 	return len;
+}
+
+/* One transcript line: "> " or "< " and the message in hex. */
+static void record(FILE *t, char dir, const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	fprintf(t, "%c ", dir);
+	for (i = 0; i < len; i++)
+		fprintf(t, "%02x", buf[i]);
+	fputc('\n', t);
+	fflush(t);
 }
 
 static int connect_backend(const char *path)
@@ -278,10 +342,11 @@ int main(int argc, char **argv)
 	struct vtpm_proxy_new_dev dev = { .flags = VTPM_PROXY_FLAG_TPM2 };
 	static uint8_t cmd[BUF_MAX], rsp[BUF_MAX];
 	int vtpmx, backend;
-	FILE *log;
+	FILE *log, *transcript = NULL;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: %s BACKEND_SOCKET FAULT_FILE LOG_FILE\n", argv[0]);
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: %s BACKEND_SOCKET FAULT_FILE LOG_FILE [TRANSCRIPT]\n",
+			argv[0]);
 		return 2;
 	}
 	backend = connect_backend(argv[1]);
@@ -295,6 +360,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	setvbuf(log, NULL, _IOLBF, 0);
+	if (argc == 5) {
+		transcript = fopen(argv[4], "ae");
+		if (!transcript) {
+			fprintf(stderr, "tpm-proxy: cannot open %s: %s\n", argv[4],
+				strerror(errno));
+			return 1;
+		}
+	}
 	if (warm_up(backend)) {
 		fprintf(stderr, "tpm-proxy: the TPM behind %s does not answer\n", argv[1]);
 		return 1;
@@ -337,6 +410,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 
+		record(transcript, '>', cmd, n);
 		size = transact(backend, cmd, n, rsp);
 		if (!size)
 			break;
@@ -351,6 +425,7 @@ int main(int argc, char **argv)
 		fputc('\n', log);
 		if (out < 0)
 			return 0;	/* "die": vanish mid-command */
+		record(transcript, '<', rsp, out);
 		if (write_full(dev.fd, rsp, out))
 			break;
 	}

@@ -83,7 +83,9 @@ tpm_name() {
 # proxy_tpm_start: boot with --no-tpm, then this makes /dev/tpm0 a vTPM
 # whose commands go to a swtpm inside the guest through kseal_tpm_proxy,
 # which damages responses as /run/tpm-proxy.fault says (see its source).
-# Every command is logged in /run/tpm-proxy.log.
+# Every command is logged in /run/tpm-proxy.log. proxy_tpm_start FILE also
+# records every command and response in hex in FILE ("> " and "< " lines:
+# what an interposer on the bus sees).
 proxy_tpm_start() {
 	modprobe -q tpm_vtpm_proxy 2>/dev/null
 	mkdir -p /run/swtpm
@@ -96,7 +98,7 @@ proxy_tpm_start() {
 	: > /run/tpm-proxy.fault
 	: > /run/tpm-proxy.log
 	/tests/kseal_tpm_proxy /run/swtpm.sock /run/tpm-proxy.fault \
-		/run/tpm-proxy.log > /run/tpm-proxy.dev &
+		/run/tpm-proxy.log ${1:+"$1"} > /run/tpm-proxy.dev &
 	# The vTPM registers slowly on the debug kernel: allow a minute.
 	for _ in $(seq 600); do [ -c /dev/tpmrm0 ] && return 0; sleep 0.1; done
 	echo "# proxy_tpm_start: no /dev/tpmrm0"
@@ -107,6 +109,17 @@ proxy_tpm_start() {
 # is damaged; proxy_fault "" clears it.
 proxy_fault() {
 	echo "$1" > /run/tpm-proxy.fault
+}
+
+# proxy_response TRANSCRIPT CC OUT: the response to the last command with
+# command code CC (e.g. 0x173) in a proxy transcript, as raw bytes in OUT,
+# for the proxy's "reply OUT" action.
+proxy_response() {
+	awk -v cc="$(printf %08x "$2")" '
+		$1 == ">" { want = substr($2, 13, 8) == cc; next }
+		$1 == "<" && want { last = $2; want = 0 }
+		END { if (last == "") exit 1; print last }' "$1" > "$3.hex" &&
+	xxd -r -p < "$3.hex" > "$3"
 }
 
 # proxy_tools COMMAND...: runs COMMAND, the test's own use of the TPM

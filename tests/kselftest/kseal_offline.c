@@ -21,6 +21,18 @@
  * Exit status: 0 done, 1 the bytes do not check out (wrong id, tag,
  * signature or format), 2 usage or I/O error. One line on stderr says
  * which.
+ *
+ * For the bus interposer's tests, on a transcript of the vTPM proxy
+ * (kseal_tpm_proxy.c: one "> HEX" line per command, "< HEX" per response),
+ * like grep: exit 0 and one line per hit if found, 1 and one line saying
+ * what was searched if not, 2 usage or I/O error.
+ *   kseal_offline search TRANSCRIPT DATA_BLOB_HEX_FILE [LEN]
+ *       tries every LEN-byte window (default 32) of every message as the
+ *       secret of the sealed key that wraps the data blob: a window whose
+ *       wrapping key id is the blob's is that secret, seen on the bus
+ *   kseal_offline find TRANSCRIPT HEX [WINDOW]
+ *       looks for the bytes HEX in every message, or with WINDOW for any
+ *       WINDOW-byte run of them
  */
 #include <errno.h>
 #include <stdint.h>
@@ -229,6 +241,159 @@ static int cmd_verify(const char *key_hex, const char *msg_path,
 	return 0;
 }
 
+/* The next message of a transcript: its direction and bytes. */
+static long next_message(FILE *f, char **line, size_t *cap, char *dir,
+			 unsigned char *msg, size_t max)
+{
+	ssize_t n = getline(line, cap, f);
+
+	if (n < 0)
+		return -1;
+	if (n < 2 || ((*line)[0] != '>' && (*line)[0] != '<') || (*line)[1] != ' ')
+		return -2;
+	*dir = (*line)[0];
+	n = unhex(*line + 2, msg, max);
+	return n < 0 ? -2 : n;
+}
+
+/*
+ * Calls @hit(ctx, msg, len) on every message of @path; prints each hit
+ * with its line, direction and command code. Returns the number of hits,
+ * or -1 for a file that is not a transcript.
+ */
+static long scan(const char *path,
+		 long (*hit)(void *ctx, const unsigned char *msg, size_t len),
+		 void *ctx, long *messages)
+{
+	static unsigned char msg[MAX_FILE];
+	char *line = NULL, dir;
+	size_t cap = 0;
+	uint32_t cc = 0;
+	long n, hits = 0, lineno = 0, at;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	*messages = 0;
+	while ((n = next_message(f, &line, &cap, &dir, msg, sizeof(msg))) != -1) {
+		lineno++;
+		if (n < 10) {
+			fprintf(stderr, "kseal_offline: %s:%ld: not a TPM message\n",
+				path, lineno);
+			hits = -1;
+			break;
+		}
+		(*messages)++;
+		/* A response's command is the one on the line before. */
+		if (dir == '>')
+			cc = be(msg + 6, 4);
+		at = hit(ctx, msg, n);
+		if (at >= 0) {
+			printf("line %ld: %s of cc 0x%x, at byte %ld\n", lineno,
+			       dir == '>' ? "command" : "response", cc, at);
+			hits++;
+		}
+	}
+	free(line);
+	fclose(f);
+	return hits;
+}
+
+struct search_ctx {
+	unsigned char id[32];
+	size_t len;
+	long windows;
+};
+
+/* The offset of a window that is the wrapping key's secret, or -1. */
+static long search_hit(void *p, const unsigned char *msg, size_t len)
+{
+	struct search_ctx *c = p;
+	unsigned char id[32];
+	size_t i;
+
+	for (i = 0; i + c->len <= len; i++) {
+		c->windows++;
+		hmac_label(msg + i, c->len, "kseal id v1", id);
+		if (!CRYPTO_memcmp(id, c->id, 32))
+			return i;
+	}
+	return -1;
+}
+
+static int cmd_search(const char *transcript, const char *blob_path,
+		      const char *len_arg)
+{
+	static unsigned char text[2 * MAX_FILE + 2], blob[MAX_FILE];
+	struct search_ctx c = { .len = 32 };
+	long tlen, blen, hits, messages;
+
+	if (len_arg)
+		c.len = strtoul(len_arg, NULL, 10);
+	if (c.len < 16 || c.len > 128)
+		return fail(2, "a sealed secret is 16..128 bytes");
+	tlen = slurp(blob_path, text, sizeof(text) - 1);
+	if (tlen < 0)
+		return fail(2, "cannot read the data blob file");
+	text[tlen] = 0;
+	blen = unhex((char *)text, blob, sizeof(blob));
+	if (blen < DB_FIXED || be(blob + 6, 2) != DB_KIND_DATA)
+		return fail(2, "not a data key blob");
+	memcpy(c.id, blob + DB_ID, 32);
+	hits = scan(transcript, search_hit, &c, &messages);
+	if (hits < 0)
+		return fail(2, "cannot read the transcript");
+	if (hits)
+		return 0;
+	printf("%ld messages, %ld windows of %zu bytes: none is the secret of the data blob's wrapping key\n",
+	       messages, c.windows, c.len);
+	return 1;
+}
+
+struct find_ctx {
+	unsigned char needle[1024];
+	size_t len, window;
+};
+
+/* The offset of the needle, or of any window of it, or -1. */
+static long find_hit(void *p, const unsigned char *msg, size_t len)
+{
+	struct find_ctx *c = p;
+	size_t i, j;
+
+	for (i = 0; i + c->window <= len; i++)
+		for (j = 0; j + c->window <= c->len; j++)
+			if (!memcmp(msg + i, c->needle + j, c->window))
+				return i;
+	return -1;
+}
+
+static int cmd_find(const char *transcript, const char *hex,
+		    const char *window_arg)
+{
+	struct find_ctx c;
+	long n, hits, messages;
+
+	n = unhex(hex, c.needle, sizeof(c.needle));
+	if (n < 1)
+		return fail(2, "the bytes to find are not 1..1024 bytes of hex");
+	c.len = n;
+	c.window = window_arg ? strtoul(window_arg, NULL, 10) : c.len;
+	if (c.window < 1 || c.window > c.len)
+		return fail(2, "the window is 1 byte up to the bytes' length");
+	hits = scan(transcript, find_hit, &c, &messages);
+	if (hits < 0)
+		return fail(2, "cannot read the transcript");
+	if (hits)
+		return 0;
+	if (c.window == c.len)
+		printf("%ld messages: none holds these %zu bytes\n", messages, c.len);
+	else
+		printf("%ld messages: none holds any %zu-byte run of these %zu bytes\n",
+		       messages, c.window, c.len);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "unwrap"))
@@ -237,7 +402,12 @@ int main(int argc, char **argv)
 		return cmd_decrypt(argv[2], argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: %s unwrap SECRET_HEX BLOB_FILE | decrypt KEY_HEX CT_FILE | verify KEY_HEX MSG_FILE SIG_FILE\n",
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "search"))
+		return cmd_search(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "find"))
+		return cmd_find(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	fprintf(stderr, "usage: %s unwrap SECRET_HEX BLOB_FILE | decrypt KEY_HEX CT_FILE | verify KEY_HEX MSG_FILE SIG_FILE\n"
+		"       | search TRANSCRIPT BLOB_FILE [LEN] | find TRANSCRIPT HEX [WINDOW]\n",
 		argv[0]);
 	return 2;
 }

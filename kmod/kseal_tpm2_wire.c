@@ -93,6 +93,29 @@ void kseal_tpm2_put_auth(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
 	kseal_tpm2_put_tpm2b(c, hmac, hmac_len);
 }
 
+u32 kseal_tpm2_put_sess(struct kseal_tpm2_cmd *c, u32 session,
+			const u8 *nonce, u16 nonce_len, u8 attrs)
+{
+	static const u8 room[KSEAL_TPM2_SHA256_SIZE];
+	u32 at;
+
+	kseal_tpm2_put_u32(c, session);
+	kseal_tpm2_put_tpm2b(c, nonce, nonce_len);
+	kseal_tpm2_put_u8(c, attrs);
+	kseal_tpm2_put_u16(c, sizeof(room));
+	at = c->len;
+	kseal_tpm2_put_bytes(c, room, sizeof(room));
+	return at;
+}
+
+u32 kseal_tpm2_put_sess_auth(struct kseal_tpm2_cmd *c, u32 session,
+			     const u8 *nonce, u16 nonce_len, u8 attrs)
+{
+	kseal_tpm2_put_u32(c, 4 + 2 + nonce_len + 1 + 2 +
+			   KSEAL_TPM2_SHA256_SIZE);
+	return kseal_tpm2_put_sess(c, session, nonce, nonce_len, attrs);
+}
+
 void kseal_tpm2_put_pcr_sel(struct kseal_tpm2_cmd *c, u32 mask)
 {
 	kseal_tpm2_put_u32(c, 1);
@@ -184,14 +207,19 @@ int kseal_tpm2_rd_done(const struct kseal_tpm2_rd *r)
 	return (r->err || r->off != r->len) ? -EBADMSG : 0;
 }
 
-/* One TPMS_AUTH_RESPONSE per session; we only ever send one session. */
+/* One TPMS_AUTH_RESPONSE per session; kseal sends one or two. */
 static int kseal_tpm2_check_auth_area(struct kseal_tpm2_rd *a)
 {
+	unsigned int i;
 	const u8 *p;
 
-	kseal_tpm2_get_tpm2b(a, &p, 64);	/* nonceTPM */
-	kseal_tpm2_get_u8(a);			/* sessionAttributes */
-	kseal_tpm2_get_tpm2b(a, &p, 64);	/* hmac */
+	for (i = 0; i < KSEAL_TPM2_SESSIONS_MAX && a->off < a->len; i++) {
+		kseal_tpm2_get_tpm2b(a, &p, 64);	/* nonceTPM */
+		kseal_tpm2_get_u8(a);			/* sessionAttributes */
+		kseal_tpm2_get_tpm2b(a, &p, 64);	/* hmac */
+	}
+	if (!i)
+		return -EBADMSG;
 	return kseal_tpm2_rd_done(a);
 }
 
@@ -287,10 +315,10 @@ int kseal_tpm2_parse_tpm2b(const u8 *resp, u32 len, u8 *out, u16 min,
 	return 0;
 }
 
-int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session)
+int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session,
+				const u8 **nonce, u16 *nonce_len)
 {
 	struct kseal_tpm2_rd r;
-	const u8 *p;
 	int ret;
 
 	ret = kseal_tpm2_open(resp, len, session, 1, &r);
@@ -300,7 +328,77 @@ int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session)
 	if ((*session >> 24) != KSEAL_TPM2_HT_HMAC_SESSION &&
 	    (*session >> 24) != KSEAL_TPM2_HT_POLICY_SESSION)
 		return -EBADMSG;
-	kseal_tpm2_get_tpm2b(&r, &p, 64);	/* nonceTPM: unused, unsalted */
+	*nonce_len = kseal_tpm2_get_tpm2b(&r, nonce, KSEAL_TPM2_NONCE_MAX);
+	/* Part 1 asks for at least 16 bytes: less would weaken the session key. */
+	if (kseal_tpm2_rd_done(&r) || *nonce_len < KSEAL_TPM2_NONCE_MIN)
+		return -EBADMSG;
+	return 0;
+}
+
+int kseal_tpm2_parse_resp_auth(const u8 *resp, u32 len, unsigned int nhandles,
+			       unsigned int index,
+			       struct kseal_tpm2_resp_auth *a)
+{
+	struct kseal_tpm2_rd r;
+	unsigned int i;
+	u32 handles[2];
+	int ret;
+
+	if (nhandles > ARRAY_SIZE(handles) || index >= KSEAL_TPM2_SESSIONS_MAX)
+		return -EINVAL;
+	ret = kseal_tpm2_open(resp, len, handles, nhandles, &r);
+	if (ret)
+		return ret;
+	/* An answer to a command with a session must carry one back. */
+	if (get_unaligned_be16(resp) != KSEAL_TPM2_ST_SESSIONS)
+		return -EBADMSG;
+	/* kseal_tpm2_open() limited r to the parameters; the auth area follows. */
+	a->params_off = r.off;
+	a->params_len = r.len - r.off;
+	r.off = r.len;
+	r.len = len;
+	for (i = 0; i <= index; i++) {
+		a->nonce_len = kseal_tpm2_get_tpm2b(&r, &a->nonce,
+						    KSEAL_TPM2_NONCE_MAX);
+		a->attrs = kseal_tpm2_get_u8(&r);
+		a->hmac_len = kseal_tpm2_get_tpm2b(&r, &a->hmac,
+						   KSEAL_TPM2_NONCE_MAX);
+	}
+	/* The session asked for must be there; the area was checked whole. */
+	if (r.err || a->nonce_len < KSEAL_TPM2_NONCE_MIN)
+		return -EBADMSG;
+	return 0;
+}
+
+int kseal_tpm2_parse_ecc_public(const u8 *pub, u16 len, const u8 **x,
+				const u8 **y)
+{
+	struct kseal_tpm2_rd r = { .p = pub, .len = len };
+	const u8 *p;
+	u16 alg;
+
+	if (kseal_tpm2_get_u16(&r) != KSEAL_TPM2_ALG_ECC)
+		return r.err ? -EBADMSG : -EOPNOTSUPP;
+	kseal_tpm2_get_u16(&r);			/* nameAlg */
+	kseal_tpm2_get_u32(&r);			/* objectAttributes */
+	kseal_tpm2_get_tpm2b(&r, &p, 64);	/* authPolicy */
+	alg = kseal_tpm2_get_u16(&r);		/* symmetric */
+	if (alg != KSEAL_TPM2_ALG_NULL) {
+		kseal_tpm2_get_u16(&r);		/* keyBits */
+		kseal_tpm2_get_u16(&r);		/* mode */
+	}
+	/* A storage key has no signing scheme; a salt key needs none. */
+	if (kseal_tpm2_get_u16(&r) != KSEAL_TPM2_ALG_NULL)
+		return r.err ? -EBADMSG : -EOPNOTSUPP;
+	if (kseal_tpm2_get_u16(&r) != KSEAL_TPM2_ECC_NIST_P256)
+		return r.err ? -EBADMSG : -EOPNOTSUPP;
+	if (kseal_tpm2_get_u16(&r) != KSEAL_TPM2_ALG_NULL)	/* kdf */
+		kseal_tpm2_get_u16(&r);
+	if (kseal_tpm2_get_tpm2b(&r, x, KSEAL_TPM2_P256_SIZE) !=
+	    KSEAL_TPM2_P256_SIZE ||
+	    kseal_tpm2_get_tpm2b(&r, y, KSEAL_TPM2_P256_SIZE) !=
+	    KSEAL_TPM2_P256_SIZE)
+		return -EBADMSG;
 	return kseal_tpm2_rd_done(&r);
 }
 

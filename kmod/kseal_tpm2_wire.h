@@ -30,7 +30,20 @@
 #define KSEAL_TPM2_CC_POLICY_PASSWORD	0x0000018c
 
 #define KSEAL_TPM2_ALG_SHA256		0x000b
+#define KSEAL_TPM2_ALG_AES		0x0006
+#define KSEAL_TPM2_ALG_NULL		0x0010
+#define KSEAL_TPM2_ALG_CFB		0x0043
+#define KSEAL_TPM2_ALG_ECC		0x0023
+#define KSEAL_TPM2_ECC_NIST_P256	0x0003
+#define KSEAL_TPM2_P256_SIZE		32
+/* Session nonces: part 1 wants 16 bytes at least; a digest at most. */
+#define KSEAL_TPM2_NONCE_MIN		16
+#define KSEAL_TPM2_NONCE_MAX		64
+/* Sessions in one command: kseal uses at most two. */
+#define KSEAL_TPM2_SESSIONS_MAX		2
 #define KSEAL_TPM2_SHA256_SIZE		32
+/* A sha256 Name: nameAlg, then the digest of the public area. */
+#define KSEAL_TPM2_NAME_SIZE		(2 + KSEAL_TPM2_SHA256_SIZE)
 #define KSEAL_TPM2_PCR_COUNT		24
 
 /*
@@ -55,6 +68,17 @@ void kseal_tpm2_put_tpm2b(struct kseal_tpm2_cmd *c, const u8 *p, u16 n);
 /* Authorization area with one session and an optional plain password. */
 void kseal_tpm2_put_auth(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
 			 const u8 *hmac, u16 hmac_len);
+/*
+ * One HMAC session of an authorization area (TPMS_AUTH_COMMAND):
+ * nonceCaller, attributes and room for a sha256 HMAC, whose offset it
+ * returns: the HMAC is written there once the parameters that follow are
+ * complete (and encrypted).
+ */
+u32 kseal_tpm2_put_sess(struct kseal_tpm2_cmd *c, u32 session,
+			const u8 *nonce, u16 nonce_len, u8 attrs);
+/* A whole authorization area of that one session. */
+u32 kseal_tpm2_put_sess_auth(struct kseal_tpm2_cmd *c, u32 session,
+			     const u8 *nonce, u16 nonce_len, u8 attrs);
 /* TPML_PCR_SELECTION with one sha256 bank and a 24-bit mask. */
 void kseal_tpm2_put_pcr_sel(struct kseal_tpm2_cmd *c, u32 mask);
 /*
@@ -104,7 +128,9 @@ int kseal_tpm2_parse_empty(const u8 *resp, u32 len);
  */
 int kseal_tpm2_parse_tpm2b(const u8 *resp, u32 len, u8 *out, u16 min,
 			   u16 max, u16 *out_len);
-int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session);
+/* The session handle, and nonceTPM (16..64 bytes) pointed into resp. */
+int kseal_tpm2_parse_start_auth(const u8 *resp, u32 len, u32 *session,
+				const u8 **nonce, u16 *nonce_len);
 int kseal_tpm2_parse_load(const u8 *resp, u32 len, u32 *handle);
 int kseal_tpm2_parse_create(const u8 *resp, u32 len,
 			    const u8 **pub, u16 *pub_len,
@@ -112,6 +138,32 @@ int kseal_tpm2_parse_create(const u8 *resp, u32 len,
 int kseal_tpm2_parse_read_public(const u8 *resp, u32 len,
 				 const u8 **pub, u16 *pub_len,
 				 const u8 **name, u16 *name_len);
+/*
+ * Session @index (0 or 1) of a successful answer to a command sent with
+ * sessions (TPMS_AUTH_RESPONSE), and where its parameters lie: the offset and
+ * length of the parameter area in resp, which the response HMAC covers.
+ * nonce and hmac point into resp.
+ */
+struct kseal_tpm2_resp_auth {
+	u32 params_off;
+	u32 params_len;
+	const u8 *nonce;
+	u16 nonce_len;
+	u8 attrs;
+	const u8 *hmac;
+	u16 hmac_len;
+};
+
+int kseal_tpm2_parse_resp_auth(const u8 *resp, u32 len, unsigned int nhandles,
+			       unsigned int index,
+			       struct kseal_tpm2_resp_auth *a);
+/*
+ * The point of an ECC NIST P-256 public area (TPMT_PUBLIC, without its
+ * size): x and y, 32 bytes each, point into pub. -EOPNOTSUPP for another
+ * type, curve or a signing scheme; -EBADMSG if malformed.
+ */
+int kseal_tpm2_parse_ecc_public(const u8 *pub, u16 len, const u8 **x,
+				const u8 **y);
 /*
  * PCR_Read: the TPM may return fewer PCRs than asked (8 per call in
  * practice). *got is the sha256 mask actually returned; digests are copied

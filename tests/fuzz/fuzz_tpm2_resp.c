@@ -39,7 +39,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			abort();
 		break;
 	case 1:
-		ret = kseal_tpm2_parse_start_auth(buf, size, &h);
+		ret = kseal_tpm2_parse_start_auth(buf, size, &h, &a, &alen);
+		if (!ret)
+			inside(a, alen, buf, size);
 		break;
 	case 2:
 		ret = kseal_tpm2_parse_load(buf, size, &h);

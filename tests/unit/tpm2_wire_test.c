@@ -386,9 +386,10 @@ TEST(read_public_and_digest)
 
 TEST(unseal_and_start_auth)
 {
+	u16 n = 0, nonce_len = 0;
+	const u8 *nonce = NULL;
 	u8 out[128];
 	struct rb r;
-	u16 n = 0;
 	u32 s = 0;
 
 	rb_begin(&r, KSEAL_TPM2_ST_SESSIONS, 0);
@@ -404,11 +405,23 @@ TEST(unseal_and_start_auth)
 	rb_u32(&r, 0x03000000);
 	rb_2b(&r, 32, 1);
 	rb_end(&r);
-	ASSERT_EQ(0, kseal_tpm2_parse_start_auth(r.b, r.n, &s));
+	ASSERT_EQ(0, kseal_tpm2_parse_start_auth(r.b, r.n, &s, &nonce,
+						 &nonce_len));
 	ASSERT_EQ(0x03000000u, s);
+	ASSERT_EQ(32, nonce_len);
+	ASSERT_EQ(r.b + 16, nonce);
 	/* A handle that is no session: flushing it would hit something else. */
 	put_unaligned_be32(0x80000000, r.b + 10);
-	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_start_auth(r.b, r.n, &s));
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_start_auth(r.b, r.n, &s, &nonce,
+						       &nonce_len));
+
+	/* A nonceTPM under 16 bytes would weaken the session key: refused. */
+	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0);
+	rb_u32(&r, 0x02000000);
+	rb_2b(&r, 15, 1);
+	rb_end(&r);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_start_auth(r.b, r.n, &s, &nonce,
+						       &nonce_len));
 }
 
 TEST(rc_decoding)

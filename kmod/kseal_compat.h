@@ -14,6 +14,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <crypto/algapi.h>
 /* 6.12 moved the unaligned accessors from asm/ to linux/ (see Kbuild). */
 #ifdef KSEAL_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
@@ -87,6 +88,17 @@ static inline void memzero_explicit(void *s, size_t n)
 {
 	memset(s, 0, n);
 	__asm__ __volatile__("" : : "r"(s) : "memory");
+}
+
+/* Host stand-in for the kernel's constant-time comparison. */
+static inline int crypto_memneq(const void *a, const void *b, size_t n)
+{
+	const volatile u8 *x = a, *y = b;
+	u8 d = 0;
+
+	while (n--)
+		d |= *x++ ^ *y++;
+	return d != 0;
 }
 
 #endif /* __KERNEL__ */

@@ -152,6 +152,16 @@ static int kseal_parse_blob_hex(const struct kseal_tok *t,
 	return 0;
 }
 
+/* A sha256 TPM Name: the algorithm 000b, then the 32-byte digest. */
+static int kseal_parse_name(const char *p, size_t n, u8 *name)
+{
+	if (n != 2 * KSEAL_NAME_MAX ||
+	    kseal_hex_decode(p, n, name, KSEAL_NAME_MAX) != KSEAL_NAME_MAX ||
+	    get_unaligned_be16(name) != KSEAL_TPM_ALG_SHA256)
+		return -EINVAL;
+	return 0;
+}
+
 /* Parse one name=value option if it is in @allowed. */
 static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 			   struct kseal_opts *o)
@@ -174,6 +184,8 @@ static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 		bit = KSEAL_OPT_PCRS;
 	else if (kseal_tok_is(&name, "parent"))
 		bit = KSEAL_OPT_PARENT;
+	else if (kseal_tok_is(&name, "parent_name"))
+		bit = KSEAL_OPT_PARENT_NAME;
 	else if (kseal_tok_is(&name, "recovery"))
 		bit = KSEAL_OPT_RECOVERY;
 	else if (kseal_tok_is(&name, "lock"))
@@ -193,6 +205,8 @@ static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 		return kseal_parse_pcrs(v, vn, &o->pcr_mask);
 	case KSEAL_OPT_PARENT:
 		return kseal_parse_parent(v, vn, &o->parent);
+	case KSEAL_OPT_PARENT_NAME:
+		return kseal_parse_name(v, vn, o->parent_name);
 	case KSEAL_OPT_RECOVERY:
 		ret = kseal_copy_str(v, vn, o->recovery, KSEAL_RECOVERY_MAX);
 		if (ret)
@@ -252,7 +266,8 @@ static int kseal_parse_update(const struct kseal_tok *t, struct kseal_opts *o)
 }
 
 #define KSEAL_SEALED_NEW_OPTS (KSEAL_OPT_PCRS | KSEAL_OPT_PARENT | \
-			       KSEAL_OPT_RECOVERY | KSEAL_OPT_LOCK)
+			       KSEAL_OPT_PARENT_NAME | KSEAL_OPT_RECOVERY | \
+			       KSEAL_OPT_LOCK)
 
 static int kseal_opts_do_parse(const char *payload, size_t len,
 			       struct kseal_opts *o)

@@ -2,7 +2,8 @@
 /*
  * Parser of the keyctl payload of the "kseal" key type:
  *
- *   new <bytes> [pcrs=<list>] [parent=<handle>] [recovery=<pass>] [lock=<pcr>]
+ *   new <bytes> [pcrs=<list>] [parent=<handle>] [parent_name=<hex>]
+ *       [recovery=<pass>] [lock=<pcr>]
  *   new <bytes> wrap=<ref> [logon=<desc>]
  *   load <hex blob> [recovery=<pass>]
  *   load <hex blob> [logon=<desc>]
@@ -15,7 +16,8 @@
  * payload (echo adds one, keyctl add from a shell often adds none). No other
  * whitespace, no empty tokens, no NUL bytes, each option at most once.
  * Numbers are decimal without sign or leading zeros; parent is 0x and 1..8
- * hex digits. A <list> is comma-separated PCR indexes (0..23) and ranges
+ * hex digits; parent_name is the parent's sha256 Name, 68 hex digits
+ * starting 000b. A <list> is comma-separated PCR indexes (0..23) and ranges
  * a-b with a < b, none repeated. Every error is -EINVAL.
  */
 #ifndef KSEAL_OPTIONS_H
@@ -47,6 +49,7 @@ enum kseal_update {
 #define KSEAL_OPT_LOGON		0x0020U
 #define KSEAL_OPT_REWRAP	0x0040U
 #define KSEAL_OPT_RETIRE	0x0080U
+#define KSEAL_OPT_PARENT_NAME	0x0100U
 
 /*
  * The parsed payload. blob_hex points into the payload (not NUL-terminated,
@@ -65,6 +68,7 @@ struct kseal_opts {
 	size_t blob_hex_len;
 	u32 pcr_mask;
 	u32 parent;
+	u8 parent_name[KSEAL_NAME_MAX];
 	u32 lock_pcr;
 	u32 retire;
 	char recovery[KSEAL_RECOVERY_MAX + 1];

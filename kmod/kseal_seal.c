@@ -5,16 +5,25 @@
  * and the policy session that ends in Unseal. The policy session ends
  * with the successful Unseal (continueSession clear); on every failure
  * path the session and the loaded object are flushed explicitly.
+ *
+ * What crosses the bus is kept from an interposer: Create and Unseal run
+ * in sessions salted to the parent, whose Name is checked first against
+ * the blob's (or the one pinned at provision), so only the TPM that holds
+ * the parent's private key can read the salt; the secret then travels
+ * encrypted both ways and the recovery passphrase only keys HMACs.
  */
 #include <crypto/algapi.h>
 #include <crypto/sha2.h>
 #include <linux/bitops.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <kseal/version.h>
 
 #include "kseal_policy.h"
 #include "kseal_seal.h"
+#include "kseal_tpm2_crypto.h"
+#include "kseal_tpm2_session.h"
 
 /* Whole policy sessions tried when the PCRs change during one. */
 #define KSEAL_PCR_RETRIES	3
@@ -34,45 +43,74 @@ static u16 kseal_recovery_auth(const char *pass, size_t len, u8 *auth)
 	return n;
 }
 
+static bool kseal_bus_encryption = true;
+module_param_named(bus_encryption, kseal_bus_encryption, bool, 0444);
+MODULE_PARM_DESC(bus_encryption,
+		 "Salted, encrypted TPM sessions for Create and Unseal (default Y; N sends secrets in the clear, for comparison only)");
+
+/* Salted sessions need the ECDH of the crypto API: ecdh_generic. */
+MODULE_SOFTDEP("pre: ecdh_generic");
+
+/* What a load needs of the parent: its Name and, to salt, its point. */
+struct kseal_parent {
+	u8 name[KSEAL_NAME_MAX];
+	u8 point[KSEAL_ECDH_POINT_SIZE];
+	bool has_point;
+};
+
 /*
- * The Name of the parent at @handle, last read from the TPM. Loads compare
- * a blob's parent Name with it before TPM2_Load, without a ReadPublic each
- * time; a stale entry costs nothing in safety: the TPM's Load still fails
- * for a blob of another parent, and that failure reads the Name again.
+ * The parent at @handle, last read from the TPM. Loads compare a blob's
+ * parent Name with it before TPM2_Load, without a ReadPublic each time; a
+ * stale entry costs nothing in safety: the TPM's Load still fails for a
+ * blob of another parent, and that failure reads the Name again. The
+ * point was checked against the Name when the entry was made, so a salt
+ * made with it is readable by the named key only.
  */
 static struct {
 	struct mutex lock;	/* protects the fields below */
 	u32 handle;
-	u8 name[KSEAL_NAME_MAX];
+	struct kseal_parent p;
 } kseal_parent_cache = { .lock = __MUTEX_INITIALIZER(kseal_parent_cache.lock) };
 
-static void kseal_parent_cache_set(u32 handle, const u8 *name)
+static void kseal_parent_cache_set(u32 handle, const struct kseal_parent *p)
 {
 	mutex_lock(&kseal_parent_cache.lock);
-	kseal_parent_cache.handle = name ? handle : 0;
-	if (name)
-		memcpy(kseal_parent_cache.name, name, KSEAL_NAME_MAX);
+	kseal_parent_cache.handle = p ? handle : 0;
+	if (p)
+		kseal_parent_cache.p = *p;
 	mutex_unlock(&kseal_parent_cache.lock);
 }
 
-static bool kseal_parent_cache_has(u32 handle, const u8 *name)
+/* Fills @p from the cache if it holds @handle with Name @name. */
+static bool kseal_parent_cache_get(u32 handle, const u8 *name,
+				   struct kseal_parent *p)
 {
 	bool ret;
 
 	mutex_lock(&kseal_parent_cache.lock);
 	ret = kseal_parent_cache.handle == handle &&
-	      !memcmp(kseal_parent_cache.name, name, KSEAL_NAME_MAX);
+	      !memcmp(kseal_parent_cache.p.name, name, KSEAL_NAME_MAX);
+	if (ret)
+		*p = kseal_parent_cache.p;
 	mutex_unlock(&kseal_parent_cache.lock);
 	return ret;
 }
 
-/* Reads the Name of the parent at @handle (KSEAL_NAME_MAX bytes). */
-static int kseal_parent_name(struct kseal_tpm2 *t, u32 handle, u8 *name)
+/*
+ * Reads the parent at @handle: its Name, computed here from the public
+ * area the TPM returned (the Name the TPM states must agree), and with
+ * bus encryption its P-256 point.
+ */
+static int kseal_parent_read(struct kseal_tpm2 *t, u32 handle,
+			     struct kseal_parent *p)
 {
-	u16 len;
+	u8 pub[KSEAL_PUBLIC_MAX], name[KSEAL_NAME_MAX];
+	const u8 *x, *y;
+	u16 pub_len = sizeof(pub), len;
 	int ret;
 
-	ret = kseal_tpm2_read_public(t, handle, name, &len, KSEAL_NAME_MAX);
+	ret = kseal_tpm2_read_public(t, handle, pub, &pub_len, name, &len,
+				     KSEAL_NAME_MAX);
 	if (ret == -ENOKEY)
 		pr_err_ratelimited("no parent storage key at 0x%08x: run 'ksealctl provision' (or this TPM was shredded)\n",
 				   handle);
@@ -83,30 +121,66 @@ static int kseal_parent_name(struct kseal_tpm2 *t, u32 handle, u8 *name)
 		pr_err_ratelimited("the key at 0x%08x has no sha256 name: not a kseal parent\n",
 				   handle);
 		ret = -ENOKEY;
+		goto out;
 	}
+	put_unaligned_be16(KSEAL_TPM_ALG_SHA256, p->name);
+	sha256(pub, pub_len, p->name + 2);
+	if (memcmp(p->name, name, KSEAL_NAME_MAX)) {
+		pr_err_ratelimited("the TPM's answer for the key at 0x%08x is inconsistent (its public area does not have the Name it states): an interposer on the TPM bus or a faulty TPM\n",
+				   handle);
+		ret = -EIO;
+		goto out;
+	}
+	p->has_point = false;
+	if (!kseal_bus_encryption)
+		goto out;
+	ret = kseal_tpm2_parse_ecc_public(pub, pub_len, &x, &y);
+	if (ret == -EOPNOTSUPP)
+		pr_err_ratelimited("the parent at 0x%08x is not an ECC NIST P-256 key, which salted sessions need: re-provision it (ksealctl provision)\n",
+				   handle);
+	if (ret)
+		goto out;
+	memcpy(p->point, x, KSEAL_ECDH_POINT_SIZE / 2);
+	memcpy(p->point + KSEAL_ECDH_POINT_SIZE / 2, y,
+	       KSEAL_ECDH_POINT_SIZE / 2);
+	p->has_point = true;
 out:
-	kseal_parent_cache_set(handle, ret ? NULL : name);
+	kseal_parent_cache_set(handle, ret ? NULL : p);
 	return ret;
 }
 
 /* The blob's parent must be the key at its handle, before TPM2_Load. */
 static int kseal_parent_check(struct kseal_tpm2 *t,
-			      const struct kseal_sealed_blob *b)
+			      const struct kseal_sealed_blob *b,
+			      struct kseal_parent *p)
 {
-	u8 name[KSEAL_NAME_MAX];
 	int ret;
 
-	if (kseal_parent_cache_has(b->parent_handle, b->parent_name))
+	if (kseal_parent_cache_get(b->parent_handle, b->parent_name, p) &&
+	    p->has_point == kseal_bus_encryption)
 		return 0;
-	ret = kseal_parent_name(t, b->parent_handle, name);
+	ret = kseal_parent_read(t, b->parent_handle, p);
 	if (ret)
 		return ret;
-	if (memcmp(name, b->parent_name, KSEAL_NAME_MAX)) {
-		pr_err_ratelimited("the key at 0x%08x is not the parent this blob was sealed under (another machine, a re-provisioned TPM or a damaged blob)\n",
+	if (memcmp(p->name, b->parent_name, KSEAL_NAME_MAX)) {
+		pr_err_ratelimited("the key at 0x%08x is not the parent this blob was sealed under (another machine, a re-provisioned TPM, an impostor on the TPM bus or a damaged blob)\n",
 				   b->parent_handle);
 		return -ENOKEY;
 	}
 	return 0;
+}
+
+/*
+ * A session for one command that carries a secret: salted to the parent
+ * when bus encryption is on, so only that TPM can read what it protects.
+ */
+static int kseal_session(struct kseal_tpm2 *t, u32 parent,
+			 const struct kseal_parent *p, u8 type,
+			 struct kseal_tpm2_sess *s)
+{
+	return kseal_tpm2_start_session(t, parent,
+					p->has_point ? p->point : NULL, type,
+					s);
 }
 
 /*
@@ -166,6 +240,8 @@ int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 {
 	bool recovery = r->flags & KSEAL_BLOB_F_RECOVERY;
 	u8 auth[SHA256_DIGEST_SIZE];
+	struct kseal_tpm2_sess sess;
+	struct kseal_parent parent;
 	struct kseal_sealed_blob *b;
 	u8 *data = NULL;
 	u16 auth_len = 0;
@@ -188,9 +264,16 @@ int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 	b->lock_pcr = (r->flags & KSEAL_BLOB_F_LOCK) ? r->lock_pcr : 0;
 	memcpy(b->key_id, r->id, sizeof(b->key_id));
 
-	ret = kseal_parent_name(t, r->parent, b->parent_name);
+	ret = kseal_parent_read(t, r->parent, &parent);
 	if (ret)
 		goto out;
+	if (r->pin && memcmp(r->pin, parent.name, KSEAL_NAME_MAX)) {
+		pr_err_ratelimited("the TPM's key at 0x%08x is not the provisioned parent (its Name differs from the one pinned at provision): another TPM or an impostor on the TPM bus; nothing was sealed\n",
+				   r->parent);
+		ret = -EKEYREJECTED;
+		goto out;
+	}
+	memcpy(b->parent_name, parent.name, KSEAL_NAME_MAX);
 	b->parent_name_len = KSEAL_NAME_MAX;
 	ret = kseal_policies(t, b);
 	if (ret)
@@ -202,13 +285,26 @@ int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 	kseal_sealed_blob_hdr_digest(b, data + r->secret_len);
 	b->public_len = sizeof(b->public_area);
 	b->private_len = sizeof(b->private_area);
-	ret = kseal_tpm2_create_sealed(t, r->parent, data,
+	if (parent.has_point) {
+		ret = kseal_session(t, r->parent, &parent, KSEAL_TPM2_SE_HMAC,
+				    &sess);
+		if (ret)
+			goto out;
+	}
+	ret = kseal_tpm2_create_sealed(t, r->parent, parent.name,
+				       parent.has_point ? &sess : NULL, data,
 				       r->secret_len + KSEAL_DIGEST_SIZE,
 				       auth, auth_len, b->auth_policy,
 				       b->public_area, &b->public_len,
 				       b->private_area, &b->private_len);
+	/* Success ended the session (continueSession clear). */
+	if (ret && parent.has_point)
+		kseal_tpm2_flush(t, sess.handle);
+	memzero_explicit(&sess, sizeof(sess));
 	if (ret)
 		goto out;
+	if (r->name)
+		memcpy(r->name, parent.name, KSEAL_NAME_MAX);
 	size = kseal_sealed_blob_size(b);
 	if (!size) {
 		ret = -EBADMSG;	/* the TPM returned empty areas */
@@ -241,12 +337,13 @@ out:
 static int kseal_load_failed(struct kseal_tpm2 *t,
 			     const struct kseal_sealed_blob *b, int err)
 {
+	struct kseal_parent p;
 	int ret;
 
 	if (err != -EBADMSG && err != -ENOKEY)
 		return err;
 	kseal_parent_cache_set(0, NULL);
-	ret = kseal_parent_check(t, b);
+	ret = kseal_parent_check(t, b, &p);
 	/* No readable parent after a refused Load: none, for this blob. */
 	if (ret == -EBADMSG)
 		ret = -ENOKEY;
@@ -285,7 +382,7 @@ static int kseal_recovery_allowed(struct kseal_tpm2 *t,
  */
 static int kseal_policy_session(struct kseal_tpm2 *t,
 				const struct kseal_sealed_blob *b, u32 session,
-				bool recovery)
+				bool recovery, bool salted)
 {
 	bool gen2_lock = (b->flags & KSEAL_BLOB_F_POLICY2) &&
 			 (b->flags & KSEAL_BLOB_F_LOCK);
@@ -304,7 +401,16 @@ static int kseal_policy_session(struct kseal_tpm2 *t,
 		if (ret)
 			return ret;
 	}
-	if (recovery) {
+	/*
+	 * The passphrase as the session HMAC's key, never on the bus; an
+	 * unsalted session can only send it, as a password. Both leave the
+	 * same policy digest (part 3, 23.18), so every blob takes either.
+	 */
+	if (recovery && salted) {
+		ret = kseal_tpm2_policy_authvalue(t, session);
+		if (ret)
+			return ret;
+	} else if (recovery) {
 		ret = kseal_tpm2_policy_password(t, session);
 		if (ret)
 			return ret;
@@ -318,29 +424,56 @@ static int kseal_policy_session(struct kseal_tpm2 *t,
 	return kseal_tpm2_policy_or(t, session, pcr_branch, recovery_branch);
 }
 
-/* One policy session: on success the TPM has already ended it. */
+/*
+ * One policy session (and maybe an encrypting one): on success the TPM
+ * has already ended them. The policy session is salted when the key of
+ * its encryption is known: an object without a recovery passphrase has
+ * an empty authValue, and the recovery branch brings the passphrase. A
+ * recovery blob loaded by its PCRs has an authValue kseal does not know,
+ * and TPMs differ on whether it keys a policy session's encryption: a
+ * second, salted session that authorises nothing encrypts the answer.
+ */
 static int kseal_unseal_session(struct kseal_tpm2 *t,
-				const struct kseal_sealed_blob *b, u32 item,
-				const u8 *auth, u16 auth_len, u8 *out,
-				u16 *out_len)
+				const struct kseal_sealed_blob *b,
+				const struct kseal_parent *p, u32 item,
+				const u8 *item_name, const u8 *auth,
+				u16 auth_len, u8 *out, u16 *out_len)
 {
-	u32 session;
+	static const struct kseal_parent unsalted;
+	bool split = p->has_point && (b->flags & KSEAL_BLOB_F_RECOVERY) &&
+		     !auth_len;
+	struct kseal_tpm2_sess s, enc;
 	int ret;
 
-	ret = kseal_tpm2_start_policy_session(t, &session);
+	ret = kseal_session(t, b->parent_handle, split ? &unsalted : p,
+			    KSEAL_TPM2_SE_POLICY, &s);
 	if (ret)
 		return ret;
-	ret = kseal_policy_session(t, b, session, auth_len);
+	if (split) {
+		ret = kseal_session(t, b->parent_handle, p, KSEAL_TPM2_SE_HMAC,
+				    &enc);
+		if (ret)
+			goto err_flush;
+	}
+	ret = kseal_policy_session(t, b, s.handle, auth_len, s.salted);
 	if (ret)
-		goto err_flush;
-	ret = kseal_tpm2_unseal(t, item, session, auth, auth_len, out,
-				KSEAL_SEALED_KEY_MAX, out_len);
+		goto err_flush_enc;
+	memcpy(s.auth, auth, auth_len);
+	s.auth_len = auth_len;
+	ret = kseal_tpm2_unseal(t, item, item_name, &s, split ? &enc : NULL,
+				out, KSEAL_SEALED_KEY_MAX, out_len);
 	if (ret)
-		goto err_flush;
-	return 0;
+		goto err_flush_enc;
+	goto out;
 
+err_flush_enc:
+	if (split)
+		kseal_tpm2_flush(t, enc.handle);
 err_flush:
-	kseal_tpm2_flush(t, session);
+	kseal_tpm2_flush(t, s.handle);
+out:
+	memzero_explicit(&s, sizeof(s));
+	memzero_explicit(&enc, sizeof(enc));
 	return ret;
 }
 
@@ -371,12 +504,13 @@ int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 		 const struct kseal_opts *o, u8 *out, u32 *out_len)
 {
 	bool recovery = o->present & KSEAL_OPT_RECOVERY;
-	u8 auth[SHA256_DIGEST_SIZE];
+	u8 auth[SHA256_DIGEST_SIZE], item_name[KSEAL_NAME_MAX];
+	struct kseal_parent parent;
 	u16 auth_len = 0, n = 0;
 	u32 item;
 	int ret, tries;
 
-	ret = kseal_parent_check(t, b);
+	ret = kseal_parent_check(t, b, &parent);
 	if (ret)
 		return ret;
 	if (recovery && !(b->flags & KSEAL_BLOB_F_POLICY2)) {
@@ -392,8 +526,12 @@ int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 	if (recovery)
 		auth_len = kseal_recovery_auth(o->recovery, o->recovery_len,
 					       auth);
+	/* The sealed object's Name, from the public area the TPM loaded. */
+	put_unaligned_be16(KSEAL_TPM_ALG_SHA256, item_name);
+	sha256(b->public_area, b->public_len, item_name + 2);
 	for (tries = 0; tries < KSEAL_PCR_RETRIES; tries++) {
-		ret = kseal_unseal_session(t, b, item, auth, auth_len, out, &n);
+		ret = kseal_unseal_session(t, b, &parent, item, item_name,
+					   auth, auth_len, out, &n);
 		if (ret != -EAGAIN)
 			break;
 	}

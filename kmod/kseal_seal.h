@@ -12,12 +12,18 @@
 #include "kseal_options.h"
 #include "kseal_tpm2.h"
 
-/* What to seal, and under which parent, PCRs and recovery passphrase. */
+/*
+ * What to seal, and under which parent, PCRs and recovery passphrase.
+ * @pin, when set, is the Name the parent must have (KSEAL_NAME_MAX
+ * bytes); sealing writes the parent's Name to @name.
+ */
 struct kseal_seal_req {
 	const u8 *secret;
 	u32 secret_len;
 	const u8 *id;
 	u32 parent;
+	const u8 *pin;
+	u8 *name;
 	u32 pcr_mask;
 	u32 flags;
 	u32 lock_pcr;

@@ -5,13 +5,19 @@
  * reference, id, derived keys, whether it may wrap). The TPM side is in
  * kseal_seal.c.
  *
- * TPM commands per operation, counted in debugfs (kseal_debugfs.c):
- *   new     ReadPublic, PCR_Read, GetRandom (one per 32 bytes), Create: 4
- *           for a key of up to 32 bytes and up to 8 PCRs
+ * TPM commands per operation, counted in debugfs (kseal_debugfs.c), with
+ * bus encryption (kseal_seal.c):
+ *   new     ReadPublic, PCR_Read, GetRandom (one per 32 bytes),
+ *           StartAuthSession, Create: 5 for a key of up to 32 bytes and up
+ *           to 8 PCRs
  *   load    Load, StartAuthSession, PolicyPCR, Unseal, FlushContext: 5;
- *           a blob with a recovery branch adds PolicyOR: 6; with the
- *           recovery passphrase PolicyPassword replaces PolicyPCR: 6
- *   reseal  ReadPublic, PCR_Read, Create: 3
+ *           a blob with a recovery branch adds PolicyOR and, loaded by
+ *           its PCRs, a second StartAuthSession: 7; with the recovery
+ *           passphrase PolicyAuthValue replaces PolicyPCR: 6
+ *   reseal  ReadPublic, PCR_Read, StartAuthSession, Create: 4
+ * With bus_encryption=0 new and reseal send no StartAuthSession, a
+ * recovery blob loads in 6 commands either way and the passphrase goes
+ * by PolicyPassword.
  */
 #include <crypto/algapi.h>
 #include <linux/bitops.h>
@@ -37,6 +43,9 @@ struct kseal_sealed {
 	u32 flags;		/* KSEAL_BLOB_F_* of the blob */
 	u32 pcr_mask;
 	u32 parent;
+	/* The Name the parent must have: the blob's, or the one given. */
+	u8 parent_name[KSEAL_NAME_MAX];
+	bool parent_pinned;
 	u32 lock_pcr;
 	/* Created or loaded after a lock of this boot: root may know it. */
 	bool after_lock;
@@ -86,6 +95,8 @@ static int kseal_sealed_seal(struct kseal_tpm2 *t, struct kseal_sealed *s,
 		.secret_len = s->secret_len,
 		.id = s->id,
 		.parent = s->parent,
+		.pin = s->parent_pinned ? s->parent_name : NULL,
+		.name = s->parent_name,
 		.pcr_mask = s->pcr_mask,
 		.flags = s->flags,
 		.lock_pcr = s->lock_pcr,
@@ -93,7 +104,14 @@ static int kseal_sealed_seal(struct kseal_tpm2 *t, struct kseal_sealed *s,
 		.pass_len = o->recovery_len,
 	};
 
-	return kseal_seal(t, &req, &s->hdr.blob, &s->hdr.blob_len);
+	int ret;
+
+	ret = kseal_seal(t, &req, &s->hdr.blob, &s->hdr.blob_len);
+	if (ret)
+		return ret;
+	/* Its blob now names the parent: a reseal must find the same one. */
+	s->parent_pinned = true;
+	return 0;
 }
 
 int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
@@ -119,6 +137,10 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 	}
 	s->secret_len = o->key_len;
 	s->parent = o->parent;
+	if (o->present & KSEAL_OPT_PARENT_NAME) {
+		memcpy(s->parent_name, o->parent_name, KSEAL_NAME_MAX);
+		s->parent_pinned = true;
+	}
 	s->pcr_mask = o->pcr_mask;
 	s->flags = KSEAL_BLOB_F_POLICY2;
 	if (o->present & KSEAL_OPT_RECOVERY)
@@ -194,6 +216,8 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	s->flags = b->flags;
 	s->pcr_mask = b->pcr_mask;
 	s->parent = b->parent_handle;
+	memcpy(s->parent_name, b->parent_name, KSEAL_NAME_MAX);
+	s->parent_pinned = true;
 	s->lock_pcr = b->lock_pcr;
 
 	ret = kseal_tpm2_open(&t, true);

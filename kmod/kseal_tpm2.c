@@ -17,6 +17,8 @@
 
 #include "kseal_errors.h"
 #include "kseal_tpm2.h"
+#include "kseal_tpm2_crypto.h"
+#include "kseal_tpm2_session.h"
 #include "kseal_tpm2_wire.h"
 
 /*
@@ -249,12 +251,12 @@ static int kseal_tpm2_simple(struct kseal_tpm2 *t, struct kseal_tpm2_cmd *c,
 	return kseal_tpm2_result(ret, cc, name);
 }
 
-int kseal_tpm2_read_public(struct kseal_tpm2 *t, u32 handle, u8 *name,
-			   u16 *name_len, u16 cap)
+int kseal_tpm2_read_public(struct kseal_tpm2 *t, u32 handle, u8 *pub,
+			   u16 *pub_len, u8 *name, u16 *name_len, u16 cap)
 {
 	struct kseal_tpm2_cmd c;
-	const u8 *pub, *n;
-	u16 pub_len, n_len;
+	const u8 *p, *n;
+	u16 p_len, n_len;
 	u32 rlen;
 	int ret;
 
@@ -267,14 +269,16 @@ int kseal_tpm2_read_public(struct kseal_tpm2 *t, u32 handle, u8 *name,
 	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_READ_PUBLIC, &rlen);
 	if (ret)
 		goto fail;
-	ret = kseal_tpm2_parse_read_public(t->page, rlen, &pub, &pub_len,
+	ret = kseal_tpm2_parse_read_public(t->page, rlen, &p, &p_len,
 					   &n, &n_len);
 	if (ret)
 		goto fail;
-	if (n_len > cap) {
+	if (n_len > cap || p_len > *pub_len) {
 		ret = -EBADMSG;
 		goto fail;
 	}
+	memcpy(pub, p, p_len);
+	*pub_len = p_len;
 	memcpy(name, n, n_len);
 	*name_len = n_len;
 	return 0;
@@ -283,22 +287,76 @@ fail:
 	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_READ_PUBLIC, "ReadPublic");
 }
 
+/*
+ * Sends the command built in @c, authorised by session @s: the first
+ * parameter (from @params_at) encrypted when @attrs asks, the HMAC over
+ * cpHash with the handles' @names written into the room at @hmac_at.
+ */
+static int kseal_tpm2_sess_xmit(struct kseal_tpm2 *t, struct kseal_tpm2_cmd *c,
+				struct kseal_tpm2_sess *s, u32 cc,
+				const u8 *names, u32 names_len, u32 hmac_at,
+				u32 params_at, u8 attrs, u32 *rlen)
+{
+	int ret;
+
+	ret = kseal_tpm2_cmd_finish(c);
+	if (ret < 0)
+		return ret;
+	ret = kseal_sess_command(s, cc, names, names_len, t->page + params_at,
+				 ret - params_at, attrs, t->page + hmac_at);
+	if (ret)
+		return ret;
+	return kseal_tpm2_xmit(t, cc, rlen);
+}
+
+/*
+ * Checks a successful answer's session: its HMAC, before anything in it
+ * is used, then decrypts its first parameter if @attrs asked for that.
+ */
+static int kseal_tpm2_sess_check(struct kseal_tpm2 *t,
+				 struct kseal_tpm2_sess *s, unsigned int index,
+				 u32 cc, const char *name, u32 rlen, u8 attrs)
+{
+	struct kseal_tpm2_resp_auth a;
+	int ret;
+
+	ret = kseal_tpm2_parse_resp_auth(t->page, rlen, 0, index, &a);
+	if (ret)
+		return ret;
+	ret = kseal_sess_response(s, cc, t->page + a.params_off, a.params_len,
+				  &a, attrs);
+	if (ret == -EIO)
+		pr_err_ratelimited("TPM2_%s: the response HMAC does not verify: the answer was altered on its way (an interposer on the TPM bus?) or comes from a TPM that is not the provisioned one; nothing from it is used\n",
+				   name);
+	return ret;
+}
+
 int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
+			     const u8 *parent_name, struct kseal_tpm2_sess *s,
 			     const u8 *data, u16 data_len,
 			     const u8 *auth, u16 auth_len, const u8 *policy,
 			     u8 *pub, u16 *pub_len, u8 *priv, u16 *priv_len)
 {
+	/* The session ends with the command; its first parameter is secret. */
+	const u8 attrs = KSEAL_TPMA_SESSION_DECRYPT;
 	struct kseal_tpm2_cmd c;
 	const u8 *p_pub, *p_priv;
 	u16 n_pub, n_priv;
-	u32 at, rlen;
+	u32 at, rlen, hmac_at = 0, params_at;
 	int ret;
 
 	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_SESSIONS,
 			    TPM2_CC_CREATE);
 	kseal_tpm2_put_u32(&c, parent);
 	/* The parent storage key has an empty password. */
-	kseal_tpm2_put_auth(&c, TPM2_RS_PW, 0, NULL, 0);
+	if (s)
+		hmac_at = kseal_tpm2_put_sess_auth(&c, s->handle,
+						   s->nonce_caller,
+						   sizeof(s->nonce_caller),
+						   attrs);
+	else
+		kseal_tpm2_put_auth(&c, TPM2_RS_PW, 0, NULL, 0);
+	params_at = c.len;
 	/* inSensitive: userAuth (recovery) and the data to seal. */
 	at = kseal_tpm2_size16_open(&c);
 	kseal_tpm2_put_tpm2b(&c, auth, auth_len);
@@ -318,12 +376,24 @@ int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 	kseal_tpm2_size16_close(&c, at);
 	kseal_tpm2_put_u16(&c, 0);			/* outsideInfo */
 	kseal_tpm2_put_u32(&c, 0);			/* creationPCR */
-	ret = kseal_tpm2_cmd_finish(&c);
-	if (ret < 0)
-		goto out;
-	ret = kseal_tpm2_xmit(t, TPM2_CC_CREATE, &rlen);
+	if (s) {
+		ret = kseal_tpm2_sess_xmit(t, &c, s, TPM2_CC_CREATE,
+					   parent_name, KSEAL_TPM2_NAME_SIZE,
+					   hmac_at, params_at, attrs, &rlen);
+	} else {
+		ret = kseal_tpm2_cmd_finish(&c);
+		if (ret < 0)
+			goto out;
+		ret = kseal_tpm2_xmit(t, TPM2_CC_CREATE, &rlen);
+	}
 	if (ret)
 		goto fail;
+	if (s) {
+		ret = kseal_tpm2_sess_check(t, s, 0, TPM2_CC_CREATE, "Create",
+					    rlen, attrs);
+		if (ret)
+			goto fail;
+	}
 	ret = kseal_tpm2_parse_create(t->page, rlen, &p_pub, &n_pub,
 				      &p_priv, &n_priv);
 	if (ret)
@@ -341,7 +411,7 @@ int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 fail:
 	ret = kseal_tpm2_result(ret, TPM2_CC_CREATE, "Create");
 out:
-	/* The command carried the secret in the clear. */
+	/* The command carried the secret, in the clear without a session. */
 	memzero_explicit(t->page, PAGE_SIZE);
 	return ret;
 }
@@ -388,40 +458,94 @@ result:
 
 /* In 6.12's <linux/tpm.h> (TPM2_RH_NULL, TPM2_SE_POLICY), not in 6.1's. */
 #define KSEAL_TPM2_RH_NULL	0x40000007
-#define KSEAL_TPM2_SE_POLICY	0x01
+#define KSEAL_TPM2_AES_BITS	128
 
-int kseal_tpm2_start_policy_session(struct kseal_tpm2 *t, u32 *session)
+/*
+ * Salt for a session with the key whose point is @point: ECDH between a
+ * fresh key of ours and the TPM key, KDFe "SECRET" over the x coordinates
+ * (part 1, 11.4.10.3 and C.6.1). @secret gets the ephemeral point as the
+ * command's encryptedSalt (a TPMS_ECC_POINT), @salt the salt.
+ */
+static int kseal_tpm2_salt(const u8 *point, u8 *secret, u8 *salt)
 {
-	u8 nonce[KSEAL_TPM2_SHA256_SIZE];
+	const u32 half = KSEAL_ECDH_POINT_SIZE / 2;
+	u8 eph[KSEAL_ECDH_POINT_SIZE], z[KSEAL_ECDH_POINT_SIZE / 2];
+	int ret;
+
+	ret = kseal_ecdh_p256(point, eph, z);
+	if (ret)
+		goto out;
+	ret = kseal_kdfe(z, sizeof(z), "SECRET", eph, half, point, half, salt);
+	if (ret)
+		goto out;
+	put_unaligned_be16(half, secret);
+	memcpy(secret + 2, eph, half);
+	put_unaligned_be16(half, secret + 2 + half);
+	memcpy(secret + 4 + half, eph + half, half);
+out:
+	memzero_explicit(z, sizeof(z));
+	return ret;
+}
+
+int kseal_tpm2_start_session(struct kseal_tpm2 *t, u32 salt_key,
+			     const u8 *point, u8 type,
+			     struct kseal_tpm2_sess *s)
+{
+	u8 secret[4 + KSEAL_ECDH_POINT_SIZE], salt[KSEAL_SESS_DIGEST];
 	struct kseal_tpm2_cmd c;
+	const u8 *nonce;
+	u16 nonce_len;
 	u32 rlen;
 	int ret;
 
-	/* Unsalted and unbound: the session only accumulates a policy. */
-	get_random_bytes(nonce, sizeof(nonce));
+	memset(s, 0, sizeof(*s));
+	s->salted = point;
+	get_random_bytes(s->nonce_caller, sizeof(s->nonce_caller));
+	if (point) {
+		ret = kseal_tpm2_salt(point, secret, salt);
+		if (ret)
+			goto out;
+	}
 	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_NO_SESSIONS,
 			    KSEAL_TPM2_CC_START_AUTH_SESS);
-	kseal_tpm2_put_u32(&c, KSEAL_TPM2_RH_NULL);	/* tpmKey */
+	kseal_tpm2_put_u32(&c, point ? salt_key : KSEAL_TPM2_RH_NULL);
 	kseal_tpm2_put_u32(&c, KSEAL_TPM2_RH_NULL);	/* bind */
-	kseal_tpm2_put_tpm2b(&c, nonce, sizeof(nonce));
-	kseal_tpm2_put_u16(&c, 0);			/* encryptedSalt */
-	kseal_tpm2_put_u8(&c, KSEAL_TPM2_SE_POLICY);
-	kseal_tpm2_put_u16(&c, TPM_ALG_NULL);		/* symmetric */
+	kseal_tpm2_put_tpm2b(&c, s->nonce_caller, sizeof(s->nonce_caller));
+	if (point) {
+		kseal_tpm2_put_tpm2b(&c, secret, sizeof(secret));
+		kseal_tpm2_put_u8(&c, type);
+		kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_AES);
+		kseal_tpm2_put_u16(&c, KSEAL_TPM2_AES_BITS);
+		kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_CFB);
+	} else {
+		/* Unsalted: the session only accumulates a policy. */
+		kseal_tpm2_put_u16(&c, 0);
+		kseal_tpm2_put_u8(&c, type);
+		kseal_tpm2_put_u16(&c, TPM_ALG_NULL);
+	}
 	kseal_tpm2_put_u16(&c, TPM_ALG_SHA256);		/* authHash */
 	ret = kseal_tpm2_cmd_finish(&c);
 	if (ret < 0)
-		return ret;
+		goto out;
 	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_START_AUTH_SESS, &rlen);
 	if (ret)
 		goto result;
-	*session = 0;
-	ret = kseal_tpm2_parse_start_auth(t->page, rlen, session);
+	ret = kseal_tpm2_parse_start_auth(t->page, rlen, &s->handle, &nonce,
+					  &nonce_len);
+	if (!ret && point)
+		ret = kseal_sess_begin(s, salt, sizeof(salt), nonce, nonce_len);
 	/* As for Load: the session exists, so a bad answer flushes it. */
-	if (ret && (*session >> 24) == KSEAL_TPM2_HT_POLICY_SESSION)
-		kseal_tpm2_flush(t, *session);
+	if (ret && ((s->handle >> 24) == KSEAL_TPM2_HT_POLICY_SESSION ||
+		    (s->handle >> 24) == KSEAL_TPM2_HT_HMAC_SESSION))
+		kseal_tpm2_flush(t, s->handle);
 result:
-	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_START_AUTH_SESS,
-				 "StartAuthSession");
+	ret = kseal_tpm2_result(ret, KSEAL_TPM2_CC_START_AUTH_SESS,
+				"StartAuthSession");
+out:
+	memzero_explicit(salt, sizeof(salt));
+	if (ret)
+		memzero_explicit(s, sizeof(*s));
+	return ret;
 }
 
 int kseal_tpm2_policy_pcr(struct kseal_tpm2 *t, u32 session, u32 mask)
@@ -462,29 +586,83 @@ int kseal_tpm2_policy_password(struct kseal_tpm2 *t, u32 session)
 				 "PolicyPassword");
 }
 
-int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, u32 session,
-		      const u8 *auth, u16 auth_len, u8 *out, u16 cap,
-		      u16 *out_len)
+int kseal_tpm2_policy_authvalue(struct kseal_tpm2 *t, u32 session)
 {
 	struct kseal_tpm2_cmd c;
-	u32 rlen;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_POLICY_AUTHVALUE);
+	kseal_tpm2_put_u32(&c, session);
+	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_POLICY_AUTHVALUE,
+				 "PolicyAuthValue");
+}
+
+int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, const u8 *item_name,
+		      struct kseal_tpm2_sess *s, struct kseal_tpm2_sess *enc,
+		      u8 *out, u16 cap, u16 *out_len)
+{
+	/*
+	 * continueSession clear: the TPM ends the sessions when Unseal
+	 * succeeds, which saves a FlushContext. The salted session encrypts
+	 * the answer.
+	 */
+	const u8 attrs = KSEAL_TPMA_SESSION_ENCRYPT;
+	struct kseal_tpm2_sess *crypt = enc ? enc : (s->salted ? s : NULL);
+	u32 rlen, at, hmac_at = 0, enc_hmac_at = 0, params_at;
+	struct kseal_tpm2_cmd c;
 	int ret;
 
 	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_SESSIONS,
 			    TPM2_CC_UNSEAL);
 	kseal_tpm2_put_u32(&c, item);
-	/*
-	 * continueSession clear: the TPM ends the session when Unseal
-	 * succeeds, which saves a FlushContext. After PolicyPassword the
-	 * session's hmac field carries the passphrase-derived authValue.
-	 */
-	kseal_tpm2_put_auth(&c, session, 0, auth, auth_len);
+	at = c.len;
+	kseal_tpm2_put_u32(&c, 0);			/* authorizationSize */
+	if (s->salted) {
+		hmac_at = kseal_tpm2_put_sess(&c, s->handle, s->nonce_caller,
+					      sizeof(s->nonce_caller),
+					      enc ? 0 : attrs);
+	} else {
+		/* After PolicyPassword the hmac field is the authValue. */
+		kseal_tpm2_put_u32(&c, s->handle);
+		kseal_tpm2_put_u16(&c, 0);
+		kseal_tpm2_put_u8(&c, 0);
+		kseal_tpm2_put_tpm2b(&c, s->auth, s->auth_len);
+	}
+	if (enc)
+		enc_hmac_at = kseal_tpm2_put_sess(&c, enc->handle,
+						  enc->nonce_caller,
+						  sizeof(enc->nonce_caller),
+						  attrs);
+	params_at = c.len;
 	ret = kseal_tpm2_cmd_finish(&c);
 	if (ret < 0)
 		goto out;
+	put_unaligned_be32(params_at - at - 4, t->page + at);
+	/* Unseal has no parameters: the HMACs cover its code and Name. */
+	if (s->salted) {
+		ret = kseal_sess_command(s, TPM2_CC_UNSEAL, item_name,
+					 KSEAL_TPM2_NAME_SIZE, NULL, 0,
+					 enc ? 0 : attrs, t->page + hmac_at);
+		if (ret)
+			goto out;
+	}
+	if (enc) {
+		ret = kseal_sess_command(enc, TPM2_CC_UNSEAL, item_name,
+					 KSEAL_TPM2_NAME_SIZE, NULL, 0, attrs,
+					 t->page + enc_hmac_at);
+		if (ret)
+			goto out;
+	}
 	ret = kseal_tpm2_xmit(t, TPM2_CC_UNSEAL, &rlen);
 	if (ret)
 		goto result;
+	if (crypt) {
+		ret = kseal_tpm2_sess_check(t, crypt, enc ? 1 : 0,
+					    TPM2_CC_UNSEAL, "Unseal", rlen,
+					    attrs);
+		if (ret)
+			goto result;
+	}
 	ret = kseal_tpm2_parse_tpm2b(t->page, rlen, out, 0, cap, out_len);
 result:
 	if (ret > 0 && kseal_rc_is(ret, KSEAL_RC_PCR_CHANGED))

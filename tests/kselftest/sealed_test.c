@@ -30,11 +30,14 @@
 
 /*
  * TPM commands of one load as kseal(7) documents them: Load,
- * StartAuthSession, PolicyPCR (PolicyPassword with the passphrase), Unseal
- * (which ends the policy session) and one FlushContext for the loaded
- * object; a blob with a recovery branch adds PolicyOR.
+ * StartAuthSession (salted), PolicyPCR (PolicyAuthValue with the
+ * passphrase), Unseal (which ends the policy session) and one
+ * FlushContext for the loaded object; a blob with a recovery branch adds
+ * PolicyOR and, loaded by its PCRs, a second (salted) StartAuthSession
+ * for the encryption of the answer.
  */
 #define LOAD_CMDS_PCR		5
+#define LOAD_CMDS_RECOVERY_PCR	7
 #define LOAD_CMDS_RECOVERY	6
 #define LOAD_FLUSHES		"1"
 
@@ -707,7 +710,7 @@ TEST_F(sealed, pcr_change_recovery_and_reseal)
 static const char *const cc_names[] = {
 	"ReadPublic", "PCR_Read", "PCR_Extend", "GetRandom", "Create", "Load",
 	"StartAuthSession", "PolicyPCR", "PolicyOR", "PolicyPassword",
-	"PolicyGetDigest", "Unseal", "FlushContext",
+	"PolicyAuthValue", "PolicyGetDigest", "Unseal", "FlushContext",
 };
 #define N_CC (sizeof(cc_names) / sizeof(cc_names[0]))
 
@@ -761,11 +764,11 @@ TEST_F(sealed, tpm_command_counts)
 		"FlushContext=" LOAD_FLUSHES, NULL,
 	};
 	static const char *const rec_by_pcr[] = {
-		"Load=1", "StartAuthSession=1", "PolicyPCR=1", "PolicyOR=1",
+		"Load=1", "StartAuthSession=2", "PolicyPCR=1", "PolicyOR=1",
 		"Unseal=1", "FlushContext=" LOAD_FLUSHES, NULL,
 	};
 	static const char *const rec_by_pass[] = {
-		"Load=1", "StartAuthSession=1", "PolicyPassword=1", "PolicyOR=1",
+		"Load=1", "StartAuthSession=1", "PolicyAuthValue=1", "PolicyOR=1",
 		"Unseal=1", "FlushContext=" LOAD_FLUSHES, NULL,
 	};
 	struct counts a, b;
@@ -808,7 +811,7 @@ TEST_F(sealed, tpm_command_counts)
 	k = load_hex(rec_hex, NULL);
 	ASSERT_LT(0, k) TH_LOG("load by PCRs: %s", err_name(k));
 	counts_snap(_metadata, &b);
-	EXPECT_EQ(LOAD_CMDS_RECOVERY, b.total - a.total);
+	EXPECT_EQ(LOAD_CMDS_RECOVERY_PCR, b.total - a.total);
 	expect_cc(_metadata, "recovery blob by PCRs", &a, &b, rec_by_pcr);
 	EXPECT_EQ(a.unseals + 1, b.unseals);
 

@@ -52,6 +52,10 @@ wait_logon() {
 }
 
 kseal_insmod() {
+	# What modprobe would load first (MODULE_SOFTDEP) and what the ECDH
+	# key generation asks for (the default RNG); built in on some kernels.
+	modprobe -q -a sha512_generic jitterentropy_rng drbg ecdh_generic \
+		2>/dev/null
 	insmod /lib/kseal.ko "$@"
 }
 

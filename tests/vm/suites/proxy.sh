@@ -39,24 +39,27 @@ counted() {
 }
 tpm_counts_mark op
 
+# Create and reseal send the secret in a salted session of their own,
+# which the TPM closes after the Create: no FlushContext. The passphrase
+# branch proves the passphrase by HMAC (PolicyAuthValue), not in clear.
 check "create a PCR-bound key" sh -c 'keyctl add kseal pcr "new 32 pcrs=7" @u > /tmp/pcr.id'
-counted "create, PCR-bound" ReadPublic=1 PCR_Read=1 GetRandom=1 Create=1
+counted "create, PCR-bound" ReadPublic=1 PCR_Read=1 GetRandom=1 StartAuthSession=1 Create=1
 check "read its blob" sh -c 'keyctl pipe $(cat /tmp/pcr.id) > /tmp/pcr.blob && test -s /tmp/pcr.blob'
 counted "read a sealed key's blob" none
 # The create read the parent's Name: the load needs no ReadPublic.
 check "load it back" keyctl add kseal pcr2 "load $(cat /tmp/pcr.blob)" @u
 counted "load, PCR-bound" Load=1 StartAuthSession=1 PolicyPCR=1 Unseal=1 FlushContext=1
 check "reseal it" keyctl update "$(cat /tmp/pcr.id)" "update reseal"
-counted "reseal" ReadPublic=1 PCR_Read=1 Create=1
+counted "reseal" ReadPublic=1 PCR_Read=1 StartAuthSession=1 Create=1
 
 check "create a key with a recovery branch" sh -c \
 	'keyctl add kseal rec "new 32 pcrs=7 recovery=pass" @u > /tmp/rec.id &&
 	 keyctl pipe $(cat /tmp/rec.id) > /tmp/rec.blob'
-counted "create, with recovery" ReadPublic=1 PCR_Read=1 GetRandom=1 Create=1
+counted "create, with recovery" ReadPublic=1 PCR_Read=1 GetRandom=1 StartAuthSession=1 Create=1
 check "load it by its PCRs" keyctl add kseal rec2 "load $(cat /tmp/rec.blob)" @u
 counted "load, recovery blob, PCR branch" Load=1 StartAuthSession=1 PolicyPCR=1 PolicyOR=1 Unseal=1 FlushContext=1
 check "load it by its passphrase" keyctl add kseal rec3 "load $(cat /tmp/rec.blob) recovery=pass" @u
-counted "load, recovery blob, passphrase branch" Load=1 StartAuthSession=1 PolicyPassword=1 PolicyOR=1 Unseal=1 FlushContext=1
+counted "load, recovery blob, passphrase branch" Load=1 StartAuthSession=1 PolicyAuthValue=1 PolicyOR=1 Unseal=1 FlushContext=1
 
 check "create a data key" sh -c 'keyctl add kseal data "new 32 wrap=pcr" @u > /tmp/data.id &&
 	keyctl pipe $(cat /tmp/data.id) > /tmp/data.blob'
@@ -67,7 +70,7 @@ counted "load a data key" none
 check "create a lock-bound key" sh -c \
 	'keyctl add kseal lk "new 32 pcrs=7 lock=15" @u > /tmp/lk.id &&
 	 keyctl pipe $(cat /tmp/lk.id) > /tmp/lk.blob'
-counted "create, lock-bound" ReadPublic=1 PCR_Read=1 GetRandom=1 Create=1
+counted "create, lock-bound" ReadPublic=1 PCR_Read=1 GetRandom=1 StartAuthSession=1 Create=1
 check "load it before the lock" keyctl add kseal lk2 "load $(cat /tmp/lk.blob)" @u
 counted "load, lock-bound" Load=1 StartAuthSession=1 PolicyPCR=2 Unseal=1 FlushContext=1
 check "lock PCR 15" sh -c 'echo 15 > /sys/kernel/kseal/lock'

@@ -424,6 +424,295 @@ TEST(unseal_and_start_auth)
 						       &nonce_len));
 }
 
+TEST(session_area_bytes)
+{
+	static const u8 nonce[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+				      13, 14, 15, 16 };
+	struct kseal_tpm2_cmd c;
+	u8 buf[128];
+	u32 at;
+
+	kseal_tpm2_cmd_init(&c, buf, sizeof(buf), KSEAL_TPM2_ST_SESSIONS,
+			    KSEAL_TPM2_CC_CREATE);
+	at = kseal_tpm2_put_sess_auth(&c, 0x02000001, nonce, sizeof(nonce),
+				      0x20);
+	/* authorizationSize, handle, nonce, attributes, then an HMAC's room. */
+	ASSERT_EQ(4 + 4 + 2 + 16 + 1 + 2 + 32, kseal_tpm2_cmd_finish(&c) - 10);
+	EXPECT_EQ(4u + 2 + 16 + 1 + 2 + 32, get_unaligned_be32(buf + 10));
+	EXPECT_EQ(0x02000001u, get_unaligned_be32(buf + 14));
+	EXPECT_EQ(16, get_unaligned_be16(buf + 18));
+	EXPECT_EQ(0, memcmp(buf + 20, nonce, 16));
+	EXPECT_EQ(0x20, buf[36]);
+	EXPECT_EQ(32, get_unaligned_be16(buf + 37));
+	ASSERT_EQ(39u, at);
+	EXPECT_EQ(0, buf[at]);
+	EXPECT_EQ(0, buf[at + 31]);
+	/* Two sessions behind one authorizationSize, written by the caller. */
+	kseal_tpm2_cmd_init(&c, buf, sizeof(buf), KSEAL_TPM2_ST_SESSIONS,
+			    KSEAL_TPM2_CC_UNSEAL);
+	kseal_tpm2_put_u32(&c, 0);
+	ASSERT_EQ(14 + 4 + 2 + 16 + 1 + 2,
+		  kseal_tpm2_put_sess(&c, 0x03000000, nonce, 16, 0));
+	ASSERT_EQ(14 + 2 * (4 + 2 + 16 + 1 + 2) + 32,
+		  kseal_tpm2_put_sess(&c, 0x02000000, nonce, 16, 0x40));
+	ASSERT_EQ(14 + 2 * (4 + 2 + 16 + 1 + 2 + 32),
+		  kseal_tpm2_cmd_finish(&c));
+	/* No room for the HMAC: the command is spoilt. */
+	kseal_tpm2_cmd_init(&c, buf, 60, KSEAL_TPM2_ST_SESSIONS,
+			    KSEAL_TPM2_CC_CREATE);
+	kseal_tpm2_put_sess_auth(&c, 0x02000001, nonce, 16, 0);
+	ASSERT_EQ(-E2BIG, kseal_tpm2_cmd_finish(&c));
+}
+
+/* A response HMAC session: nonce @nonce_len of @fill, attrs, HMAC of 32. */
+static void rb_sess(struct rb *r, u16 nonce_len, u8 fill, u8 attrs)
+{
+	rb_2b(r, nonce_len, fill);
+	rb_u8(r, attrs);
+	rb_2b(r, 32, fill + 1);
+}
+
+/* Create's or Unseal's answer: @nhandles handles, 7 parameter bytes. */
+static void build_resp_sessions(struct rb *r, unsigned int nhandles,
+				unsigned int nsess)
+{
+	unsigned int i;
+
+	rb_begin(r, KSEAL_TPM2_ST_SESSIONS, 0);
+	for (i = 0; i < nhandles; i++)
+		rb_u32(r, 0x80000000 + i);
+	rb_u32(r, 7);
+	rb_2b(r, 5, 0x77);
+	for (i = 0; i < nsess; i++)
+		rb_sess(r, 16 + 16 * i, 0x10 * (i + 1), 0x40 + i);
+	rb_end(r);
+}
+
+TEST(response_sessions)
+{
+	struct kseal_tpm2_resp_auth a;
+	struct rb r;
+
+	build_resp_sessions(&r, 0, 1);
+	ASSERT_EQ(0, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 0, &a));
+	ASSERT_EQ(14u, a.params_off);
+	ASSERT_EQ(7u, a.params_len);
+	ASSERT_EQ(r.b + 23, a.nonce);
+	ASSERT_EQ(16, a.nonce_len);
+	ASSERT_EQ(0x40, a.attrs);
+	ASSERT_EQ(r.b + 42, a.hmac);
+	ASSERT_EQ(32, a.hmac_len);
+	ASSERT_EQ(r.n, 74u);
+	/* There is no second session. */
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 1, &a));
+	/* kseal sends two sessions at most, names two handles at most. */
+	ASSERT_EQ(-EINVAL, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 2, &a));
+	ASSERT_EQ(-EINVAL, kseal_tpm2_parse_resp_auth(r.b, r.n, 3, 0, &a));
+
+	/* Two sessions, one handle. */
+	build_resp_sessions(&r, 1, 2);
+	ASSERT_EQ(0, kseal_tpm2_parse_resp_auth(r.b, r.n, 1, 0, &a));
+	ASSERT_EQ(18u, a.params_off);
+	ASSERT_EQ(7u, a.params_len);
+	ASSERT_EQ(r.b + 27, a.nonce);
+	ASSERT_EQ(16, a.nonce_len);
+	ASSERT_EQ(0x40, a.attrs);
+	ASSERT_EQ(32, a.hmac_len);
+	ASSERT_EQ(0, kseal_tpm2_parse_resp_auth(r.b, r.n, 1, 1, &a));
+	ASSERT_EQ(18u, a.params_off);
+	ASSERT_EQ(7u, a.params_len);
+	ASSERT_EQ(r.b + 25 + 2 + 16 + 1 + 2 + 32 + 2, a.nonce);
+	ASSERT_EQ(32, a.nonce_len);
+	ASSERT_EQ(0x20, a.nonce[0]);
+	ASSERT_EQ(0x41, a.attrs);
+	ASSERT_EQ(r.b + r.n - 32, a.hmac);
+	ASSERT_EQ(32, a.hmac_len);
+	ASSERT_EQ(0x21, a.hmac[31]);
+
+	/* Three sessions: more than kseal ever sends. */
+	build_resp_sessions(&r, 0, 3);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 0, &a));
+
+	/* The session asked for must have a nonce of 16 bytes at least. */
+	rb_begin(&r, KSEAL_TPM2_ST_SESSIONS, 0);
+	rb_u32(&r, 0);
+	rb_sess(&r, 15, 1, 0);
+	rb_sess(&r, 32, 3, 0);
+	rb_end(&r);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 0, &a));
+	ASSERT_EQ(0, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 1, &a));
+
+	/* A nonce or an HMAC over 64 bytes. */
+	rb_begin(&r, KSEAL_TPM2_ST_SESSIONS, 0);
+	rb_u32(&r, 0);
+	rb_2b(&r, 65, 1);
+	rb_u8(&r, 0);
+	rb_2b(&r, 32, 1);
+	rb_end(&r);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 0, &a));
+	rb_begin(&r, KSEAL_TPM2_ST_SESSIONS, 0);
+	rb_u32(&r, 0);
+	rb_2b(&r, 32, 1);
+	rb_u8(&r, 0);
+	rb_2b(&r, 65, 1);
+	rb_end(&r);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 0, &a));
+
+	/* An answer without sessions to a command with one. */
+	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0);
+	rb_2b(&r, 5, 0x77);
+	rb_end(&r);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 0, &a));
+	/* An error answer carries its code, and no session. */
+	rb_begin(&r, KSEAL_TPM2_ST_NO_SESSIONS, 0x98e);
+	rb_end(&r);
+	ASSERT_EQ(0x98e, kseal_tpm2_parse_resp_auth(r.b, r.n, 0, 0, &a));
+}
+
+TEST(response_sessions_every_truncation)
+{
+	struct kseal_tpm2_resp_auth a;
+	unsigned int nsess, index;
+	struct rb r;
+	u32 n, one;
+
+	/* Where a two-session answer holds one whole session. */
+	build_resp_sessions(&r, 1, 1);
+	one = r.n;
+	for (nsess = 1; nsess <= 2; nsess++) {
+		for (index = 0; index < nsess; index++) {
+			build_resp_sessions(&r, 1, nsess);
+			ASSERT_EQ(0, kseal_tpm2_parse_resp_auth(r.b, r.n, 1,
+								index, &a));
+			for (n = 0; n < r.n; n++) {
+				u8 *copy = malloc(n ? n : 1);
+				int want = -EBADMSG;
+
+				memcpy(copy, r.b, n);
+				if (n >= 6)
+					put_unaligned_be32(n, copy + 2);
+				/* Cut after the first session: a valid one. */
+				if (n == one && index == 0)
+					want = 0;
+				EXPECT_EQ(want, kseal_tpm2_parse_resp_auth(
+						copy, n, 1, index, &a))
+					TH_LOG("%u sessions, index %u, cut at %u",
+					       nsess, index, n);
+				free(copy);
+			}
+		}
+	}
+}
+
+/*
+ * The public area (TPMT_PUBLIC) of an ECC P-256 storage key as swtpm made
+ * it: tpm2_createprimary -C o -G ecc256:aes128cfb, read back with
+ * tpm2_readpublic -f tss. Its Name, 000b03e1000379b9...77c47a9, is the
+ * one the TPM reported.
+ */
+static const u8 ecc_srk_public[90] = {
+	0x00, 0x23, 0x00, 0x0b, 0x00, 0x03, 0x00, 0x72, 0x00, 0x00, 0x00, 0x06,
+	0x00, 0x80, 0x00, 0x43, 0x00, 0x10, 0x00, 0x03, 0x00, 0x10, 0x00, 0x20,
+	0x64, 0xe0, 0x0c, 0xde, 0xa2, 0xd0, 0x0b, 0x7f, 0x3d, 0xe3, 0xfa, 0x29,
+	0x31, 0xf3, 0x78, 0xe4, 0x17, 0xd6, 0x81, 0xd0, 0xe2, 0x3a, 0x3e, 0xc0,
+	0x3f, 0xe1, 0x76, 0x87, 0x15, 0xe0, 0x51, 0xae, 0x00, 0x20, 0xef, 0x1d,
+	0xc6, 0x32, 0x5b, 0xf7, 0xe0, 0x90, 0xfb, 0xea, 0x4b, 0xbe, 0xda, 0x69,
+	0x07, 0x03, 0xc0, 0x42, 0x69, 0xfb, 0x97, 0xf7, 0x67, 0x46, 0x01, 0xe1,
+	0xc0, 0x00, 0xd2, 0xbb, 0x21, 0xcf,
+};
+
+TEST(ecc_public_area)
+{
+	static const u8 name[34] = {
+		0x00, 0x0b, 0x03, 0xe1, 0x00, 0x03, 0x79, 0xb9, 0x7e, 0x9b,
+		0xa2, 0xa5, 0xc8, 0xfe, 0x1e, 0xa9, 0xdf, 0x23, 0x05, 0xe5,
+		0xb7, 0x95, 0x8d, 0x24, 0xd5, 0x43, 0x2c, 0x85, 0x23, 0xa6,
+		0xa7, 0x7c, 0x47, 0xa9,
+	};
+	u8 pub[128], digest[32];
+	const u8 *x = NULL, *y = NULL;
+	struct rb r;
+
+	sha256(ecc_srk_public, sizeof(ecc_srk_public), digest);
+	ASSERT_EQ(0, memcmp(digest, name + 2, 32));
+	ASSERT_EQ(0, kseal_tpm2_parse_ecc_public(ecc_srk_public,
+						 sizeof(ecc_srk_public), &x,
+						 &y));
+	ASSERT_EQ(ecc_srk_public + 24, x);
+	ASSERT_EQ(ecc_srk_public + 58, y);
+	ASSERT_EQ(0x64, x[0]);
+	ASSERT_EQ(0xcf, y[31]);
+
+	/*
+	 * By hand (part 2, 12.2.4): noDA set, an authPolicy, a KDF, no
+	 * symmetric algorithm: still a P-256 point.
+	 */
+	r.n = 0;
+	rb_u16(&r, 0x0023);
+	rb_u16(&r, 0x000b);
+	rb_u32(&r, 0x00030472);
+	rb_2b(&r, 32, 0x99);
+	rb_u16(&r, 0x0010);		/* symmetric NULL */
+	rb_u16(&r, 0x0010);		/* scheme NULL */
+	rb_u16(&r, 0x0003);		/* NIST P-256 */
+	rb_u16(&r, 0x0020);		/* kdf KDF1_SP800_56A */
+	rb_u16(&r, 0x000b);		/*   with sha256 */
+	rb_2b(&r, 32, 0x01);
+	rb_2b(&r, 32, 0x02);
+	ASSERT_EQ(0, kseal_tpm2_parse_ecc_public(r.b, r.n, &x, &y));
+	ASSERT_EQ(r.b + r.n - 66, x);
+	ASSERT_EQ(r.b + r.n - 32, y);
+
+	/* Another type, curve or a scheme: not what kseal salts with. */
+	memcpy(pub, ecc_srk_public, sizeof(ecc_srk_public));
+	put_unaligned_be16(0x0001, pub);		/* RSA */
+	ASSERT_EQ(-EOPNOTSUPP, kseal_tpm2_parse_ecc_public(pub, 90, &x, &y));
+	memcpy(pub, ecc_srk_public, sizeof(ecc_srk_public));
+	put_unaligned_be16(0x0004, pub + 18);		/* NIST P-384 */
+	ASSERT_EQ(-EOPNOTSUPP, kseal_tpm2_parse_ecc_public(pub, 90, &x, &y));
+	memcpy(pub, ecc_srk_public, sizeof(ecc_srk_public));
+	put_unaligned_be16(0x0010, pub + 18);		/* TPM_ECC_NONE... */
+	ASSERT_EQ(-EOPNOTSUPP, kseal_tpm2_parse_ecc_public(pub, 90, &x, &y));
+	memcpy(pub, ecc_srk_public, sizeof(ecc_srk_public));
+	put_unaligned_be16(0x0018, pub + 16);		/* ECDSA */
+	ASSERT_EQ(-EOPNOTSUPP, kseal_tpm2_parse_ecc_public(pub, 90, &x, &y));
+
+	/* A coordinate that is not 32 bytes, or a byte after y. */
+	memcpy(pub, ecc_srk_public, sizeof(ecc_srk_public));
+	put_unaligned_be16(31, pub + 22);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_ecc_public(pub, 90, &x, &y));
+	memcpy(pub, ecc_srk_public, sizeof(ecc_srk_public));
+	put_unaligned_be16(33, pub + 56);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_ecc_public(pub, 90, &x, &y));
+	memcpy(pub, ecc_srk_public, sizeof(ecc_srk_public));
+	pub[90] = 0;
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_ecc_public(pub, 91, &x, &y));
+	/* An authPolicy over 64 bytes. */
+	r.n = 0;
+	rb_u16(&r, 0x0023);
+	rb_u16(&r, 0x000b);
+	rb_u32(&r, 0x00030472);
+	rb_2b(&r, 65, 0x99);
+	ASSERT_EQ(-EBADMSG, kseal_tpm2_parse_ecc_public(r.b, r.n, &x, &y));
+}
+
+TEST(ecc_public_every_truncation)
+{
+	const u8 *x, *y;
+	u16 n;
+
+	for (n = 0; n < sizeof(ecc_srk_public); n++) {
+		/* Exactly n bytes on the heap: a read past them is reported. */
+		u8 *copy = malloc(n ? n : 1);
+
+		memcpy(copy, ecc_srk_public, n);
+		EXPECT_EQ(-EBADMSG, kseal_tpm2_parse_ecc_public(copy, n, &x,
+								&y))
+			TH_LOG("public area cut at %u", n);
+		free(copy);
+	}
+}
+
 TEST(rc_decoding)
 {
 	struct kseal_rc_info i;

@@ -2,12 +2,15 @@
 /*
  * Writes the generated seed inputs of the fuzz targets: valid sealed blobs
  * of every flag combination, both policy generations included (binary for
- * fuzz_blob, hex for fuzz_hex) and keyctl payloads for fuzz_options.
+ * fuzz_blob, hex for fuzz_hex), keyctl payloads for fuzz_options, answers
+ * with sessions and a public area for fuzz_tpm2_resp, and answers whose
+ * HMAC verifies for fuzz_session.
  * Usage: mkseeds CORPUS_DIR
  */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fuzz_session.h"
 #include "kseal_blob.h"
 #include "kseal_policy.h"
 #include <kseal/version.h>
@@ -79,6 +82,141 @@ static size_t make_blob(u32 flags, u16 pub, u16 priv, u8 *out, size_t cap)
 	return (size_t)n;
 }
 
+/* An answer with sessions, built up behind its selector byte. */
+struct resp {
+	u8 b[512];
+	u32 n;
+};
+
+static void r_u8(struct resp *r, u8 v)
+{
+	r->b[r->n++] = v;
+}
+
+static void r_u16(struct resp *r, u16 v)
+{
+	put_unaligned_be16(v, r->b + r->n);
+	r->n += 2;
+}
+
+static void r_u32(struct resp *r, u32 v)
+{
+	put_unaligned_be32(v, r->b + r->n);
+	r->n += 4;
+}
+
+static void r_2b(struct resp *r, const u8 *p, u16 n)
+{
+	r_u16(r, n);
+	memcpy(r->b + r->n, p, n);
+	r->n += n;
+}
+
+/*
+ * Selector byte, header, @nhandles handles and Unseal's 24-byte answer;
+ * returns where the parameters start. The sessions follow.
+ */
+static u32 r_begin(struct resp *r, u8 selector, unsigned int nhandles)
+{
+	static const u8 out[22] = "a sealed secret, 22 B.";
+	unsigned int i;
+	u32 at;
+
+	r->n = 0;
+	r_u8(r, selector);
+	r_u16(r, KSEAL_TPM2_ST_SESSIONS);
+	r_u32(r, 0);
+	r_u32(r, 0);
+	for (i = 0; i < nhandles; i++)
+		r_u32(r, 0x80000000 + i);
+	r_u32(r, 2 + sizeof(out));
+	at = r->n;
+	r_2b(r, out, sizeof(out));
+	return at;
+}
+
+static void r_end(struct resp *r)
+{
+	put_unaligned_be32(r->n - 1, r->b + 3);
+}
+
+/* One answer for fuzz_session: its session's HMAC verifies. */
+static void session_seed(const char *name, u8 flags)
+{
+	static const u8 policy_nonce[16] = { 0xaa, 0xaa, 0xaa, 0xaa };
+	struct kseal_tpm2_sess s;
+	u8 nonce[32], mac[32];
+	struct resp r;
+	u32 at;
+
+	for (at = 0; at < sizeof(nonce); at++)
+		nonce[at] = 0xe0 ^ at;
+	fuzz_sess_init(&s, flags & FUZZ_SESS_AUTH);
+	at = r_begin(&r, flags, flags & FUZZ_SESS_HANDLE ? 1 : 0);
+	if (fuzz_resp_hmac(&s, KSEAL_TPM2_CC_UNSEAL, r.b + at, r.n - at,
+			   nonce, sizeof(nonce), 0x40, mac)) {
+		fprintf(stderr, "mkseeds: no HMAC from libcrypto\n");
+		exit(1);
+	}
+	if (flags & FUZZ_SESS_FORGE)
+		memset(mac, 0, sizeof(mac));
+	/* A policy session first, which answers without an HMAC. */
+	if (flags & FUZZ_SESS_INDEX1) {
+		r_2b(&r, policy_nonce, sizeof(policy_nonce));
+		r_u8(&r, 0);
+		r_u16(&r, 0);
+	}
+	r_2b(&r, nonce, sizeof(nonce));
+	r_u8(&r, 0x40);
+	r_2b(&r, mac, sizeof(mac));
+	r_end(&r);
+	save("fuzz_session", name, r.b, r.n);
+}
+
+/*
+ * An ECC P-256 storage key's public area as swtpm made it
+ * (tpm2_createprimary -C o -G ecc256:aes128cfb), as in tpm2_wire_test.
+ */
+static const u8 ecc_srk_public[90] = {
+	0x00, 0x23, 0x00, 0x0b, 0x00, 0x03, 0x00, 0x72, 0x00, 0x00, 0x00, 0x06,
+	0x00, 0x80, 0x00, 0x43, 0x00, 0x10, 0x00, 0x03, 0x00, 0x10, 0x00, 0x20,
+	0x64, 0xe0, 0x0c, 0xde, 0xa2, 0xd0, 0x0b, 0x7f, 0x3d, 0xe3, 0xfa, 0x29,
+	0x31, 0xf3, 0x78, 0xe4, 0x17, 0xd6, 0x81, 0xd0, 0xe2, 0x3a, 0x3e, 0xc0,
+	0x3f, 0xe1, 0x76, 0x87, 0x15, 0xe0, 0x51, 0xae, 0x00, 0x20, 0xef, 0x1d,
+	0xc6, 0x32, 0x5b, 0xf7, 0xe0, 0x90, 0xfb, 0xea, 0x4b, 0xbe, 0xda, 0x69,
+	0x07, 0x03, 0xc0, 0x42, 0x69, 0xfb, 0x97, 0xf7, 0x67, 0x46, 0x01, 0xe1,
+	0xc0, 0x00, 0xd2, 0xbb, 0x21, 0xcf,
+};
+
+static void tpm2_resp_seeds(void)
+{
+	static const u8 nonce[32] = { 1, 2, 3 }, mac[32] = { 4, 5, 6 };
+	u8 pub[1 + sizeof(ecc_srk_public)];
+	struct resp r;
+
+	/* Selector 8: session 0 of an answer without handles. */
+	r_begin(&r, 8, 0);
+	r_2b(&r, nonce, sizeof(nonce));
+	r_u8(&r, 0x40);
+	r_2b(&r, mac, sizeof(mac));
+	r_end(&r);
+	save("fuzz_tpm2_resp", "resp-auth", r.b, r.n);
+	/* Selector 9: session 1 of two, after one handle. */
+	r_begin(&r, 9, 1);
+	r_2b(&r, nonce, 16);
+	r_u8(&r, 0x01);
+	r_u16(&r, 0);
+	r_2b(&r, nonce, sizeof(nonce));
+	r_u8(&r, 0x40);
+	r_2b(&r, mac, sizeof(mac));
+	r_end(&r);
+	save("fuzz_tpm2_resp", "resp-auth-2", r.b, r.n);
+	/* Selector 10: an ECC public area. */
+	pub[0] = 10;
+	memcpy(pub + 1, ecc_srk_public, sizeof(ecc_srk_public));
+	save("fuzz_tpm2_resp", "ecc-public", pub, sizeof(pub));
+}
+
 int main(int argc, char **argv)
 {
 	static const char * const payloads[] = {
@@ -128,5 +266,11 @@ int main(int argc, char **argv)
 	memcpy(opt + 5 + 2 * n, " recovery=x", 11);
 	save("fuzz_options", "load-sealed", opt, 2 * n + 16);
 	free(opt);
+
+	tpm2_resp_seeds();
+	session_seed("unseal", FUZZ_SESS_ENCRYPT);
+	session_seed("unseal-2", FUZZ_SESS_ENCRYPT | FUZZ_SESS_INDEX1);
+	session_seed("handle-auth", FUZZ_SESS_HANDLE | FUZZ_SESS_AUTH);
+	session_seed("forge", FUZZ_SESS_ENCRYPT | FUZZ_SESS_FORGE);
 	return 0;
 }

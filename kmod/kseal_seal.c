@@ -48,9 +48,6 @@ module_param_named(bus_encryption, kseal_bus_encryption, bool, 0444);
 MODULE_PARM_DESC(bus_encryption,
 		 "Salted, encrypted TPM sessions for Create and Unseal (default Y; N sends secrets in the clear, for comparison only)");
 
-/* Salted sessions need the ECDH of the crypto API: ecdh_generic. */
-MODULE_SOFTDEP("pre: ecdh_generic");
-
 /* What a load needs of the parent: its Name and, to salt, its point. */
 struct kseal_parent {
 	u8 name[KSEAL_NAME_MAX];

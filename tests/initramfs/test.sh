@@ -118,6 +118,12 @@ tap_check "kseal.ko in the modules tree" \
 	[ -f "$on/usr/lib/modules/$abi/updates/kseal.ko" ]
 tap_check "the staged kseal.ko is ours" \
 	cmp -s "$on/usr/lib/modules/$abi/updates/kseal.ko" "$repo/kmod/kseal.ko"
+# kseal.ko uses ecdh_generic's symbols (copied as its dependency); the RNG
+# the ECDH key comes from is loaded on demand, so the hook names it.
+for m in ecdh_generic drbg sha512_generic jitterentropy_rng; do
+	tap_check "$m, which salted TPM sessions need, in the initramfs" \
+		sh -c 'find "$1/usr/lib/modules/$2" -name "$3.ko*" | grep -q .' - "$on" "$abi" "$m"
+done
 tap_check "the configuration as /etc/kseal/kseal.conf" \
 	cmp -s "$on/etc/kseal/kseal.conf" "$work/on.conf"
 tap_check "the state directory at STATE_DIR, blob included" \

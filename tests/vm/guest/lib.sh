@@ -51,11 +51,16 @@ wait_logon() {
 	return 1
 }
 
-kseal_insmod() {
-	# What modprobe would load first (MODULE_SOFTDEP) and what the ECDH
-	# key generation asks for (the default RNG); built in on some kernels.
+# What modprobe would load before kseal.ko: ecdh_generic, whose symbols it
+# uses, and what the ECDH key generation asks for at run time (the default
+# RNG). Built in on some kernels.
+kseal_deps() {
 	modprobe -q -a sha512_generic jitterentropy_rng drbg ecdh_generic \
 		2>/dev/null
+}
+
+kseal_insmod() {
+	kseal_deps
 	insmod /lib/kseal.ko "$@"
 }
 

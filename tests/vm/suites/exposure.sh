@@ -19,6 +19,7 @@ P=/sys/module/kseal/parameters/require_lockdown
 LD=/sys/kernel/security/lockdown
 check "setup: the kernel is not locked down" sh -c "[ \"\$(cat $LD)\" = '[none] integrity confidentiality' ]"
 
+kseal_deps
 check_fails "Invalid argument" "insmod require_lockdown=bogus: refused" \
 	insmod /lib/kseal.ko require_lockdown=bogus
 check "  and the kernel names the parameter" sh -c \

@@ -70,9 +70,11 @@ fault "unseal truncate 12" "Bad message" "unseal: response cut short, header agr
 fault "unseal cut 12" "Input/output error" "unseal: response shorter than its header says"
 fault "unseal size 4096" "Input/output error" "unseal: header size beyond the buffer"
 fault "unseal tag 0x8003" "Bad message" "unseal: unknown tag"
-fault "unseal set 14 255" "Bad message" "unseal: secret length out of range"
+# A changed byte in Unseal's answer, its size field or the encrypted
+# secret, fails the response HMAC before anything in it is read.
+fault "unseal set 14 255" "Input/output error" "unseal: secret length out of range"
 fault "unseal grow 8" "Bad message" "unseal: trailing bytes"
-fault "unseal flip 20" "Bad message" "unseal: a secret other than the sealed one"
+fault "unseal flip 20" "Input/output error" "unseal: a secret other than the sealed one"
 fault "unseal rc 0x128 always" "Device or resource busy" "unseal: PCRs change in every session"
 lie "load rc 0x902" "Cannot allocate memory" "load: out of object memory"
 lie "load set 10 0" "Bad message" "load: not a transient handle"
@@ -84,7 +86,7 @@ fault "startauthsession truncate 14" "Bad message" "session: opened, no nonce"
 lie "startauthsession set 10 128" "Bad message" "session: not a session handle"
 fault "policypcr rc 0x1c4" "Invalid argument" "PolicyPCR refused"
 fault "policyor rc 0x1c4" "Key was rejected by service" "PolicyOR: no branch matches" rec
-fault "policypassword tag 0x8002" "Bad message" "PolicyPassword: session tag without sessions" rec "recovery=pass"
+fault "policyauthvalue tag 0x8002" "Bad message" "PolicyAuthValue: session tag without sessions" rec "recovery=pass"
 
 # Answers the module copes with: a retry the kernel repeats, one PCR
 # change during the session, which the module retries.

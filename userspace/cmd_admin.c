@@ -298,6 +298,33 @@ static int check_parent(struct tpm *t, const struct kstate *st,
 	return KX_OK;
 }
 
+/*
+ * The eviction runs in a session salted to the SRK, so that nothing
+ * between CPU and TPM can fake its success. When state.json records TPMs,
+ * the SRK must be one of them. Without an SRK there is no key to salt to
+ * and the eviction goes in a password session, as before.
+ */
+static int salt_to_srk(struct tpm *t, const struct kstate *st,
+		       const struct kmeta *m)
+{
+	struct tpm_object srk;
+	uint8_t name[68];
+	size_t len;
+	int rc = tpm_read_object(t, m->srk, &srk);
+
+	if (rc || !srk.present)
+		return rc;
+	rc = tpm_srk(t, m->srk, false, name, &len);
+	if (rc)
+		return rc;
+	if (m->nparents && !meta_parent(m, name, len)) {
+		kerr("shred: the SRK at 0x%08x is not one recorded in %s/state.json (another TPM, or a device between CPU and TPM answering for it); refusing to evict, nothing was changed: if this is the right TPM, run ksealctl provision --new-tpm first",
+		     m->srk, st->dir);
+		return KX_REFUSED;
+	}
+	return tpm_salt(t);
+}
+
 int cmd_shred(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -346,6 +373,8 @@ int cmd_shred(int argc, char **argv)
 		rc = tpm_open(&t, g.tcti);
 	if (!rc)
 		rc = check_parent(t, &st, &m, &present);
+	if (!rc && present)
+		rc = salt_to_srk(t, &st, &m);
 	if (!rc && present) {
 		rc = tpm_evict(t, m.parent);
 		if (!rc)

@@ -11,12 +11,16 @@
 #include "tpm.h"
 
 static const char help[] =
-"Usage: ksealctl provision [--force]\n"
+"Usage: ksealctl provision [--force] [--new-tpm]\n"
 "Check the TPM, create the SRK at 0x81000001 if absent (an existing storage\n"
-"key there is reused) and the kseal parent storage key at 0x81000100.\n"
-"Running it again is harmless.\n"
-"  --force   replace objects at those handles that are not storage keys\n"
-"            (at the parent handle: not a storage key under the SRK)\n";
+"key there is reused) and the kseal parent storage key at 0x81000100, and\n"
+"record both keys' Names. Running it again is harmless.\n"
+"  --force     replace objects at those handles that are not storage keys\n"
+"              (at the parent handle: not a storage key under the SRK)\n"
+"  --new-tpm   trust a TPM whose SRK state.json does not record (the state\n"
+"              directory moved to another machine, or the TPM was cleared)\n";
+
+enum { O_NEW_TPM = OPT_SUB };
 
 static int check_tpm(struct tpm *t)
 {
@@ -51,8 +55,7 @@ static int check_tpm(struct tpm *t)
 /* Makes sure a storage key sits at @handle; @create makes a new one. */
 static int ensure(struct tpm *t, uint32_t handle, const char *what,
 		  bool force, bool *made,
-		  int (*create)(struct tpm *t, uint32_t a, uint32_t b),
-		  uint32_t arg)
+		  int (*create)(struct tpm *t, uint32_t handle))
 {
 	enum tpm_handle_state st;
 	int rc = tpm_handle_state(t, handle, &st);
@@ -75,7 +78,7 @@ static int ensure(struct tpm *t, uint32_t handle, const char *what,
 			return rc;
 		kinfo("evicted the old object at 0x%08x", handle);
 	}
-	rc = create(t, arg, handle);
+	rc = create(t, handle);
 	if (!rc) {
 		*made = true;
 		kinfo("created %s at 0x%08x", what, handle);
@@ -83,10 +86,68 @@ static int ensure(struct tpm *t, uint32_t handle, const char *what,
 	return rc;
 }
 
-static int make_srk(struct tpm *t, uint32_t unused, uint32_t handle)
+static void hex(const uint8_t *b, size_t n, char *out)
 {
-	(void)unused;
-	return tpm_create_srk(t, handle);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+	out[2 * n] = '\0';
+}
+
+/*
+ * The SRK as the salt key of this run, trusted like an SSH host key: on
+ * first use when state.json records no TPM, else only with a recorded
+ * Name, or a new one the admin vouches for with --new-tpm. A key made
+ * here stays transient until trusted, so a refusal changes nothing.
+ */
+static int trust_srk(struct tpm *t, const struct kmeta *m, const char *dir,
+		     bool force, bool new_tpm, bool *made)
+{
+	enum tpm_handle_state st;
+	uint8_t name[68];
+	char h[2 * sizeof(name) + 1];
+	size_t len;
+	int rc = tpm_handle_state(t, KSEAL_SRK_HANDLE, &st);
+
+	*made = false;
+	if (rc)
+		return rc;
+	if (st == TPMH_OTHER && !force) {
+		kerr("TPM: 0x%08x holds an object that is not an ECC P-256 storage key; refusing to replace it (use --force if it is not needed)",
+		     KSEAL_SRK_HANDLE);
+		return KX_REFUSED;
+	}
+	rc = tpm_srk(t, KSEAL_SRK_HANDLE, st != TPMH_STORAGE, name, &len);
+	if (rc)
+		return rc;
+	hex(name, len, h);
+	if (m->nparents && !meta_parent(m, name, len)) {
+		if (!new_tpm) {
+			kerr("TPM: the SRK (Name %s) is not one recorded in %s/state.json: this is another TPM, or a device between CPU and TPM answers for it; nothing was changed: if the TPM was cleared or replaced, or this state directory moved to another machine, run ksealctl provision --new-tpm",
+			     h, dir);
+			return KX_REFUSED;
+		}
+		kinfo("trusting a new TPM: SRK Name %s (--new-tpm)", h);
+	} else {
+		kverbose("SRK Name %s%s", h,
+			 m->nparents ? ", as recorded" : ", trusted on first use");
+	}
+	rc = tpm_salt(t);
+	if (!rc && st == TPMH_OTHER) {
+		rc = tpm_evict(t, KSEAL_SRK_HANDLE);
+		if (!rc)
+			kinfo("evicted the old object at 0x%08x",
+			      KSEAL_SRK_HANDLE);
+	}
+	if (!rc && st != TPMH_STORAGE) {
+		rc = tpm_srk_persist(t);
+		if (!rc) {
+			*made = true;
+			kinfo("created SRK at 0x%08x", KSEAL_SRK_HANDLE);
+		}
+	}
+	return rc;
 }
 
 /*
@@ -117,18 +178,23 @@ int cmd_provision(int argc, char **argv)
 	static const struct option opts[] = {
 		GLOBAL_LONGOPTS,
 		{ "force", no_argument, NULL, 'f' },
+		{ "new-tpm", no_argument, NULL, O_NEW_TPM },
 		{ 0 }
 	};
 	struct tpm_object srk, parent;
 	struct kstate st;
+	struct kmeta m;
 	struct tpm *t;
-	bool force = false, made_srk, made_parent;
+	bool force = false, new_tpm = false, made_srk = false, made_parent;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "qvhf", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			force = true;
+			break;
+		case O_NEW_TPM:
+			new_tpm = true;
 			break;
 		default:
 			if (global_opt(c, optarg, help, &rc) <= 0)
@@ -145,17 +211,22 @@ int cmd_provision(int argc, char **argv)
 		state_close(&st);
 		return rc;
 	}
+	/* provision rewrites a damaged state.json; it pins nothing then. */
+	if (state_load_meta_quiet(st.dir, &m)) {
+		kerr("warning: %s/state.json is unreadable: no recorded TPM to check this one against, trusting it as on first use",
+		     st.dir);
+		m.nparents = 0;
+	}
 	rc = tpm_open(&t, g.tcti);
 	if (!rc)
 		rc = check_tpm(t);
 	if (!rc)
-		rc = ensure(t, KSEAL_SRK_HANDLE, "SRK", force, &made_srk,
-			    make_srk, 0);
+		rc = trust_srk(t, &m, st.dir, force, new_tpm, &made_srk);
 	if (!rc)
 		rc = refuse_primary_parent(t, force);
 	if (!rc)
 		rc = ensure(t, KSEAL_PARENT_DEFAULT, "kseal parent key", force,
-			    &made_parent, tpm_create_parent, KSEAL_SRK_HANDLE);
+			    &made_parent, tpm_create_parent);
 	if (!rc)
 		rc = tpm_read_object(t, KSEAL_SRK_HANDLE, &srk);
 	if (!rc)

@@ -851,6 +851,11 @@ int state_load_meta(const char *dir, struct kmeta *m)
 	return load_meta(dir, m, true);
 }
 
+int state_load_meta_quiet(const char *dir, struct kmeta *m)
+{
+	return load_meta(dir, m, false);
+}
+
 bool blob_parent(const char *hex, uint32_t *handle, uint8_t *name)
 {
 	/* Header, then parent handle (4), name size (2), name (34). */

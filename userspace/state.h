@@ -92,6 +92,8 @@ int state_read_meta(const char *dir, uint32_t *srk, uint32_t *parent);
  * field is bad; a missing file gives the defaults and present = false.
  */
 int state_load_meta(const char *dir, struct kmeta *m);
+/* The same without the error line, for provision, which rewrites the file. */
+int state_load_meta_quiet(const char *dir, struct kmeta *m);
 /* The recorded parent of the TPM whose SRK has Name @srk, or NULL. */
 const struct kparent *meta_parent(const struct kmeta *m, const uint8_t *srk,
 				  size_t srk_len);

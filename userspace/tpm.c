@@ -3,6 +3,13 @@
  * TPM access over ESAPI: capabilities, persistent handles, provisioning.
  * Owner and storage-key authorizations are empty, as TCG provisioning
  * guidance expects for the SRK.
+ *
+ * A device between CPU and TPM sees every byte of a password session and
+ * can answer in the TPM's place. Once the SRK is known (tpm_srk) and its
+ * Name checked by the caller, tpm_salt starts an HMAC session salted to it
+ * (ECDH P-256): the commands that change something or read a Name then
+ * run in it, parameters encrypted where the command allows, and ESAPI
+ * rejects any response whose HMAC an impostor made without the salt.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +25,28 @@
 struct tpm {
 	TSS2_TCTI_CONTEXT *tcti;
 	ESYS_CONTEXT *esys;
+	ESYS_TR srk;		/* the salt key, from tpm_srk */
+	uint32_t srk_handle;	/* its persistent handle */
+	bool srk_transient;	/* made by tpm_srk, not yet persistent */
+	ESYS_TR session;	/* salted session, from tpm_salt */
 };
+
+/* Parameter encryption both ways; only where the command has a sized first parameter. */
+#define SESS_CRYPT (TPMA_SESSION_DECRYPT | TPMA_SESSION_ENCRYPT)
+
+/*
+ * The salted session for the next command with attributes @a, or @none
+ * before tpm_salt. The TPM refuses decrypt or encrypt on a command whose
+ * first parameter is not a sized buffer, so each caller names its own.
+ */
+static ESYS_TR sess(struct tpm *t, TPMA_SESSION a, ESYS_TR none)
+{
+	if (t->session == ESYS_TR_NONE)
+		return none;
+	Esys_TRSess_SetAttributes(t->esys, t->session,
+				  a | TPMA_SESSION_CONTINUESESSION, 0xff);
+	return t->session;
+}
 
 static const char *rc_advice(TSS2_RC rc)
 {
@@ -52,6 +80,7 @@ int tpm_open(struct tpm **tp, const char *tcti)
 	*tp = NULL;
 	if (!t)
 		return KX_TPM;
+	t->srk = t->session = ESYS_TR_NONE;
 	/* The library logs to stderr; our own line says what to do. */
 	if (g.verbose < 1)
 		setenv("TSS2_LOG", "all+none", 0);
@@ -76,6 +105,11 @@ void tpm_close(struct tpm *t)
 {
 	if (!t)
 		return;
+	/* Without a resource manager (swtpm, /dev/tpm0) these would stay. */
+	if (t->session != ESYS_TR_NONE)
+		Esys_FlushContext(t->esys, t->session);
+	if (t->srk_transient)
+		Esys_FlushContext(t->esys, t->srk);
 	Esys_Finalize(&t->esys);
 	Tss2_TctiLdr_Finalize(&t->tcti);
 	free(t);
@@ -196,6 +230,11 @@ int tpm_get_info(struct tpm *t, struct tpm_info *info)
 	return KX_OK;
 }
 
+/*
+ * Outside the salted session: GetCapability has no sized response
+ * parameter to encrypt, and a false answer only leads to a command that
+ * runs in the session (or a Name check) and fails there.
+ */
 static int handle_present(struct tpm *t, uint32_t handle, bool *present)
 {
 	TPMS_CAPABILITY_DATA *cap = NULL;
@@ -227,16 +266,25 @@ static bool is_storage(const TPMT_PUBLIC *p)
 static int read_public(struct tpm *t, uint32_t handle, TPM2B_PUBLIC **pub,
 		       TPM2B_NAME **name, TPM2B_NAME **qname)
 {
-	ESYS_TR tr;
+	bool own = !(t->srk != ESYS_TR_NONE && !t->srk_transient &&
+		     handle == t->srk_handle);
+	ESYS_TR tr = t->srk;
 	TSS2_RC rc;
 
-	rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
-				   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
-	if (rc != TSS2_RC_SUCCESS)
-		return tpm_fail("reading a persistent handle", rc);
-	rc = Esys_ReadPublic(t->esys, tr, ESYS_TR_NONE, ESYS_TR_NONE,
-			     ESYS_TR_NONE, pub, name, qname);
-	Esys_TR_Close(t->esys, &tr);
+	/* In the salted session the response's HMAC vouches for the Name. */
+	if (own) {
+		rc = Esys_TR_FromTPMPublic(t->esys, handle,
+					   sess(t, TPMA_SESSION_ENCRYPT,
+						ESYS_TR_NONE),
+					   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
+		if (rc != TSS2_RC_SUCCESS)
+			return tpm_fail("reading a persistent handle", rc);
+	}
+	rc = Esys_ReadPublic(t->esys, tr,
+			     sess(t, TPMA_SESSION_ENCRYPT, ESYS_TR_NONE),
+			     ESYS_TR_NONE, ESYS_TR_NONE, pub, name, qname);
+	if (own)
+		Esys_TR_Close(t->esys, &tr);
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail("ReadPublic", rc);
 	return KX_OK;
@@ -358,21 +406,27 @@ static void storage_template(TPM2B_PUBLIC *pub)
 	pub->publicArea.parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
 }
 
-static int persist(struct tpm *t, ESYS_TR obj, uint32_t handle)
+/* EvictControl has no sized parameter: the session authorizes only. */
+static int persist(struct tpm *t, ESYS_TR obj, uint32_t handle, ESYS_TR *out)
 {
-	ESYS_TR out = ESYS_TR_NONE;
 	TSS2_RC rc;
 
+	*out = ESYS_TR_NONE;
 	rc = Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, obj,
-			       ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-			       handle, &out);
+			       sess(t, 0, ESYS_TR_PASSWORD), ESYS_TR_NONE,
+			       ESYS_TR_NONE, handle, out);
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail("EvictControl (make persistent)", rc);
-	Esys_TR_Close(t->esys, &out);
 	return KX_OK;
 }
 
-int tpm_create_srk(struct tpm *t, uint32_t handle)
+/*
+ * CreatePrimary of the SRK runs before any key to salt to exists, in a
+ * password session: it carries no secret (empty sensitive data, the key
+ * comes from the owner seed), and the Name it returns is only trusted on
+ * first use or when it matches a recorded one (the caller's check).
+ */
+static int create_srk(struct tpm *t, ESYS_TR *obj)
 {
 	TPM2B_SENSITIVE_CREATE sens = { 0 };
 	TPM2B_PUBLIC tmpl;
@@ -382,14 +436,12 @@ int tpm_create_srk(struct tpm *t, uint32_t handle)
 	TPM2B_CREATION_DATA *cdata = NULL;
 	TPM2B_DIGEST *chash = NULL;
 	TPMT_TK_CREATION *ticket = NULL;
-	ESYS_TR obj = ESYS_TR_NONE;
 	TSS2_RC rc;
-	int ret;
 
 	storage_template(&tmpl);
 	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD,
 				ESYS_TR_NONE, ESYS_TR_NONE, &sens, &tmpl,
-				&outside, &pcrs, &obj, &pub, &cdata, &chash,
+				&outside, &pcrs, obj, &pub, &cdata, &chash,
 				&ticket);
 	free(pub);
 	free(cdata);
@@ -397,14 +449,84 @@ int tpm_create_srk(struct tpm *t, uint32_t handle)
 	free(ticket);
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail("CreatePrimary (SRK)", rc);
-	ret = persist(t, obj, handle);
-	rc = Esys_FlushContext(t->esys, obj);
-	if (rc != TSS2_RC_SUCCESS && !ret)
-		ret = tpm_fail("FlushContext", rc);
-	return ret;
+	return KX_OK;
 }
 
-int tpm_create_parent(struct tpm *t, uint32_t srk, uint32_t handle)
+int tpm_srk(struct tpm *t, uint32_t handle, bool create, uint8_t *name,
+	    size_t *name_len)
+{
+	TPM2B_NAME *n = NULL;
+	TSS2_RC rc;
+	int ret;
+
+	*name_len = 0;
+	if (create) {
+		ret = create_srk(t, &t->srk);
+		if (ret)
+			return ret;
+		t->srk_transient = true;
+	} else {
+		/*
+		 * ESAPI checks that the Name the TPM reports is that of the
+		 * public area it salts to; the caller checks the Name.
+		 */
+		rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
+					   ESYS_TR_NONE, ESYS_TR_NONE, &t->srk);
+		if (rc != TSS2_RC_SUCCESS)
+			return tpm_fail("reading the SRK handle", rc);
+	}
+	t->srk_handle = handle;
+	rc = Esys_TR_GetName(t->esys, t->srk, &n);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("reading the SRK's Name", rc);
+	if (n->size <= sizeof(((struct tpm_object *)0)->name)) {
+		memcpy(name, n->name, n->size);
+		*name_len = n->size;
+	}
+	free(n);
+	return KX_OK;
+}
+
+int tpm_salt(struct tpm *t)
+{
+	TPMT_SYM_DEF sym = {
+		.algorithm = TPM2_ALG_AES,
+		.keyBits.aes = 128,
+		.mode.aes = TPM2_ALG_CFB,
+	};
+	TSS2_RC rc;
+
+	rc = Esys_StartAuthSession(t->esys, t->srk, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+				   NULL, TPM2_SE_HMAC, &sym, TPM2_ALG_SHA256,
+				   &t->session);
+	if (rc != TSS2_RC_SUCCESS) {
+		t->session = ESYS_TR_NONE;
+		return tpm_fail("StartAuthSession (salted to the SRK)", rc);
+	}
+	return KX_OK;
+}
+
+int tpm_srk_persist(struct tpm *t)
+{
+	ESYS_TR out;
+	TSS2_RC rc;
+	int ret;
+
+	if (!t->srk_transient)
+		return KX_OK;
+	ret = persist(t, t->srk, t->srk_handle, &out);
+	if (ret)
+		return ret;
+	rc = Esys_FlushContext(t->esys, t->srk);
+	t->srk = out;
+	t->srk_transient = false;
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("FlushContext", rc);
+	return KX_OK;
+}
+
+int tpm_create_parent(struct tpm *t, uint32_t handle)
 {
 	TPM2B_SENSITIVE_CREATE sens = { 0 };
 	TPM2B_PUBLIC tmpl;
@@ -415,35 +537,30 @@ int tpm_create_parent(struct tpm *t, uint32_t srk, uint32_t handle)
 	TPM2B_CREATION_DATA *cdata = NULL;
 	TPM2B_DIGEST *chash = NULL;
 	TPMT_TK_CREATION *ticket = NULL;
-	ESYS_TR parent, obj = ESYS_TR_NONE;
+	ESYS_TR obj = ESYS_TR_NONE, out = ESYS_TR_NONE;
 	TSS2_RC rc;
 	int ret;
 
 	storage_template(&tmpl);
-	rc = Esys_TR_FromTPMPublic(t->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE,
-				   ESYS_TR_NONE, &parent);
-	if (rc != TSS2_RC_SUCCESS)
-		return tpm_fail("reading the SRK handle", rc);
-	rc = Esys_Create(t->esys, parent, ESYS_TR_PASSWORD, ESYS_TR_NONE,
-			 ESYS_TR_NONE, &sens, &tmpl, &outside, &pcrs, &priv,
-			 &pub, &cdata, &chash, &ticket);
+	rc = Esys_Create(t->esys, t->srk, sess(t, SESS_CRYPT, ESYS_TR_PASSWORD),
+			 ESYS_TR_NONE, ESYS_TR_NONE, &sens, &tmpl, &outside,
+			 &pcrs, &priv, &pub, &cdata, &chash, &ticket);
 	free(cdata);
 	free(chash);
 	free(ticket);
-	if (rc != TSS2_RC_SUCCESS) {
-		Esys_TR_Close(t->esys, &parent);
+	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail("Create (parent storage key)", rc);
-	}
-	rc = Esys_Load(t->esys, parent, ESYS_TR_PASSWORD, ESYS_TR_NONE,
-		       ESYS_TR_NONE, priv, pub, &obj);
+	rc = Esys_Load(t->esys, t->srk, sess(t, SESS_CRYPT, ESYS_TR_PASSWORD),
+		       ESYS_TR_NONE, ESYS_TR_NONE, priv, pub, &obj);
 	/* The private part only ever lived in this process's memory. */
 	explicit_bzero(priv, sizeof(*priv));
 	free(priv);
 	free(pub);
-	Esys_TR_Close(t->esys, &parent);
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail("Load (parent storage key)", rc);
-	ret = persist(t, obj, handle);
+	ret = persist(t, obj, handle, &out);
+	if (!ret)
+		Esys_TR_Close(t->esys, &out);
 	rc = Esys_FlushContext(t->esys, obj);
 	if (rc != TSS2_RC_SUCCESS && !ret)
 		ret = tpm_fail("FlushContext", rc);
@@ -455,13 +572,14 @@ int tpm_evict(struct tpm *t, uint32_t handle)
 	ESYS_TR tr, out = ESYS_TR_NONE;
 	TSS2_RC rc;
 
-	rc = Esys_TR_FromTPMPublic(t->esys, handle, ESYS_TR_NONE,
+	rc = Esys_TR_FromTPMPublic(t->esys, handle,
+				   sess(t, TPMA_SESSION_ENCRYPT, ESYS_TR_NONE),
 				   ESYS_TR_NONE, ESYS_TR_NONE, &tr);
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_fail("reading a persistent handle", rc);
 	rc = Esys_EvictControl(t->esys, ESYS_TR_RH_OWNER, tr,
-			       ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-			       handle, &out);
+			       sess(t, 0, ESYS_TR_PASSWORD), ESYS_TR_NONE,
+			       ESYS_TR_NONE, handle, &out);
 	/*
 	 * Close the handle's record either way: a stale one would make the
 	 * next Esys_TR_FromTPMPublic of this handle (a new key there) fail.

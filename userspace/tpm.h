@@ -45,8 +45,23 @@ void tpm_close(struct tpm *t);
 int tpm_get_info(struct tpm *t, struct tpm_info *info);
 int tpm_handle_state(struct tpm *t, uint32_t handle,
 		     enum tpm_handle_state *state);
-int tpm_create_srk(struct tpm *t, uint32_t handle);
-int tpm_create_parent(struct tpm *t, uint32_t srk, uint32_t handle);
+/*
+ * The SRK at persistent @handle as the salt key, its Name in @name (68
+ * bytes). With @create the SRK is made, transient until tpm_srk_persist:
+ * a caller that does not trust its Name has changed nothing.
+ */
+int tpm_srk(struct tpm *t, uint32_t handle, bool create, uint8_t *name,
+	    size_t *name_len);
+/*
+ * Starts the HMAC session salted to the SRK (AES-128-CFB parameter
+ * encryption, SHA-256) that every later command here authorizes with or,
+ * reading a Name, is checked by. Call it only after checking the Name.
+ */
+int tpm_salt(struct tpm *t);
+/* Makes a SRK that tpm_srk created persistent at its handle. */
+int tpm_srk_persist(struct tpm *t);
+/* The kseal parent storage key under the SRK of tpm_srk, persistent at @handle. */
+int tpm_create_parent(struct tpm *t, uint32_t handle);
 int tpm_evict(struct tpm *t, uint32_t handle);
 int tpm_read_object(struct tpm *t, uint32_t handle, struct tpm_object *o);
 

@@ -68,6 +68,53 @@ static char *read_line(const char *path, char *buf, size_t len)
 	return p;
 }
 
+/*
+ * Whether the key at the parent handle is the one provision recorded for
+ * this TPM (by its SRK's Name). The parent's Name is read in a session
+ * salted to the recorded SRK, so a device between CPU and TPM cannot
+ * answer with the recorded Name.
+ */
+static void check_parent_name(struct report *r, struct tpm *t, uint32_t srk,
+			      uint32_t parent)
+{
+	const struct kparent *rec;
+	struct tpm_object o;
+	struct kmeta m;
+	uint8_t name[68];
+	size_t len;
+	char d[256];
+
+	if (tpm_read_object(t, srk, &o) || !o.storage ||
+	    tpm_srk(t, srk, false, name, &len))
+		return;		/* the srk check says what is wrong */
+	if (state_load_meta_quiet(g.state_dir, &m) || !m.nparents) {
+		check(r, "parent-name", false,
+		      "no TPM recorded in state.json",
+		      "run ksealctl provision: it records the Names of the SRK and the parent key that create and the kernel check");
+		return;
+	}
+	rec = meta_parent(&m, name, len);
+	if (!rec) {
+		check(r, "parent-name", false,
+		      "the SRK is not one recorded in state.json: this is not the TPM provisioned (another TPM, or an interposer on the TPM bus answering for it)",
+		      "if the TPM was replaced or cleared, or this disk moved to another machine, run ksealctl provision --new-tpm; otherwise look for what sits on the TPM bus");
+		return;
+	}
+	if (tpm_salt(t) || tpm_read_object(t, parent, &o) || !o.present)
+		return;		/* the parent check says what is wrong */
+	if (o.name_len == rec->name_len &&
+	    !memcmp(o.name, rec->name, o.name_len)) {
+		snprintf(d, sizeof(d), "0x%08x is the parent provision recorded for this TPM",
+			 parent);
+		check(r, "parent-name", true, d, "");
+		return;
+	}
+	snprintf(d, sizeof(d), "0x%08x is not the parent provision recorded: another key there, or this is not the TPM provisioned (another TPM, or an interposer on the TPM bus answering for it)",
+		 parent);
+	check(r, "parent-name", false, d,
+	      "do not create keys until you know why; if the key was replaced on purpose, run ksealctl provision to record it (keys sealed under the old one no longer load)");
+}
+
 static void check_tpm(struct report *r)
 {
 	static const struct {
@@ -109,6 +156,7 @@ static void check_tpm(struct report *r)
 		      "the parent key is gone (shredded?): blobs sealed under it cannot load; run ksealctl provision for new keys" :
 		      "run ksealctl provision (with --force to replace a foreign object)");
 	}
+	check_parent_name(r, t, srk, parent);
 	snprintf(d, sizeof(d), "%s, %u of %u failures, interval %u s, recovery %u s",
 		 info.in_lockout ? "in lockout" : "not in lockout",
 		 info.lockout_counter, info.max_auth_fail,

@@ -529,9 +529,31 @@ TCTI="swtpm:host=127.0.0.1,port=$P"
 export TPM2TOOLS_TCTI=$TCTI
 kt() { "$BIN" --conf /dev/null --state-dir "$T/tstate" --tcti "$TCTI" "$@"; }
 persistent() { tpm2 getcap handles-persistent 2>/dev/null | tr -d '\n '; }
-kt provision >"$T/out" 2>"$T/err" && [ "$(persistent)" = "-0x81000001-0x81000100" ] &&
+# The first provision goes through the pcap TCTI, which records every TPM
+# command (tpm-sessions.py lists their sessions).
+TCTI_PCAP_FILE=$T/prov.pcap "$BIN" --conf /dev/null --state-dir "$T/tstate" --tcti "pcap:$TCTI" \
+	provision >"$T/out" 2>"$T/err" && [ "$(persistent)" = "-0x81000001-0x81000100" ] &&
 	grep -q '"parent":"0x81000100"' "$T/tstate/state.json"
 ok $? "provision creates the SRK and the parent key"
+# CreatePrimary of the SRK has no key to salt to and carries no secret;
+# everything after it is authorised in one HMAC session salted to the SRK,
+# with parameter encryption (20 decrypt, 40 encrypt) where the command has
+# a sized first parameter, and the parent's Name is read in it.
+./tpm-sessions.py "$T/prov.pcap" >"$T/sessions" 2>"$T/err" && python3 - "$T/sessions" <<'PY' 2>>"$T/err"
+import sys
+cmds = [l.split() for l in open(sys.argv[1])]
+names = [c[0] for c in cmds]
+assert names[:5] == ["CreatePrimary", "EvictControl", "Create", "Load", "EvictControl"], names
+assert cmds[0][1:] == ["40000009/00"], cmds[0]
+sess = {c[1].split("/")[0] for c in cmds[1:]}
+assert len(sess) == 1 and sess.pop().startswith("02"), cmds
+want = {"EvictControl": "01", "Create": "61", "Load": "61", "ReadPublic": "41"}
+for c in cmds[1:]:
+    assert len(c) == 2 and c[1].split("/")[1] == want[c[0]], c
+assert "ReadPublic" in names, names
+PY
+r=$?; [ $r = 0 ] || tap_detail <"$T/sessions"
+ok $r "provision: after CreatePrimary of the SRK, Create, Load, EvictControl and ReadPublic run in a salted HMAC session"
 hexname() { tpm2 readpublic -c "$1" -n "$T/hn" >/dev/null 2>&1 && od -An -tx1 "$T/hn" | tr -d ' \n'; }
 pname=$(hexname 0x81000100)
 # recorded STATE SRK-NAME PARENT-NAME: state.json maps that SRK to that parent.
@@ -554,6 +576,63 @@ tpm2 flushcontext -t >/dev/null 2>&1
 kt provision >"$T/out" 2>"$T/err" && grep -q 'already provisioned' "$T/out" &&
 	[ "$(persistent)" = "-0x81000001-0x81000100" ]
 ok $? "a second provision is idempotent"
+# The SRK's Name is pinned once recorded: another one is refused, nothing
+# changes, unless --new-tpm vouches for it.
+pin_sum() { md5sum "$T/tstate/state.json"; persistent; tpm2 getcap handles-transient 2>/dev/null; }
+cp "$T/tstate/state.json" "$T/meta.pin"
+fake=000b$(printf '%064d' 3)
+srkname=$(hexname 0x81000001)
+sed -i "s/\"$srkname\"/\"$fake\"/" "$T/tstate/state.json"
+# pin_refused DESC: provision exits 7 with the one line, nothing changed.
+pin_refused() {
+	local before rc
+	before=$(pin_sum)
+	kt provision >"$T/out" 2>"$T/err"; rc=$?
+	[ $rc = 7 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+		grep -q "^ksealctl: TPM: the SRK (Name $srkname) is not one recorded in $T/tstate/state.json: this is another TPM, or a device between CPU and TPM answers for it; nothing was changed: .*ksealctl provision --new-tpm\$" "$T/err" &&
+		[ "$(pin_sum)" = "$before" ]
+	ok $? "$1"
+}
+pin_refused "provision refuses an SRK whose Name state.json does not record (exit 7), nothing changed"
+tpm2 evictcontrol -C o -c 0x81000001 >/dev/null 2>&1
+pin_refused "with the SRK missing, the one CreatePrimary makes is refused the same way and not kept"
+kt -q provision --new-tpm 2>"$T/err" && [ "$(persistent)" = "-0x81000001-0x81000100" ] &&
+	recorded "$T/tstate/state.json" "$srkname" "$pname" &&
+	recorded "$T/tstate/state.json" "$fake" "$pname"
+ok $? "provision --new-tpm trusts it, remakes the SRK (same Name) and keeps the other record"
+kt status --json >"$T/status.json" 2>"$T/err"
+python3 -c '
+import json,sys
+c = {x["check"]: x for x in json.load(open(sys.argv[1]))["checks"]}["parent-name"]
+assert c["status"] == "OK" and "is the parent provision recorded" in c["detail"], c' "$T/status.json" 2>>"$T/err"
+ok $? "status: the parent has the Name provision recorded for this TPM"
+python3 - "$T/tstate/state.json" "$srkname" "$fake" <<'PY'
+import json, sys
+f, srk, fake = sys.argv[1:]
+d = json.load(open(f))
+d["parents"][srk] = fake
+json.dump(d, open(f, "w"))
+PY
+kt status --json >"$T/status.json" 2>"$T/err"; rc=$?
+[ $rc = 6 ] && python3 -c '
+import json,sys
+c = {x["check"]: x for x in json.load(open(sys.argv[1]))["checks"]}["parent-name"]
+assert c["status"] == "WARN" and "not the TPM provisioned" in c["detail"] and "interposer" in c["detail"], c' "$T/status.json" 2>>"$T/err"
+ok $? "status WARNs (exit 6) when the parent's Name is not the recorded one: not the TPM provisioned"
+python3 - "$T/tstate/state.json" "$srkname" <<'PY'
+import json, sys
+f, srk = sys.argv[1:]
+d = json.load(open(f))
+del d["parents"][srk]
+json.dump(d, open(f, "w"))
+PY
+kt status --json >"$T/status.json" 2>"$T/err"; rc=$?
+[ $rc = 6 ] && python3 -c '
+import json,sys
+c = {x["check"]: x for x in json.load(open(sys.argv[1]))["checks"]}["parent-name"]
+assert c["status"] == "WARN" and "SRK is not one recorded" in c["detail"] and "--new-tpm" in c["advice"], c' "$T/status.json" 2>>"$T/err"
+ok $? "status WARNs (exit 6) when the SRK is not one recorded"
+cp "$T/meta.pin" "$T/tstate/state.json"
 kt status --json >"$T/status.json" 2>"$T/err"; rc=$?
 python3 -m json.tool "$T/status.json" >/dev/null && python3 - "$T/status.json" <<'PY'
 import json, sys

@@ -139,7 +139,7 @@ vm_boot --tpm B --disk D "demo: the disk in another machine" <<'GUEST'
 . /data/demo-lib.sh
 kseal_insmod
 say "someone moves the disk to another server (its own TPM)"
-step "that TPM gets its own kseal parent" $K provision
+step "the admin vouches for that TPM: it gets its own kseal parent" $K provision --new-tpm
 refused "Required key not available" "the copied blobs do not load there" $K load --all
 step "the kernel log says why" sh -c 'dmesg | grep "not the parent"'
 GUEST

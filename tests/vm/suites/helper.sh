@@ -26,8 +26,8 @@ check "the state files are mode 0600" sh -c \
 	'[ "$(stat -c %a /data/kseal/current/root.json)" = 600 ] && [ "$(stat -c %a /data/kseal/current/backup.json)" = 600 ]'
 check "list --json: two sealed keys, loaded" sh -c \
 	"[ \$($K list --json | grep -o '\"loaded\":true' | wc -l) = 2 ]"
-check "status: TPM, SRK, parent, lockout, PCR banks and module OK" sh -c \
-	"$K status --json > /tmp/st.json; for c in tpm srk parent lockout pcr-banks module; do grep -A1 \"\\\"check\\\":\\\"\$c\\\"\" /tmp/st.json | grep -q '\"status\":\"OK\"' || { echo \$c; exit 1; }; done"
+check "status: TPM, SRK, parent and its recorded Name, lockout, PCR banks and module OK" sh -c \
+	"$K status --json > /tmp/st.json; for c in tpm srk parent parent-name lockout pcr-banks module; do grep -A1 \"\\\"check\\\":\\\"\$c\\\"\" /tmp/st.json | grep -q '\"status\":\"OK\"' || { echo \$c; exit 1; }; done"
 check "status: the module's default require_lockdown=none is a warning" sh -c \
 	"grep -A1 '\"check\":\"require-lockdown\"' /tmp/st.json | grep -q '\"status\":\"WARN\"' && grep -q 'require_lockdown=none' /tmp/st.json"
 check "the saved blob is what the kernel returns" sh -c \
@@ -135,6 +135,16 @@ storage='fixedtpm|fixedparent|sensitivedataorigin|userwithauth|noda|restricted|d
 kseal_insmod
 check "provision" $K provision
 check "provision recorded the parent's Name in state.json" name_recorded
+# The SRK's Name is pinned: a state.json recording another TPM only.
+cp $ST /tmp/st.good
+sed -i "s/\"$(tpm_name 0x81000001)\"/\"000b$(printf '%064d' 5)\"/" $ST
+cp $ST /tmp/st.other
+pin_refused() {
+	kx 7 "^ksealctl: TPM: the SRK \\(Name [0-9a-f]{68}\\) is not one recorded in $ST: this is another TPM, or a device between CPU and TPM answers for it; nothing was changed" provision &&
+		cmp $ST /tmp/st.other
+}
+check "another SRK recorded: provision refuses (exit 7), nothing changed" pin_refused
+cp /tmp/st.good $ST
 check "create with a recovery passphrase: not in the output" kx 0 'created sealed key s1' create s1 --recovery-fd 3
 check "the blob names the parent provision recorded (bytes 26..59)" blob_names_parent
 unlink_s1

@@ -14,7 +14,8 @@ SWTPM_PID=
 . ../lib/tap.sh
 
 cleanup() {
-	[ -n "$SWTPM_PID" ] && kill "$SWTPM_PID" 2>/dev/null
+	# shellcheck disable=SC2086
+	[ -n "$SWTPM_PID" ] && kill $SWTPM_PID 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -27,7 +28,7 @@ ok() {
 
 # k ARGS...: ksealctl with the fake backend on the test's state directory.
 export KSEAL_FAKE_KEYRING=$T/keyring.json
-k() { "$BIN" --conf /dev/null --state-dir "$T/state" "$@"; }
+k() { "$BIN" --conf /dev/null --state-dir "$T/state" --tcti "$TCTI0" "$@"; }
 
 # loaded_is EXPR: `list --json` on stdin; the Python expression EXPR over
 # l, the map of key names to their "loaded" flag, must hold.
@@ -37,6 +38,37 @@ import json, sys
 l = {k["name"]: k["loaded"] for k in json.load(sys.stdin)}
 assert eval(sys.argv[1]), l' "$1"
 }
+
+# start_swtpm DIR: a swtpm with its state in DIR on a free port $P, its
+# pid added to $SWTPM_PID. Ports below the kernel's ephemeral range, so
+# that no outgoing connection holds one; a port some listener holds moves
+# swtpm on to the next one.
+start_swtpm() {
+	local hi pid=
+	hi=$(($(cut -f1 /proc/sys/net/ipv4/ip_local_port_range) - 2))
+	[ "$hi" -gt 21000 ] || hi=60000
+	mkdir -p "$1"
+	for P in $(shuf -i "20000-$hi" -n 20); do
+		if swtpm socket --tpm2 --tpmstate dir="$1" --server type=tcp,port="$P" \
+			--ctrl type=tcp,port=$((P + 1)) --flags not-need-init,startup-clear \
+			--daemon --pid file="$1/pid" 2>"$T/err"; then
+			for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$1/pid" ] && break; sleep 0.1; done
+			pid=$(cat "$1/pid")
+			SWTPM_PID="$SWTPM_PID $pid"
+			break
+		fi
+		grep -q 'Address already in use' "$T/err" || break
+	done
+	[ -n "$pid" ]
+}
+
+# Creating a sealed key reads the SRK's Name to find the parent Name that
+# provision recorded for this TPM: the key operations below run against a
+# swtpm too, each state directory provisioned first (kp DIR).
+start_swtpm "$T/tpm0"
+ok $? "swtpm for the key operations started on port $P"
+TCTI0="swtpm:host=127.0.0.1,port=$P"
+kp() { "$BIN" --conf /dev/null --state-dir "$1" --tcti "$TCTI0" -q provision; }
 
 # ---- argument parsing
 for c in provision create load list rotate reseal lock shred status boot; do
@@ -75,8 +107,9 @@ ok $bad "invalid arguments exit 1 with one error line each"
 [ ! -e "$T/state/current" ]
 ok $? "rejected commands wrote no state"
 # Key names: up to 64 characters, on a state directory and keyring of their own.
-k64() { KSEAL_FAKE_KEYRING=$T/keyring64.json "$BIN" --conf /dev/null --state-dir "$T/state64" "$@"; }
+k64() { KSEAL_FAKE_KEYRING=$T/keyring64.json "$BIN" --conf /dev/null --state-dir "$T/state64" --tcti "$TCTI0" "$@"; }
 name64=$(printf 'n%.0s' $(seq 64))
+kp "$T/state64"
 k64 -q create "$name64" 2>"$T/err" && [ -e "$T/state64/current/$name64.json" ] &&
 	k64 list --json 2>>"$T/err" | loaded_is "l['$name64']"
 ok $? "a key name of 64 characters is created and loaded"
@@ -87,6 +120,8 @@ k64 create "${name64}x" >/dev/null 2>"$T/err"; rc=$?
 ok $? "a key name of 65 characters is refused"
 
 # ---- key operations against the fake backend
+kp "$T/state" 2>"$T/err"
+ok $? "provision the state directory of the key operations"
 k -q create root --pcrs 0,2-4,7 --lock-pcr 15 2>"$T/err"
 ok $? "create a sealed key"
 printf 'correct-horse\n' >"$T/pass"
@@ -94,7 +129,7 @@ k -q create rec --recovery-fd 3 3<"$T/pass" 2>"$T/err" &&
 	grep -q '"recovery":true' "$T/state/current/rec.json" &&
 	! grep -rq correct-horse "$T/state" "$T/keyring.json"
 ok $? "create with --recovery-fd stores only that a passphrase exists"
-./pty-run.py 'passphrase: ' 'tty-secret-42' "$BIN" --conf /dev/null --state-dir "$T/state" \
+./pty-run.py 'passphrase: ' 'tty-secret-42' "$BIN" --conf /dev/null --state-dir "$T/state" --tcti "$TCTI0" \
 	-q create trec --recovery >"$T/tty" 2>&1 &&
 	grep -q 'Recovery passphrase: ' "$T/tty" && ! grep -q tty-secret-42 "$T/tty" &&
 	grep -q '"recovery":true' "$T/state/current/trec.json" &&
@@ -102,7 +137,7 @@ ok $? "create with --recovery-fd stores only that a passphrase exists"
 ok $? "--recovery reads the passphrase from the terminal without echo"
 # ksealctl's stderr goes to a file here: the terminal only shows the prompt.
 ./pty-run.py 'passphrase: ' 'has space' sh -c 'exec "$@" 2>"$0"' "$T/err" \
-	"$BIN" --conf /dev/null --state-dir "$T/state" create trec2 --recovery >"$T/tty"; rc=$?
+	"$BIN" --conf /dev/null --state-dir "$T/state" --tcti "$TCTI0" create trec2 --recovery >"$T/tty"; rc=$?
 [ $rc = 1 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
 	grep -q '^ksealctl: invalid recovery passphrase: ' "$T/err" &&
 	[ ! -e "$T/state/current/trec2.json" ]
@@ -320,7 +355,7 @@ ok $? "the SRK as the parent in state.json: create refuses (exit 7)"
 
 # ---- boot: load all, ask for recovery passphrases, then always lock
 B=$T/boot
-kb() { "$BIN" --conf "$B/conf" --state-dir "$B/state" "$@"; }
+kb() { "$BIN" --conf "$B/conf" --state-dir "$B/state" --tcti "$TCTI0" "$@"; }
 locked() { sort -n "$KSEAL_FAKE_KEYRING.pcrlock" | tr '\n' ' '; }
 mkdir -p "$B"
 export KSEAL_FAKE_KEYRING=$B/keyring.json
@@ -331,6 +366,7 @@ printf '#!/bin/sh\necho "$*" >>"%s/asked"\n[ -f "%s/answer" ] || exit 1\ncat "%s
 chmod +x "$B/ask"
 printf 'LOCK_PCR=14\nRECOVERY_TIMEOUT=7\nASK_PASSWORD=%s\n' "$B/ask" >"$B/conf"
 printf 'boot-pass\n' >"$B/pass"
+kp "$B/state"
 kb -q create m --pcrs 7 --lock-pcr 15 2>"$T/err" &&
 	kb -q create rec --pcrs 7 --lock-pcr 12 --recovery-fd 3 3<"$B/pass" 2>>"$T/err" &&
 	kb -q create recd --wrapped-by rec 2>>"$T/err" &&
@@ -437,8 +473,9 @@ ok $? "a write carries damaged and unknown files into the new generation"
 # ---- crash safety: kill -9 at random points of a sealed-key rotation
 ITER=${KSEAL_KILL_ITERATIONS:-200}
 S=$T/crash
-kc() { "$BIN" --conf /dev/null --state-dir "$S" "$@"; }
+kc() { "$BIN" --conf /dev/null --state-dir "$S" --tcti "$TCTI0" "$@"; }
 export KSEAL_FAKE_KEYRING=$T/crash-keyring.json
+kp "$S"
 kc -q create root && kc -q create a --wrapped-by root && kc -q create b --wrapped-by root &&
 	kc -q create c --wrapped-by root
 t0=$(date +%s%N); kc -q rotate root; t1=$(date +%s%N)
@@ -454,7 +491,7 @@ for ((i = 0; i < ITER; i++)); do
 	fi
 	old=$(sums)
 	# The binary itself, not a shell function: kill must hit ksealctl.
-	"$BIN" --conf /dev/null --state-dir "$S" -q rotate root 2>/dev/null &
+	"$BIN" --conf /dev/null --state-dir "$S" --tcti "$TCTI0" -q rotate root 2>/dev/null &
 	pid=$!
 	delay=$((RANDOM * 32768 + RANDOM))
 	delay=$((delay % (span * 12 / 10)))
@@ -492,6 +529,7 @@ ok $? "the next run cleans unfinished generations and rotates"
 # ---- concurrent runs
 S=$T/conc
 export KSEAL_FAKE_KEYRING=$T/conc-keyring.json
+kp "$S"
 kc -q create root
 pids=()
 for j in 1 2 3 4 5 6 7 8; do
@@ -507,23 +545,8 @@ rm -f "$KSEAL_FAKE_KEYRING"
 	[ "$(ls -d "$S"/gen-* | wc -l)" = 1 ]
 ok $? "8 concurrent writers: all 9 keys, 8 sealed rotations, one loadable set"
 
-# ---- provisioning against a private swtpm
-# Ports below the kernel's ephemeral range, so that no outgoing connection
-# holds one; a port some listener holds moves swtpm on to the next one.
-hi=$(($(cut -f1 /proc/sys/net/ipv4/ip_local_port_range) - 2))
-[ "$hi" -gt 21000 ] || hi=60000
-mkdir -p "$T/tpm"
-for P in $(shuf -i "20000-$hi" -n 20); do
-	if swtpm socket --tpm2 --tpmstate dir="$T/tpm" --server type=tcp,port="$P" \
-		--ctrl type=tcp,port=$((P + 1)) --flags not-need-init,startup-clear \
-		--daemon --pid file="$T/tpm/pid" 2>"$T/err"; then
-		for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$T/tpm/pid" ] && break; sleep 0.1; done
-		SWTPM_PID=$(cat "$T/tpm/pid")
-		break
-	fi
-	grep -q 'Address already in use' "$T/err" || break
-done
-[ -n "$SWTPM_PID" ]
+# ---- provisioning against a private swtpm of its own
+start_swtpm "$T/tpm"
 ok $? "swtpm started on port $P"
 TCTI="swtpm:host=127.0.0.1,port=$P"
 export TPM2TOOLS_TCTI=$TCTI

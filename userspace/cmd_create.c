@@ -128,7 +128,8 @@ static int parse(int argc, char **argv, struct create_args *a)
 }
 
 /* Builds the "new" payload of a sealed key; shared with rotate. */
-char *sealed_new_payload(const struct kkey *k, const char *pass)
+char *sealed_new_payload(const struct kkey *k, const char *parent_name,
+			 const char *pass)
 {
 	size_t len = 512;
 	char *p = malloc(len);
@@ -136,8 +137,8 @@ char *sealed_new_payload(const struct kkey *k, const char *pass)
 
 	if (!p)
 		return NULL;
-	n = snprintf(p, len, "new %d pcrs=%s parent=%s", k->bytes, k->pcrs,
-		     k->parent);
+	n = snprintf(p, len, "new %d pcrs=%s parent=%s parent_name=%s",
+		     k->bytes, k->pcrs, k->parent, parent_name);
 	if (pass)
 		n += snprintf(p + n, len - n, " recovery=%s", pass);
 	if (k->lock_pcr >= 0)
@@ -152,6 +153,7 @@ int cmd_create(int argc, char **argv)
 	struct kkey *k;
 	char *pass = NULL, *payload = NULL, *blob = NULL;
 	struct kmeta m;
+	char pname[2 * KSEAL_BLOB_PARENT_NAME_SIZE + 1];
 	int32_t ring, s, wrap = -1;
 	size_t i;
 	int rc = parse(argc, argv, &a);
@@ -177,6 +179,11 @@ int cmd_create(int argc, char **argv)
 		     a.name);
 		rc = KX_USAGE;
 		goto out;
+	}
+	if (!a.wrapped_by) {
+		rc = pinned_parent_name(st.dir, "create", pname);
+		if (rc)
+			goto out;
 	}
 	/* One logon name, one volume key: the kernel refuses a second export. */
 	for (i = 0; a.logon && i < st.n; i++) {
@@ -244,7 +251,7 @@ int cmd_create(int argc, char **argv)
 		snprintf(k->parent, sizeof(k->parent), "0x%08x", m.parent);
 		k->lock_pcr = (int)a.lock_pcr;
 		k->recovery = pass != NULL;
-		payload = sealed_new_payload(k, pass);
+		payload = sealed_new_payload(k, pname, pass);
 	}
 	if (!payload) {
 		rc = KX_STATE;
@@ -257,7 +264,8 @@ int cmd_create(int argc, char **argv)
 	s = kb_add(KSEAL_KEY_TYPE, a.name, payload, strlen(payload), ring);
 	if (s < 0) {
 		kerr("create: add_key of '%s' failed: %s; %s", a.name,
-		     strerror(errno), request_advice(errno));
+		     strerror(errno), a.wrapped_by ? request_advice(errno) :
+		     new_sealed_advice(errno));
 		rc = KX_KERNEL;
 		goto out;
 	}

@@ -73,6 +73,7 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 {
 	int32_t stage, s, d;
 	char *payload, upd[64];
+	char pname[2 * KSEAL_BLOB_PARENT_NAME_SIZE + 1];
 	size_t i;
 	int rc;
 
@@ -90,13 +91,16 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 		if (rc)
 			return rc;
 	}
+	rc = pinned_parent_name(st->dir, "rotate", pname);
+	if (rc)
+		return rc;
 	stage = kb_new_keyring(STAGING_RING);
 	if (stage < 0) {
 		kerr("rotate: cannot create the staging keyring: %s; check the keyring quota",
 		     strerror(errno));
 		return KX_KERNEL;
 	}
-	payload = sealed_new_payload(k, pass);
+	payload = sealed_new_payload(k, pname, pass);
 	if (!payload) {
 		rc = KX_STATE;
 		goto out;
@@ -105,7 +109,7 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 	free_secret(payload);
 	if (s < 0) {
 		kerr("rotate: creating the new sealed key failed: %s; %s",
-		     strerror(errno), request_advice(errno));
+		     strerror(errno), new_sealed_advice(errno));
 		rc = KX_KERNEL;
 		goto out;
 	}

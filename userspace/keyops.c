@@ -12,6 +12,7 @@
 #include "kbackend.h"
 #include "ksealctl.h"
 #include "state.h"
+#include "tpm.h"
 
 int32_t kring(bool create)
 {
@@ -179,6 +180,14 @@ const char *request_advice(int err)
 	return load_advice(err);
 }
 
+/* For a "new" payload of a sealed key, which names the pinned parent. */
+const char *new_sealed_advice(int err)
+{
+	if (err == EKEYREJECTED)
+		return "the key at the parent handle is not the parent provision recorded for this TPM (another key, or an interposer on the TPM bus): see dmesg and ksealctl status";
+	return request_advice(err);
+}
+
 char *key_read_blob(int32_t serial)
 {
 	char *buf = NULL;
@@ -209,7 +218,8 @@ char *key_read_blob(int32_t serial)
  * provision recorded parents and none has that Name, the key at the
  * parent handle is not one it made (a primary key put there, say), and
  * shred would not destroy keys sealed under it: such a blob is not saved.
- * (Any recorded TPM's parent passes: create does not talk to the TPM.)
+ * (Any recorded TPM's parent passes: a second check behind the kernel's
+ * own one of parent_name=.)
  */
 int check_blob_parent(const char *blob, const char *dir)
 {
@@ -230,4 +240,54 @@ int check_blob_parent(const char *blob, const char *dir)
 	kerr("the kernel sealed the key under the key at 0x%08x, which is not the parent recorded in %s/state.json; nothing was saved: check the TPM with ksealctl status and run ksealctl provision",
 	     h, dir);
 	return KX_REFUSED;
+}
+
+/*
+ * The value of parent_name= for a new sealed key: the parent Name that
+ * provision recorded for this TPM, found by its SRK's Name. The kernel
+ * refuses to seal under a key at the parent handle with another Name
+ * before any secret goes to the TPM, so an impostor key (an interposer
+ * answering for the TPM) never receives one. @what names the command.
+ */
+int pinned_parent_name(const char *dir, const char *what,
+		       char hex[2 * KSEAL_BLOB_PARENT_NAME_SIZE + 1])
+{
+	const struct kparent *rec = NULL;
+	struct tpm_object srk = { 0 };
+	struct tpm *t = NULL;
+	struct kmeta m;
+	size_t i;
+	int rc = state_load_meta(dir, &m);
+
+	if (rc)
+		return rc;
+	if (!m.nparents) {
+		kerr("%s: no parent key Name recorded in %s/state.json (not provisioned by this version); nothing was created: run ksealctl provision",
+		     what, dir);
+		return KX_REFUSED;
+	}
+	/* The SRK's Name only picks the record: the kernel checks the parent. */
+	rc = tpm_open(&t, g.tcti);
+	if (!rc)
+		rc = tpm_read_object(t, m.srk, &srk);
+	tpm_close(t);
+	if (rc)
+		return rc;
+	if (srk.present)
+		rec = meta_parent(&m, srk.name, srk.name_len);
+	if (!rec) {
+		kerr("%s: this TPM's SRK at 0x%08x is %s in %s/state.json (another TPM, or an interposer on the TPM bus); nothing was created: run ksealctl provision (with --new-tpm if this state directory moved to another machine)",
+		     what, m.srk, srk.present ? "not one recorded" : "missing, none recorded",
+		     dir);
+		return KX_REFUSED;
+	}
+	if (rec->name_len != KSEAL_BLOB_PARENT_NAME_SIZE) {
+		kerr("%s: the parent Name recorded in %s/state.json is not a sha256 Name; nothing was created: run ksealctl provision",
+		     what, dir);
+		return KX_REFUSED;
+	}
+	for (i = 0; i < rec->name_len; i++)
+		sprintf(hex + 2 * i, "%02x", rec->name[i]);
+	hex[2 * i] = '\0';
+	return KX_OK;
 }

@@ -171,6 +171,7 @@ int32_t kring(bool create);
 int32_t key_loaded(int32_t ring, const char *name);
 const char *load_advice(int err);
 const char *request_advice(int err);
+const char *new_sealed_advice(int err);
 int32_t load_one(int32_t ring, const struct kkey *k, const char *pass);
 /* Link a data key's logon key from the session keyring into @ring. */
 void link_logon(int32_t ring, const char *name, const char *desc);
@@ -178,7 +179,14 @@ bool logon_session_ok(const char *name, const char *logon);
 int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
 		  const char *pass, int32_t *serial);
 char *key_read_blob(int32_t serial);
-char *sealed_new_payload(const struct kkey *k, const char *pass);
+/* @parent_name: the pinned parent's Name in hex (pinned_parent_name). */
+char *sealed_new_payload(const struct kkey *k, const char *parent_name,
+			 const char *pass);
+/*
+ * The parent Name provision recorded for this TPM, in hex, for a new
+ * sealed key; KX_REFUSED with one line naming @what when there is none.
+ */
+int pinned_parent_name(const char *dir, const char *what, char hex[69]);
 /* KX_REFUSED when a new sealed blob names another parent than provision's. */
 int check_blob_parent(const char *blob, const char *dir);
 

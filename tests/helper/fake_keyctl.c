@@ -254,7 +254,8 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 	snprintf(id, sizeof(id), "%ld%ld", (long)getpid(),
 		 (long)iget(db, "next"));
 	if (!strncmp(payload, "new ", 4)) {
-		const char *w = strstr(payload, "wrap=");
+		const char *w = strstr(payload, "wrap="), *pn;
+		kserial_t s;
 
 		bytes = strtol(payload + 4, NULL, 10);
 		if (!w) {
@@ -268,7 +269,14 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 			snprintf(text, sizeof(text), "D:%s:1:%.*s", id,
 				 (int)strcspn(wt + 2, ":"), wt + 2);
 		}
-		return new_key(type, desc, text, ring);
+		s = new_key(type, desc, text, ring);
+		/* What the module pins the parent to, for the tests to check. */
+		if (!w && (pn = strstr(payload, " parent_name="))) {
+			snprintf(text, sizeof(text), "%.*s",
+				 (int)strcspn(pn + 13, " "), pn + 13);
+			sset(by_serial(s), "parent_name", text);
+		}
+		return s;
 	}
 	if (!strncmp(payload, "load ", 5)) {
 		char *t = unhex(payload + 5, strcspn(payload + 5, " "));

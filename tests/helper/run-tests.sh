@@ -124,6 +124,21 @@ kp "$T/state" 2>"$T/err"
 ok $? "provision the state directory of the key operations"
 k -q create root --pcrs 0,2-4,7 --lock-pcr 15 2>"$T/err"
 ok $? "create a sealed key"
+# pname0: the parent's Name on the key operations' swtpm, in hex.
+pname0=$(TPM2TOOLS_TCTI=$TCTI0 tpm2 readpublic -c 0x81000100 -n "$T/pn0" >/dev/null 2>&1 && od -An -tx1 "$T/pn0" | tr -d ' \n')
+# parent_name_is NAME: the newest kseal key NAME got parent_name=$pname0,
+# which state.json records for this TPM.
+parent_name_is() {
+	python3 - "$KSEAL_FAKE_KEYRING" "$1" "$pname0" "$T/state/state.json" <<'PY'
+import json, sys
+ring, name, want, meta = sys.argv[1:]
+ks = [k for k in json.load(open(ring))["keys"] if k["type"] == "kseal" and k["desc"] == name]
+assert len(want) == 68 and ks and ks[-1].get("parent_name") == want, (want, ks)
+assert want in json.load(open(meta))["parents"].values()
+PY
+}
+parent_name_is root 2>"$T/err"
+ok $? "create passes parent_name= with the parent Name provision recorded for this TPM"
 printf 'correct-horse\n' >"$T/pass"
 k -q create rec --recovery-fd 3 3<"$T/pass" 2>"$T/err" &&
 	grep -q '"recovery":true' "$T/state/current/rec.json" &&
@@ -161,6 +176,27 @@ KSEAL_FAKE_NO_SESSION=1 k create d4 --wrapped-by root --logon dm:d4 >/dev/null 2
 	grep -q "^ksealctl: d4: no session keyring for its logon key dm:d4: Disk quota exceeded; " "$T/err" &&
 	[ ! -e "$T/state/current/d4.json" ]
 ok $? "no session keyring for a logon key: one clear line, exit 4, nothing saved"
+# pin_create DIR REGEX DESC: create of a sealed key in DIR exits 7 with that
+# one line, creates and changes nothing.
+pin_create() {
+	local before rc
+	before=$(cd "$1" && find . -type f ! -name lock | sort | xargs md5sum; cat "$KSEAL_FAKE_KEYRING")
+	"$BIN" --conf /dev/null --state-dir "$1" --tcti "$TCTI0" create x >/dev/null 2>"$T/err"; rc=$?
+	[ $rc = 7 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -qE "$2" "$T/err" &&
+		[ "$before" = "$(cd "$1" && find . -type f ! -name lock | sort | xargs md5sum; cat "$KSEAL_FAKE_KEYRING")" ]
+	ok $? "$3"
+}
+mkdir -p "$T/noprov"
+pin_create "$T/noprov" "^ksealctl: create: no parent key Name recorded in $T/noprov/state.json \\(not provisioned by this version\\); nothing was created: run ksealctl provision\$" \
+	"create without a recorded parent Name refuses (exit 7): run ksealctl provision"
+mkdir -p "$T/other" && python3 - "$T/state/state.json" "$T/other/state.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["parents"] = {"000b" + "4" * 64: v for v in d["parents"].values()}
+json.dump(d, open(sys.argv[2], "w"))
+PY
+pin_create "$T/other" "^ksealctl: create: this TPM's SRK at 0x81000001 is not one recorded in $T/other/state.json \\(another TPM, or an interposer on the TPM bus\\); nothing was created: run ksealctl provision \\(with --new-tpm" \
+	"create on a TPM whose SRK state.json does not record refuses (exit 7), nothing changed"
 k create d3 --wrapped-by nosuch >/dev/null 2>"$T/err"; [ $? = 1 ]
 ok $? "data key under an unknown sealed key is refused"
 k create d5 --wrapped-by root --logon dm:d1 >/dev/null 2>"$T/err"; rc=$?
@@ -226,6 +262,8 @@ k -q rotate root 2>"$T/err" &&
 	[ "$(md5sum <"$T/state/current/d2.json")" != "$old_d2" ] &&
 	[ "$(ls -d "$T"/state/gen-* | wc -l)" = 1 ]
 ok $? "rotate a sealed key rewraps its data keys, one generation left"
+parent_name_is root 2>"$T/err"
+ok $? "the new sealed key of a rotation is pinned to the recorded parent too"
 rm -f "$KSEAL_FAKE_KEYRING"
 k -q load --all 2>"$T/err"
 ok $? "the rotated set loads from scratch"

@@ -122,7 +122,7 @@ parent_kept() {
 	[ -f /data/kseal/current/s1.json ] && tpm2 getcap handles-persistent | grep -q 0x81000100
 }
 create_refused() {
-	kx 7 '^ksealctl: the kernel sealed the key under the key at 0x81000100, which is not the parent recorded in /data/kseal/state.json' create x &&
+	kx 4 "^ksealctl: create: add_key of 'x' failed: Key was rejected by service; the key at the parent handle is not the parent provision recorded" create x &&
 		[ ! -e /data/kseal/current/x.json ] && ! keyctl search %:kseal kseal x
 }
 shred_refused() { kx 7 "$1" shred --yes && parent_kept; }
@@ -144,6 +144,17 @@ pin_refused() {
 		cmp $ST /tmp/st.other
 }
 check "another SRK recorded: provision refuses (exit 7), nothing changed" pin_refused
+check "another SRK recorded: create refuses (exit 7), nothing created" \
+	kx 7 "^ksealctl: create: this TPM's SRK at 0x81000001 is not one recorded in $ST" create x
+# The recorded parent Name goes to the kernel as parent_name=: a key at the
+# parent handle with another Name gets no secret (EKEYREJECTED).
+sed "s/\"$(tpm_name 0x81000001)\": *\"[0-9a-f]*\"/\"$(tpm_name 0x81000001)\": \"000b$(printf '%064d' 6)\"/" /tmp/st.good > $ST
+parent_pin_refused() {
+	kx 4 "^ksealctl: create: add_key of 'x' failed: Key was rejected by service; the key at the parent handle is not the parent provision recorded" create x &&
+		[ ! -e /data/kseal/current/x.json ] && ! keyctl search %:kseal kseal x >/dev/null 2>&1 &&
+		dmesg | grep -q 'not the provisioned parent'
+}
+check "another parent Name recorded: the kernel refuses the new key (exit 4), nothing saved" parent_pin_refused
 cp /tmp/st.good $ST
 check "create with a recovery passphrase: not in the output" kx 0 'created sealed key s1' create s1 --recovery-fd 3
 check "the blob names the parent provision recorded (bytes 26..59)" blob_names_parent
@@ -162,18 +173,20 @@ check "the kernel log does not hold it either" sh -c "! dmesg | grep -q $M"
 # A primary key at the parent handle.
 tpm2 createprimary -Q -C o -G ecc -a "$storage" -c /tmp/p.ctx
 tpm2 evictcontrol -Q -C o -c /tmp/p.ctx 0x81000100
-check "create under a primary key at the parent handle: refused (exit 7), nothing saved" create_refused
+check "create under a primary key at the parent handle: refused by the kernel (exit 4), nothing saved" create_refused
 check "shred refuses the primary key (exit 7), every blob kept" \
 	shred_refused '^ksealctl: shred: 0x81000100 holds a primary key, not the kseal parent'
 check "provision refuses it as the parent (exit 7)" \
 	kx 7 '^ksealctl: TPM: 0x81000100 holds a primary key, not a key under the SRK' provision
 check "provision --force replaces it" $K provision --force
 check "and records the new parent's Name" name_recorded
+check "create a key under the new parent" $K create s2
 # A state directory from before the Name was recorded: the blobs decide.
 sed -i '/"parents"/,/}/d' $ST
+check "no recorded Name: create refuses (exit 7), run provision" \
+	kx 7 '^ksealctl: create: no parent key Name recorded in /data/kseal/state.json .*run ksealctl provision$' create x
 check "no recorded Name: shred refuses a parent the blobs do not name (exit 7)" \
 	shred_refused '^ksealctl: shred: the key at 0x81000100 is not the parent that sealed key s1 was made under'
 mv /data/kseal/current/s1.json /data/s1.json.away
-check "create a key under the new parent" $K create s2
 check "no recorded Name: shred evicts the parent the blobs name" shred_legacy
 GUEST

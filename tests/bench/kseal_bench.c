@@ -9,12 +9,14 @@
  * median and max over several repetitions; the table goes to stdout and
  * the same rows as JSON to the file given with -o.
  *
- * Usage: kseal_bench -o OUT.json [-u TPM2_PUB TPM2_PRIV] [-t] [-L]
+ * Usage: kseal_bench -o OUT.json [-u TPM2_PUB TPM2_PRIV] [-t] [-L | -S]
  *   -u  sealed object (tpm2 create) under 0x81000001 for the tpm2_unseal
  *       baseline, bound to PCR 7 like the kseal keys
  *   -t  the trusted key type is loaded (trusted.ko)
  *   -L  only the rows that compare data-key loads with encrypted keys
  *       (bench.sh runs them again on a boot with audit=0)
+ *   -S  only the sealed-key rows (loads and create), with more
+ *       repetitions (bench.sh runs them with bus_encryption on and off)
  *
  * Or: kseal_bench -P N DIR   (profile.sh, tracer set up by the caller)
  *   N loads of a data key and of an encrypted key from this process, each
@@ -76,8 +78,8 @@ static struct row rows[MAX_ROWS];
 static int nrows;
 static struct ratio ratios[32];
 static int nratios;
-static char breakdown[2][256];
-static bool have_dk, have_trusted, have_tpm2, loads_only;
+static char breakdown[4][256];
+static bool have_dk, have_trusted, have_tpm2, loads_only, sealed_only;
 static const char *tpm2_pub, *tpm2_priv;
 static key_serial_t session, sealed, sealed2;
 static char *sealed_hex, *sealed_rec_hex, *dk_hex, *dk4_hex;
@@ -452,32 +454,84 @@ static void setup(void)
 	drop_ring(ring);
 }
 
-/* ---- 1. single sealed-key load ---- */
+/* ---- 1. single sealed-key operations ---- */
 
-static void bench_single(const char *name, const char *hex, const char *tail,
+#define SINGLE_REPS 10
+#define SINGLE_REPS_S 30	/* -S: the bus-encryption comparison */
+
+/* One add_key of @payload into a fresh keyring; seconds, or -1 with errno. */
+static double add_once(const char *payload)
+{
+	key_serial_t ring = new_ring("bench");
+	double t0 = now(), t;
+	int e;
+
+	if (add("kseal", "b0", payload, ring) < 0) {
+		e = errno;
+		drop_ring(ring);
+		errno = e;
+		return -1;
+	}
+	t = now() - t0;
+	drop_ring(ring);
+	return t;
+}
+
+/*
+ * One sealed-key operation (a load or a create, @payload as add_key gets
+ * it) timed on its own, repeated; TPM commands per operation if every
+ * repetition sent the same number, and which ones into @bd. One run before
+ * the timed ones: the first load after the module is loaded also reads
+ * the parent's public area.
+ */
+static void bench_single(const char *name, const char *payload,
 			 char *bd, size_t bdcap)
 {
-	double v[10];
+	double v[SINGLE_REPS_S];
 	long c0, c1, per = -1;
 	struct cc_counts a, b;
-	int i;
+	int i, reps = sealed_only ? SINGLE_REPS_S : SINGLE_REPS;
 	bool same = true;
 
-	for (i = 0; i < 10; i++) {
+	if (add_once(payload) < 0)
+		die("single %s: %s", name, strerror(errno));
+	for (i = 0; i < reps; i++) {
 		read_cc(&a);
 		c0 = tpm_cmds();
-		v[i] = load_n("kseal", hex, tail, 1, NULL);
+		v[i] = add_once(payload);
 		c1 = tpm_cmds();
 		read_cc(&b);
 		if (v[i] < 0)
-			die("single %s load: %s", name, strerror(errno));
+			die("single %s: %s", name, strerror(errno));
 		v[i] *= 1000;
 		if (i && c1 - c0 != per)
 			same = false;
 		per = c1 - c0;
 	}
 	cc_delta(&a, &b, bd, bdcap);
-	add_row("single", name, 1, 10, "ms", v, same ? per : -1, bd);
+	add_row("single", name, 1, reps, "ms", v, same ? per : -1, bd);
+}
+
+static void bench_sealed(void)
+{
+	char *p;
+
+	if (asprintf(&p, "load %s", sealed_hex) < 0)
+		die("out of memory");
+	bench_single("sealed load, pcrs=7", p, breakdown[0], sizeof(breakdown[0]));
+	free(p);
+	if (asprintf(&p, "load %s", sealed_rec_hex) < 0)
+		die("out of memory");
+	bench_single("sealed load, recovery blob", p, breakdown[1],
+		     sizeof(breakdown[1]));
+	free(p);
+	if (asprintf(&p, "load %s recovery=benchpass", sealed_rec_hex) < 0)
+		die("out of memory");
+	bench_single("sealed load, recovery=passphrase", p, breakdown[2],
+		     sizeof(breakdown[2]));
+	free(p);
+	bench_single("sealed create, new 32 pcrs=7", "new 32 pcrs=7",
+		     breakdown[3], sizeof(breakdown[3]));
 }
 
 /* ---- 2. N keys from one process ---- */
@@ -984,6 +1038,10 @@ static void write_json(const char *path)
 	json_str(f, breakdown[0]);
 	fputs(",\n  \"sealed_recovery_load_tpm_commands\": ", f);
 	json_str(f, breakdown[1]);
+	fputs(",\n  \"sealed_passphrase_load_tpm_commands\": ", f);
+	json_str(f, breakdown[2]);
+	fputs(",\n  \"sealed_create_tpm_commands\": ", f);
+	json_str(f, breakdown[3]);
 	fputs(",\n  \"rows\": [\n", f);
 	for (i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
@@ -1055,6 +1113,8 @@ static void compute_ratios(void)
 
 	add_ratio("TPM commands per PCR-bound sealed load", r ? r->tpm_per_key : -1,
 		  "<= 6", 6, 1);
+	if (sealed_only)
+		return;	/* the rest compare rows -S does not run */
 	add_ratio("data-key load / encrypted load, per key (N=1000)",
 		  quot(dk, per_key("load N", "encrypted", 1000)), "<= 0.5", 0.5, 1);
 	add_ratio("data-key load / encrypted load, per key (N=10000)",
@@ -1148,11 +1208,8 @@ static void bench_all(void)
 {
 	long n;
 
-	printf("# single sealed-key load\n");
-	bench_single("sealed load, pcrs=7", sealed_hex, NULL,
-		     breakdown[0], sizeof(breakdown[0]));
-	bench_single("sealed load, recovery blob", sealed_rec_hex, NULL,
-		     breakdown[1], sizeof(breakdown[1]));
+	printf("# single sealed-key operations\n");
+	bench_sealed();
 
 	printf("# N keys from one process\n");
 	for (n = 100; n <= 1000; n *= 10)
@@ -1247,7 +1304,7 @@ int main(int argc, char **argv)
 	int opt;
 	double t0 = now();
 
-	while ((opt = getopt(argc, argv, "o:u:tLP:")) != -1) {
+	while ((opt = getopt(argc, argv, "o:u:tLSP:")) != -1) {
 		switch (opt) {
 		case 'P':
 			profile_n = strtol(optarg, NULL, 10);
@@ -1271,8 +1328,11 @@ int main(int argc, char **argv)
 		case 'L':
 			loads_only = true;
 			break;
+		case 'S':
+			sealed_only = true;
+			break;
 		default:
-			die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L]");
+			die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L | -S]");
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1282,10 +1342,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!out)
-		die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L]");
+		die("usage: kseal_bench -o OUT.json [-u PUB PRIV] [-t] [-L | -S]");
 	setup();
 	if (loads_only)
 		bench_loads_only();
+	else if (sealed_only)
+		bench_sealed();
 	else
 		bench_all();
 
@@ -1295,6 +1357,10 @@ int main(int argc, char **argv)
 		printf("# TPM commands of one PCR-bound sealed load: %s\n", breakdown[0]);
 		printf("# TPM commands of one recovery-capable sealed load (PCR branch): %s\n",
 		       breakdown[1]);
+		printf("# TPM commands of one recovery-capable sealed load (passphrase): %s\n",
+		       breakdown[2]);
+		printf("# TPM commands of one sealed create (new 32 pcrs=7): %s\n",
+		       breakdown[3]);
 	}
 	if (!have_dk)
 		printf("# data keys: not available in this module: data-key, memory, scaling and kseal pkey rows are not measured\n");

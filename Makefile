@@ -9,7 +9,7 @@
 # make C=1 W=1    sparse and extra warnings (passed to kbuild)
 # make dkms-install   install the module with DKMS;  make deb   Debian packages
 # make sign KEY=... CERT=...   sign kmod/kseal.ko with the kernel's sign-file
-# make bench      benchmarks in the VM: tables, bench-results.json and bench-results-audit0.json
+# make bench      benchmarks in the VM: tables, bench-results*.json
 # make profile    a traced profile of data-key and encrypted-key loads: profile-*.txt
 # make fuzz       every libFuzzer target for 300 s (FUZZ_LONG=...)
 

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The benchmark boots, sourced by tests/vm/run --suite-file (make bench).
 # Kept out of tests/vm/suites/ because every suite there runs in make check,
-# and a benchmark is no test. Writes bench-results.json in the repository,
-# and bench-results-audit0.json from a second boot that repeats the load
-# rows with audit=0.
+# and a benchmark is no test. Writes bench-results.json in the repository;
+# bench-results-sealed.json and bench-results-plain.json from a second
+# boot that repeats the sealed-key rows with bus encryption on and off
+# (compared by bus-compare.sh); and bench-results-audit0.json from a third
+# boot that repeats the load rows with audit=0.
 #
 # The guest gets, on top of the test initramfs: kseal_bench and
 # audit_reader with their libraries, and the upstream trusted.ko built by
@@ -56,6 +58,42 @@ if vm_disk_get bench bench-results.json "$repo/bench-results.json"; then
 	echo "# bench: wrote $repo/bench-results.json"
 else
 	vm_note_fail "bench: no bench-results.json from the guest"
+fi
+
+# The sealed-key rows with bus encryption (salted, parameter-encrypted
+# sessions) and without (bus_encryption=0, plain sessions), in one boot on
+# a fresh TPM: the module is loaded with it on, then reloaded without.
+# Keys still alive do not keep the module from unloading.
+vm_tpm_new default
+vm_boot --disk bench --timeout 900 "benchmark: sealed keys, bus encryption on and off" <<'GUEST'
+tpm_make_parent || exit 1
+/tests/audit_reader /tmp/audit.log &
+sleep 1
+kseal_insmod || exit 1
+/tests/kseal_bench -S -o /data/bench-results-sealed.json
+rc=$?
+check "sealed rows with bus encryption ran (exit $rc)" test $rc = 0
+check "the module unloads" rmmod kseal
+kseal_insmod bus_encryption=0 || exit 1
+check "bus_encryption=0 is in effect" \
+	grep -qx N /sys/module/kseal/parameters/bus_encryption
+/tests/kseal_bench -S -o /data/bench-results-plain.json
+rc=$?
+check "sealed rows without bus encryption ran (exit $rc)" test $rc = 0
+GUEST
+bench_bus_ok=1
+for f in bench-results-sealed.json bench-results-plain.json; do
+	if vm_disk_get bench "$f" "$repo/$f"; then
+		echo "# bench: wrote $repo/$f"
+	else
+		vm_note_fail "bench: no $f from the guest"
+		bench_bus_ok=0
+	fi
+done
+if [ $bench_bus_ok = 1 ]; then
+	"$bench_dir/bus-compare.sh" "$repo/bench-results-sealed.json" \
+		"$repo/bench-results-plain.json" ||
+		vm_note_fail "bench: the bus encryption comparison failed"
 fi
 
 # The same loads with audit=0 on the kernel command line: every kseal load

@@ -28,6 +28,7 @@
 #include "kseal_key.h"
 #include "kseal_lock.h"
 #include "kseal_stats.h"
+#include "kseal_tpm2.h"
 
 enum kseal_lockdown {
 	KSEAL_LOCKDOWN_NONE,
@@ -204,6 +205,8 @@ static int kseal_pm_notify(struct notifier_block *nb, unsigned long event,
 		/* Before the revoke, so that no load races past it. */
 		atomic_set(&kseal_relock_pending, 1);
 		ret = kseal_key_revoke_all();
+		/* The session salt is no less secret than the keys. */
+		kseal_tpm2_forget_salt();
 		kseal_audit_hibernate(ret < 0 ? 0 : ret, ret < 0 ? ret : 0);
 		if (ret < 0) {
 			/* No POST_HIBERNATION comes after a veto. */

@@ -17,6 +17,7 @@
 #include "kseal_key.h"
 #include "kseal_logon.h"
 #include "kseal_sysfs.h"
+#include "kseal_tpm2.h"
 
 static int __init kseal_init(void)
 {
@@ -77,6 +78,7 @@ static void __exit kseal_exit(void)
 	kseal_audit_exit();
 	kseal_sysfs_exit();
 	kseal_kdf_exit();
+	kseal_tpm2_forget_salt();
 	pr_info("unloaded\n");
 }
 

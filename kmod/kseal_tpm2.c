@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/tpm.h>
@@ -487,6 +488,60 @@ out:
 	return ret;
 }
 
+/*
+ * The last salt made, for the key with point @point: an ephemeral P-256
+ * multiplication twice over costs more than the whole load it protects,
+ * so one salt serves up to KSEAL_SALT_USES sessions. Each session's key
+ * still differs (KDFa over both fresh nonces); an interposer sees the
+ * same encryptedSalt again and learns nothing more from it. The salt is
+ * secret like the keys it carries: kept in kernel memory only and wiped
+ * at unload and before hibernation (kseal_tpm2_forget_salt()).
+ */
+#define KSEAL_SALT_USES	256
+
+static struct {
+	struct mutex lock;	/* protects the fields below */
+	u32 uses;		/* left; 0: nothing cached */
+	u8 point[KSEAL_ECDH_POINT_SIZE];
+	u8 secret[4 + KSEAL_ECDH_POINT_SIZE];
+	u8 salt[KSEAL_SESS_DIGEST];
+} kseal_salt_cache = { .lock = __MUTEX_INITIALIZER(kseal_salt_cache.lock) };
+
+void kseal_tpm2_forget_salt(void)
+{
+	mutex_lock(&kseal_salt_cache.lock);
+	memzero_explicit(&kseal_salt_cache.uses,
+			 sizeof(kseal_salt_cache) -
+			 offsetof(typeof(kseal_salt_cache), uses));
+	mutex_unlock(&kseal_salt_cache.lock);
+}
+
+/* A salt for @point: the cached one while it lasts, else a new one. */
+static int kseal_tpm2_get_salt(const u8 *point, u8 *secret, u8 *salt)
+{
+	int ret = 0;
+
+	mutex_lock(&kseal_salt_cache.lock);
+	if (!kseal_salt_cache.uses ||
+	    memcmp(kseal_salt_cache.point, point, KSEAL_ECDH_POINT_SIZE)) {
+		ret = kseal_tpm2_salt(point, kseal_salt_cache.secret,
+				      kseal_salt_cache.salt);
+		if (ret) {
+			kseal_salt_cache.uses = 0;
+			goto out;
+		}
+		memcpy(kseal_salt_cache.point, point, KSEAL_ECDH_POINT_SIZE);
+		kseal_salt_cache.uses = KSEAL_SALT_USES;
+	}
+	kseal_salt_cache.uses--;
+	memcpy(secret, kseal_salt_cache.secret,
+	       sizeof(kseal_salt_cache.secret));
+	memcpy(salt, kseal_salt_cache.salt, sizeof(kseal_salt_cache.salt));
+out:
+	mutex_unlock(&kseal_salt_cache.lock);
+	return ret;
+}
+
 int kseal_tpm2_start_session(struct kseal_tpm2 *t, u32 salt_key,
 			     const u8 *point, u8 type,
 			     struct kseal_tpm2_sess *s)
@@ -502,7 +557,7 @@ int kseal_tpm2_start_session(struct kseal_tpm2 *t, u32 salt_key,
 	s->salted = point;
 	get_random_bytes(s->nonce_caller, sizeof(s->nonce_caller));
 	if (point) {
-		ret = kseal_tpm2_salt(point, secret, salt);
+		ret = kseal_tpm2_get_salt(point, secret, salt);
 		if (ret)
 			goto out;
 	}

@@ -67,6 +67,8 @@ int kseal_tpm2_load(struct kseal_tpm2 *t, u32 parent, const u8 *pub,
 int kseal_tpm2_start_session(struct kseal_tpm2 *t, u32 salt_key,
 			     const u8 *point, u8 type,
 			     struct kseal_tpm2_sess *s);
+/* Wipes the salt kept for the next sessions (unload, hibernation). */
+void kseal_tpm2_forget_salt(void);
 int kseal_tpm2_policy_pcr(struct kseal_tpm2 *t, u32 session, u32 mask);
 int kseal_tpm2_policy_or(struct kseal_tpm2 *t, u32 session, const u8 *a,
 			 const u8 *b);

@@ -50,6 +50,22 @@ check "dpkg says both packages are installed" sh -c \
 	"cat /tmp/dpkg.out; grep -qx 'kseal-dkms $VER installed' /tmp/dpkg.out && grep -qx 'ksealctl $VER installed' /tmp/dpkg.out"
 check "dkms status: kseal/$VER installed for $K" sh -c \
 	"chroot $R dkms status kseal | tee /dev/stderr | grep -q '^kseal/$VER, $K, x86_64: installed'"
+# The root has kernel headers but no kernel package: root_add_modules
+# gives it this kernel's modules, as the kernel package would.
+root_add_modules() {
+	for m in "$@"; do
+		for f in $(find "/lib/modules/$K/kernel" -name "$m.ko*" -o -name "$(echo "$m" | tr _ -).ko*"); do
+			[ -f "$R$f" ] || { mkdir -p "$R${f%/*}" && cp "$f" "$R$f"; }
+		done
+	done
+	for f in /lib/modules/"$K"/modules.builtin*; do
+		[ -f "$R$f" ] || cp "$f" "$R$f"
+	done
+}
+# What kseal.ko needs: ecdh_generic and ecc for their symbols, the default
+# RNG (drbg, sha512_generic, jitterentropy_rng) its ECDH key comes from.
+root_add_modules ecdh_generic ecc drbg sha512_generic jitterentropy_rng
+check "depmod in the root with the modules kseal needs" in_root depmod "$K"
 check "kseal is not loaded before modprobe" sh -c '! grep -q "^kseal " /proc/modules'
 check "modprobe kseal loads the DKMS-built module" in_root modprobe kseal
 check "the loaded module says version $VER" sh -c "test \"\$(cat /sys/module/kseal/version)\" = '$VER'"
@@ -110,17 +126,9 @@ check "create rec1 and rec2 bound to PCR 8 with recovery passphrases, a data key
 	ksealctl -q create rec1d --wrapped-by rec1 --bytes 32 &&
 	ksealctl -q create rec2 --pcrs 8 --recovery-fd 3 3</tmp/p2'
 md5sum < "$R/var/lib/kseal/current/rec1.json" > "$R/root/rec1.before"
-# The root has kernel headers but no kernel package: give it the modules
-# the keys and the volume above made this kernel load (AES-GCM for data
-# keys, dm-crypt and XTS), as the kernel package would, for the next boot.
-for m in $(cut -d' ' -f1 /proc/modules); do
-	for f in $(find "/lib/modules/$K/kernel" -name "$m.ko*" -o -name "$(echo "$m" | tr _ -).ko*"); do
-		[ -f "$R$f" ] || { mkdir -p "$R${f%/*}" && cp "$f" "$R$f"; }
-	done
-done
-for f in /lib/modules/"$K"/modules.builtin*; do
-	[ -f "$R$f" ] || cp "$f" "$R$f"
-done
+# The keys and the volume above made this kernel load more (AES-GCM for
+# data keys, dm-crypt and XTS): into the root for the next boot.
+root_add_modules $(cut -d' ' -f1 /proc/modules)
 check "depmod in the root after adding the kernel's loaded modules" in_root depmod "$K"
 # A stray editor backup in the state directory: load --all exits 2.
 cp "$R/var/lib/kseal/current/vol.json" "$R/var/lib/kseal/current/vol.json~"

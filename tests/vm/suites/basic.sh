@@ -2,6 +2,8 @@
 # The machine works: TPM 2.0 present, module loads, registers its key type,
 # unloads cleanly.
 vm_boot basic <<'GUEST'
+# basic_test loads kseal.ko itself, with finit_module: its dependencies first.
+kseal_deps
 ktest basic_test
 GUEST
 

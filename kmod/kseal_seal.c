@@ -48,12 +48,27 @@ module_param_named(bus_encryption, kseal_bus_encryption, bool, 0444);
 MODULE_PARM_DESC(bus_encryption,
 		 "Salted, encrypted TPM sessions for Create and Unseal (default Y; N sends secrets in the clear, for comparison only)");
 
-/* What a load needs of the parent: its Name and, to salt, its point. */
+/*
+ * What a load needs of the parent: its Name and, to salt, its point (read
+ * only with bus encryption, a setting fixed at load time).
+ */
 struct kseal_parent {
 	u8 name[KSEAL_NAME_MAX];
 	u8 point[KSEAL_ECDH_POINT_SIZE];
-	bool has_point;
 };
+
+/* The point to salt sessions to, or NULL for plain sessions. */
+static const u8 *kseal_parent_point(const struct kseal_parent *p)
+{
+	return kseal_bus_encryption ? p->point : NULL;
+}
+
+/* The sha256 Name (nameAlg || digest) of the public area @pub. */
+static void kseal_name_of(const u8 *pub, u16 pub_len, u8 *name)
+{
+	put_unaligned_be16(KSEAL_TPM_ALG_SHA256, name);
+	sha256(pub, pub_len, name + 2);
+}
 
 /*
  * The parent at @handle, last read from the TPM. Loads compare a blob's
@@ -120,15 +135,13 @@ static int kseal_parent_read(struct kseal_tpm2 *t, u32 handle,
 		ret = -ENOKEY;
 		goto out;
 	}
-	put_unaligned_be16(KSEAL_TPM_ALG_SHA256, p->name);
-	sha256(pub, pub_len, p->name + 2);
+	kseal_name_of(pub, pub_len, p->name);
 	if (memcmp(p->name, name, KSEAL_NAME_MAX)) {
 		pr_err_ratelimited("the TPM's answer for the key at 0x%08x is inconsistent (its public area does not have the Name it states): an interposer on the TPM bus or a faulty TPM\n",
 				   handle);
 		ret = -EIO;
 		goto out;
 	}
-	p->has_point = false;
 	if (!kseal_bus_encryption)
 		goto out;
 	ret = kseal_tpm2_parse_ecc_public(pub, pub_len, &x, &y);
@@ -140,7 +153,6 @@ static int kseal_parent_read(struct kseal_tpm2 *t, u32 handle,
 	memcpy(p->point, x, KSEAL_ECDH_POINT_SIZE / 2);
 	memcpy(p->point + KSEAL_ECDH_POINT_SIZE / 2, y,
 	       KSEAL_ECDH_POINT_SIZE / 2);
-	p->has_point = true;
 out:
 	kseal_parent_cache_set(handle, ret ? NULL : p);
 	return ret;
@@ -153,8 +165,7 @@ static int kseal_parent_check(struct kseal_tpm2 *t,
 {
 	int ret;
 
-	if (kseal_parent_cache_get(b->parent_handle, b->parent_name, p) &&
-	    p->has_point == kseal_bus_encryption)
+	if (kseal_parent_cache_get(b->parent_handle, b->parent_name, p))
 		return 0;
 	ret = kseal_parent_read(t, b->parent_handle, p);
 	if (ret)
@@ -165,19 +176,6 @@ static int kseal_parent_check(struct kseal_tpm2 *t,
 		return -ENOKEY;
 	}
 	return 0;
-}
-
-/*
- * A session for one command that carries a secret: salted to the parent
- * when bus encryption is on, so only that TPM can read what it protects.
- */
-static int kseal_session(struct kseal_tpm2 *t, u32 parent,
-			 const struct kseal_parent *p, u8 type,
-			 struct kseal_tpm2_sess *s)
-{
-	return kseal_tpm2_start_session(t, parent,
-					p->has_point ? p->point : NULL, type,
-					s);
 }
 
 /*
@@ -282,20 +280,25 @@ int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 	kseal_sealed_blob_hdr_digest(b, data + r->secret_len);
 	b->public_len = sizeof(b->public_area);
 	b->private_len = sizeof(b->private_area);
-	if (parent.has_point) {
-		ret = kseal_session(t, r->parent, &parent, KSEAL_TPM2_SE_HMAC,
-				    &sess);
+	/*
+	 * Salted to the parent when bus encryption is on, so only that TPM
+	 * can read the secret on its way.
+	 */
+	if (kseal_bus_encryption) {
+		ret = kseal_tpm2_start_session(t, r->parent,
+					       kseal_parent_point(&parent),
+					       KSEAL_TPM2_SE_HMAC, &sess);
 		if (ret)
 			goto out;
 	}
 	ret = kseal_tpm2_create_sealed(t, r->parent, parent.name,
-				       parent.has_point ? &sess : NULL, data,
+				       kseal_bus_encryption ? &sess : NULL, data,
 				       r->secret_len + KSEAL_DIGEST_SIZE,
 				       auth, auth_len, b->auth_policy,
 				       b->public_area, &b->public_len,
 				       b->private_area, &b->private_len);
 	/* Success ended the session (continueSession clear). */
-	if (ret && parent.has_point)
+	if (ret && kseal_bus_encryption)
 		kseal_tpm2_flush(t, sess.handle);
 	memzero_explicit(&sess, sizeof(sess));
 	if (ret)
@@ -436,19 +439,20 @@ static int kseal_unseal_session(struct kseal_tpm2 *t,
 				const u8 *item_name, const u8 *auth,
 				u16 auth_len, u8 *out, u16 *out_len)
 {
-	static const struct kseal_parent unsalted;
-	bool split = p->has_point && (b->flags & KSEAL_BLOB_F_RECOVERY) &&
-		     !auth_len;
+	bool split = kseal_bus_encryption &&
+		     (b->flags & KSEAL_BLOB_F_RECOVERY) && !auth_len;
 	struct kseal_tpm2_sess s, enc;
 	int ret;
 
-	ret = kseal_session(t, b->parent_handle, split ? &unsalted : p,
-			    KSEAL_TPM2_SE_POLICY, &s);
+	ret = kseal_tpm2_start_session(t, b->parent_handle,
+				       split ? NULL : kseal_parent_point(p),
+				       KSEAL_TPM2_SE_POLICY, &s);
 	if (ret)
 		return ret;
 	if (split) {
-		ret = kseal_session(t, b->parent_handle, p, KSEAL_TPM2_SE_HMAC,
-				    &enc);
+		ret = kseal_tpm2_start_session(t, b->parent_handle,
+					       kseal_parent_point(p),
+					       KSEAL_TPM2_SE_HMAC, &enc);
 		if (ret)
 			goto err_flush;
 	}
@@ -524,8 +528,7 @@ int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 		auth_len = kseal_recovery_auth(o->recovery, o->recovery_len,
 					       auth);
 	/* The sealed object's Name, from the public area the TPM loaded. */
-	put_unaligned_be16(KSEAL_TPM_ALG_SHA256, item_name);
-	sha256(b->public_area, b->public_len, item_name + 2);
+	kseal_name_of(b->public_area, b->public_len, item_name);
 	for (tries = 0; tries < KSEAL_PCR_RETRIES; tries++) {
 		ret = kseal_unseal_session(t, b, &parent, item, item_name,
 					   auth, auth_len, out, &n);

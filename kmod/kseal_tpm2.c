@@ -289,28 +289,6 @@ fail:
 }
 
 /*
- * Sends the command built in @c, authorised by session @s: the first
- * parameter (from @params_at) encrypted when @attrs asks, the HMAC over
- * cpHash with the handles' @names written into the room at @hmac_at.
- */
-static int kseal_tpm2_sess_xmit(struct kseal_tpm2 *t, struct kseal_tpm2_cmd *c,
-				struct kseal_tpm2_sess *s, u32 cc,
-				const u8 *names, u32 names_len, u32 hmac_at,
-				u32 params_at, u8 attrs, u32 *rlen)
-{
-	int ret;
-
-	ret = kseal_tpm2_cmd_finish(c);
-	if (ret < 0)
-		return ret;
-	ret = kseal_sess_command(s, cc, names, names_len, t->page + params_at,
-				 ret - params_at, attrs, t->page + hmac_at);
-	if (ret)
-		return ret;
-	return kseal_tpm2_xmit(t, cc, rlen);
-}
-
-/*
  * Checks a successful answer's session: its HMAC, before anything in it
  * is used, then decrypts its first parameter if @attrs asked for that.
  */
@@ -330,6 +308,33 @@ static int kseal_tpm2_sess_check(struct kseal_tpm2 *t,
 		pr_err_ratelimited("TPM2_%s: the response HMAC does not verify: the answer was altered on its way (an interposer on the TPM bus?) or comes from a TPM that is not the provisioned one; nothing from it is used\n",
 				   name);
 	return ret;
+}
+
+/*
+ * Sends the command built in @c, authorised by its one session @s: the
+ * first parameter (from @params_at) encrypted when @attrs asks, the HMAC
+ * over cpHash with the handles' @names written into the room at
+ * @hmac_at; then checks the answer's session.
+ */
+static int kseal_tpm2_sess_xmit(struct kseal_tpm2 *t, struct kseal_tpm2_cmd *c,
+				struct kseal_tpm2_sess *s, u32 cc,
+				const char *name, const u8 *names,
+				u32 names_len, u32 hmac_at, u32 params_at,
+				u8 attrs, u32 *rlen)
+{
+	int ret;
+
+	ret = kseal_tpm2_cmd_finish(c);
+	if (ret < 0)
+		return ret;
+	ret = kseal_sess_command(s, cc, names, names_len, t->page + params_at,
+				 ret - params_at, attrs, t->page + hmac_at);
+	if (ret)
+		return ret;
+	ret = kseal_tpm2_xmit(t, cc, rlen);
+	if (ret)
+		return ret;
+	return kseal_tpm2_sess_check(t, s, 0, cc, name, *rlen, attrs);
 }
 
 int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
@@ -378,7 +383,7 @@ int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 	kseal_tpm2_put_u16(&c, 0);			/* outsideInfo */
 	kseal_tpm2_put_u32(&c, 0);			/* creationPCR */
 	if (s) {
-		ret = kseal_tpm2_sess_xmit(t, &c, s, TPM2_CC_CREATE,
+		ret = kseal_tpm2_sess_xmit(t, &c, s, TPM2_CC_CREATE, "Create",
 					   parent_name, KSEAL_TPM2_NAME_SIZE,
 					   hmac_at, params_at, attrs, &rlen);
 	} else {
@@ -389,12 +394,6 @@ int kseal_tpm2_create_sealed(struct kseal_tpm2 *t, u32 parent,
 	}
 	if (ret)
 		goto fail;
-	if (s) {
-		ret = kseal_tpm2_sess_check(t, s, 0, TPM2_CC_CREATE, "Create",
-					    rlen, attrs);
-		if (ret)
-			goto fail;
-	}
 	ret = kseal_tpm2_parse_create(t->page, rlen, &p_pub, &n_pub,
 				      &p_priv, &n_priv);
 	if (ret)
@@ -464,25 +463,19 @@ result:
 /*
  * Salt for a session with the key whose point is @point: ECDH between a
  * fresh key of ours and the TPM key, KDFe "SECRET" over the x coordinates
- * (part 1, 11.4.10.3 and C.6.1). @secret gets the ephemeral point as the
- * command's encryptedSalt (a TPMS_ECC_POINT), @salt the salt.
+ * (part 1, 11.4.10.3 and C.6.1). @eph gets our public point, which the
+ * command sends as encryptedSalt, @salt the salt.
  */
-static int kseal_tpm2_salt(const u8 *point, u8 *secret, u8 *salt)
+static int kseal_tpm2_salt(const u8 *point, u8 *eph, u8 *salt)
 {
 	const u32 half = KSEAL_ECDH_POINT_SIZE / 2;
-	u8 eph[KSEAL_ECDH_POINT_SIZE], z[KSEAL_ECDH_POINT_SIZE / 2];
+	u8 z[KSEAL_ECDH_POINT_SIZE / 2];
 	int ret;
 
 	ret = kseal_ecdh_p256(point, eph, z);
 	if (ret)
 		goto out;
 	ret = kseal_kdfe(z, sizeof(z), "SECRET", eph, half, point, half, salt);
-	if (ret)
-		goto out;
-	put_unaligned_be16(half, secret);
-	memcpy(secret + 2, eph, half);
-	put_unaligned_be16(half, secret + 2 + half);
-	memcpy(secret + 4 + half, eph + half, half);
 out:
 	memzero_explicit(z, sizeof(z));
 	return ret;
@@ -503,7 +496,7 @@ static struct {
 	struct mutex lock;	/* protects the fields below */
 	u32 uses;		/* left; 0: nothing cached */
 	u8 point[KSEAL_ECDH_POINT_SIZE];
-	u8 secret[4 + KSEAL_ECDH_POINT_SIZE];
+	u8 eph[KSEAL_ECDH_POINT_SIZE];
 	u8 salt[KSEAL_SESS_DIGEST];
 } kseal_salt_cache = { .lock = __MUTEX_INITIALIZER(kseal_salt_cache.lock) };
 
@@ -517,14 +510,14 @@ void kseal_tpm2_forget_salt(void)
 }
 
 /* A salt for @point: the cached one while it lasts, else a new one. */
-static int kseal_tpm2_get_salt(const u8 *point, u8 *secret, u8 *salt)
+static int kseal_tpm2_get_salt(const u8 *point, u8 *eph, u8 *salt)
 {
 	int ret = 0;
 
 	mutex_lock(&kseal_salt_cache.lock);
 	if (!kseal_salt_cache.uses ||
 	    memcmp(kseal_salt_cache.point, point, KSEAL_ECDH_POINT_SIZE)) {
-		ret = kseal_tpm2_salt(point, kseal_salt_cache.secret,
+		ret = kseal_tpm2_salt(point, kseal_salt_cache.eph,
 				      kseal_salt_cache.salt);
 		if (ret) {
 			kseal_salt_cache.uses = 0;
@@ -534,8 +527,7 @@ static int kseal_tpm2_get_salt(const u8 *point, u8 *secret, u8 *salt)
 		kseal_salt_cache.uses = KSEAL_SALT_USES;
 	}
 	kseal_salt_cache.uses--;
-	memcpy(secret, kseal_salt_cache.secret,
-	       sizeof(kseal_salt_cache.secret));
+	memcpy(eph, kseal_salt_cache.eph, sizeof(kseal_salt_cache.eph));
 	memcpy(salt, kseal_salt_cache.salt, sizeof(kseal_salt_cache.salt));
 out:
 	mutex_unlock(&kseal_salt_cache.lock);
@@ -546,18 +538,19 @@ int kseal_tpm2_start_session(struct kseal_tpm2 *t, u32 salt_key,
 			     const u8 *point, u8 type,
 			     struct kseal_tpm2_sess *s)
 {
-	u8 secret[4 + KSEAL_ECDH_POINT_SIZE], salt[KSEAL_SESS_DIGEST];
+	u8 eph[KSEAL_ECDH_POINT_SIZE], salt[KSEAL_SESS_DIGEST];
+	const u32 half = KSEAL_ECDH_POINT_SIZE / 2;
 	struct kseal_tpm2_cmd c;
 	const u8 *nonce;
 	u16 nonce_len;
-	u32 rlen;
+	u32 rlen, at;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
 	s->salted = point;
 	get_random_bytes(s->nonce_caller, sizeof(s->nonce_caller));
 	if (point) {
-		ret = kseal_tpm2_get_salt(point, secret, salt);
+		ret = kseal_tpm2_get_salt(point, eph, salt);
 		if (ret)
 			goto out;
 	}
@@ -567,7 +560,11 @@ int kseal_tpm2_start_session(struct kseal_tpm2 *t, u32 salt_key,
 	kseal_tpm2_put_u32(&c, KSEAL_TPM2_RH_NULL);	/* bind */
 	kseal_tpm2_put_tpm2b(&c, s->nonce_caller, sizeof(s->nonce_caller));
 	if (point) {
-		kseal_tpm2_put_tpm2b(&c, secret, sizeof(secret));
+		/* encryptedSalt: our point, a TPMS_ECC_POINT. */
+		at = kseal_tpm2_size16_open(&c);
+		kseal_tpm2_put_tpm2b(&c, eph, half);
+		kseal_tpm2_put_tpm2b(&c, eph + half, half);
+		kseal_tpm2_size16_close(&c, at);
 		kseal_tpm2_put_u8(&c, type);
 		kseal_tpm2_put_u16(&c, KSEAL_TPM2_ALG_AES);
 		kseal_tpm2_put_u16(&c, KSEAL_TPM2_AES_BITS);
@@ -663,36 +660,29 @@ int kseal_tpm2_unseal(struct kseal_tpm2 *t, u32 item, const u8 *item_name,
 	 */
 	const u8 attrs = KSEAL_TPMA_SESSION_ENCRYPT;
 	struct kseal_tpm2_sess *crypt = enc ? enc : (s->salted ? s : NULL);
-	u32 rlen, at, hmac_at = 0, enc_hmac_at = 0, params_at;
+	u32 rlen, at, hmac_at = 0, enc_hmac_at = 0;
 	struct kseal_tpm2_cmd c;
 	int ret;
 
 	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_SESSIONS,
 			    TPM2_CC_UNSEAL);
 	kseal_tpm2_put_u32(&c, item);
-	at = c.len;
-	kseal_tpm2_put_u32(&c, 0);			/* authorizationSize */
-	if (s->salted) {
+	at = kseal_tpm2_size32_open(&c);
+	if (s->salted)
 		hmac_at = kseal_tpm2_put_sess(&c, s->handle, s->nonce_caller,
 					      sizeof(s->nonce_caller),
 					      enc ? 0 : attrs);
-	} else {
-		/* After PolicyPassword the hmac field is the authValue. */
-		kseal_tpm2_put_u32(&c, s->handle);
-		kseal_tpm2_put_u16(&c, 0);
-		kseal_tpm2_put_u8(&c, 0);
-		kseal_tpm2_put_tpm2b(&c, s->auth, s->auth_len);
-	}
+	else	/* After PolicyPassword the hmac field is the authValue. */
+		kseal_tpm2_put_pw_sess(&c, s->handle, 0, s->auth, s->auth_len);
 	if (enc)
 		enc_hmac_at = kseal_tpm2_put_sess(&c, enc->handle,
 						  enc->nonce_caller,
 						  sizeof(enc->nonce_caller),
 						  attrs);
-	params_at = c.len;
+	kseal_tpm2_size32_close(&c, at);
 	ret = kseal_tpm2_cmd_finish(&c);
 	if (ret < 0)
 		goto out;
-	put_unaligned_be32(params_at - at - 4, t->page + at);
 	/* Unseal has no parameters: the HMACs cover its code and Name. */
 	if (s->salted) {
 		ret = kseal_sess_command(s, TPM2_CC_UNSEAL, item_name,

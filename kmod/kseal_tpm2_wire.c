@@ -82,15 +82,23 @@ void kseal_tpm2_put_tpm2b(struct kseal_tpm2_cmd *c, const u8 *p, u16 n)
 	kseal_tpm2_put_bytes(c, p, n);
 }
 
-void kseal_tpm2_put_auth(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
-			 const u8 *hmac, u16 hmac_len)
+void kseal_tpm2_put_pw_sess(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
+			    const u8 *hmac, u16 hmac_len)
 {
-	/* authorizationSize, then one TPMS_AUTH_COMMAND with empty nonce. */
-	kseal_tpm2_put_u32(c, 4 + 2 + 1 + 2 + hmac_len);
+	/* One TPMS_AUTH_COMMAND with an empty nonce. */
 	kseal_tpm2_put_u32(c, session);
 	kseal_tpm2_put_u16(c, 0);
 	kseal_tpm2_put_u8(c, attrs);
 	kseal_tpm2_put_tpm2b(c, hmac, hmac_len);
+}
+
+void kseal_tpm2_put_auth(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
+			 const u8 *hmac, u16 hmac_len)
+{
+	u32 at = kseal_tpm2_size32_open(c);
+
+	kseal_tpm2_put_pw_sess(c, session, attrs, hmac, hmac_len);
+	kseal_tpm2_size32_close(c, at);
 }
 
 u32 kseal_tpm2_put_sess(struct kseal_tpm2_cmd *c, u32 session,
@@ -111,9 +119,12 @@ u32 kseal_tpm2_put_sess(struct kseal_tpm2_cmd *c, u32 session,
 u32 kseal_tpm2_put_sess_auth(struct kseal_tpm2_cmd *c, u32 session,
 			     const u8 *nonce, u16 nonce_len, u8 attrs)
 {
-	kseal_tpm2_put_u32(c, 4 + 2 + nonce_len + 1 + 2 +
-			   KSEAL_TPM2_SHA256_SIZE);
-	return kseal_tpm2_put_sess(c, session, nonce, nonce_len, attrs);
+	u32 at = kseal_tpm2_size32_open(c);
+	u32 hmac_at;
+
+	hmac_at = kseal_tpm2_put_sess(c, session, nonce, nonce_len, attrs);
+	kseal_tpm2_size32_close(c, at);
+	return hmac_at;
 }
 
 void kseal_tpm2_put_pcr_sel(struct kseal_tpm2_cmd *c, u32 mask)
@@ -143,6 +154,21 @@ void kseal_tpm2_size16_close(struct kseal_tpm2_cmd *c, u32 at)
 		return;
 	}
 	put_unaligned_be16(n, c->data + at);
+}
+
+u32 kseal_tpm2_size32_open(struct kseal_tpm2_cmd *c)
+{
+	u32 at = c->len;
+
+	kseal_tpm2_put_u32(c, 0);
+	return at;
+}
+
+void kseal_tpm2_size32_close(struct kseal_tpm2_cmd *c, u32 at)
+{
+	if (c->overflow)
+		return;
+	put_unaligned_be32(c->len - at - 4, c->data + at);
 }
 
 int kseal_tpm2_cmd_finish(struct kseal_tpm2_cmd *c)
@@ -207,20 +233,27 @@ int kseal_tpm2_rd_done(const struct kseal_tpm2_rd *r)
 	return (r->err || r->off != r->len) ? -EBADMSG : 0;
 }
 
-/* One TPMS_AUTH_RESPONSE per session; kseal sends one or two. */
-static int kseal_tpm2_check_auth_area(struct kseal_tpm2_rd *a)
+/* One TPMS_AUTH_RESPONSE into the session fields of @a. */
+static void kseal_tpm2_get_auth_resp(struct kseal_tpm2_rd *r,
+				     struct kseal_tpm2_resp_auth *a)
 {
-	unsigned int i;
-	const u8 *p;
+	a->nonce_len = kseal_tpm2_get_tpm2b(r, &a->nonce,
+					    KSEAL_TPM2_NONCE_MAX);
+	a->attrs = kseal_tpm2_get_u8(r);
+	a->hmac_len = kseal_tpm2_get_tpm2b(r, &a->hmac, KSEAL_TPM2_NONCE_MAX);
+}
 
-	for (i = 0; i < KSEAL_TPM2_SESSIONS_MAX && a->off < a->len; i++) {
-		kseal_tpm2_get_tpm2b(a, &p, 64);	/* nonceTPM */
-		kseal_tpm2_get_u8(a);			/* sessionAttributes */
-		kseal_tpm2_get_tpm2b(a, &p, 64);	/* hmac */
-	}
+/* One TPMS_AUTH_RESPONSE per session; kseal sends one or two. */
+static int kseal_tpm2_check_auth_area(struct kseal_tpm2_rd *r)
+{
+	struct kseal_tpm2_resp_auth a;
+	unsigned int i;
+
+	for (i = 0; i < KSEAL_TPM2_SESSIONS_MAX && r->off < r->len; i++)
+		kseal_tpm2_get_auth_resp(r, &a);
 	if (!i)
 		return -EBADMSG;
-	return kseal_tpm2_rd_done(a);
+	return kseal_tpm2_rd_done(r);
 }
 
 int kseal_tpm2_resp_open(const u8 *resp, u32 len, u32 *rc,
@@ -357,13 +390,8 @@ int kseal_tpm2_parse_resp_auth(const u8 *resp, u32 len, unsigned int nhandles,
 	a->params_len = r.len - r.off;
 	r.off = r.len;
 	r.len = len;
-	for (i = 0; i <= index; i++) {
-		a->nonce_len = kseal_tpm2_get_tpm2b(&r, &a->nonce,
-						    KSEAL_TPM2_NONCE_MAX);
-		a->attrs = kseal_tpm2_get_u8(&r);
-		a->hmac_len = kseal_tpm2_get_tpm2b(&r, &a->hmac,
-						   KSEAL_TPM2_NONCE_MAX);
-	}
+	for (i = 0; i <= index; i++)
+		kseal_tpm2_get_auth_resp(&r, a);
 	/* The session asked for must be there; the area was checked whole. */
 	if (r.err || a->nonce_len < KSEAL_TPM2_NONCE_MIN)
 		return -EBADMSG;

@@ -65,7 +65,13 @@ void kseal_tpm2_put_u16(struct kseal_tpm2_cmd *c, u16 v);
 void kseal_tpm2_put_u32(struct kseal_tpm2_cmd *c, u32 v);
 void kseal_tpm2_put_bytes(struct kseal_tpm2_cmd *c, const u8 *p, u32 n);
 void kseal_tpm2_put_tpm2b(struct kseal_tpm2_cmd *c, const u8 *p, u16 n);
-/* Authorization area with one session and an optional plain password. */
+/*
+ * One session of an authorization area without a nonce: a password
+ * session, or an unsalted policy session with its plain password.
+ */
+void kseal_tpm2_put_pw_sess(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
+			    const u8 *hmac, u16 hmac_len);
+/* Authorization area with that one session. */
 void kseal_tpm2_put_auth(struct kseal_tpm2_cmd *c, u32 session, u8 attrs,
 			 const u8 *hmac, u16 hmac_len);
 /*
@@ -87,6 +93,9 @@ void kseal_tpm2_put_pcr_sel(struct kseal_tpm2_cmd *c, u32 mask);
  */
 u32 kseal_tpm2_size16_open(struct kseal_tpm2_cmd *c);
 void kseal_tpm2_size16_close(struct kseal_tpm2_cmd *c, u32 at);
+/* The same for a u32 size (authorizationSize). */
+u32 kseal_tpm2_size32_open(struct kseal_tpm2_cmd *c);
+void kseal_tpm2_size32_close(struct kseal_tpm2_cmd *c, u32 at);
 /* Patches the size field; returns the length or -E2BIG on overflow. */
 int kseal_tpm2_cmd_finish(struct kseal_tpm2_cmd *c);
 

@@ -86,15 +86,6 @@ static int ensure(struct tpm *t, uint32_t handle, const char *what,
 	return rc;
 }
 
-static void hex(const uint8_t *b, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
-	out[2 * n] = '\0';
-}
-
 /*
  * The SRK as the salt key of this run, trusted like an SSH host key: on
  * first use when state.json records no TPM, else only with a recorded
@@ -121,7 +112,7 @@ static int trust_srk(struct tpm *t, const struct kmeta *m, const char *dir,
 	rc = tpm_srk(t, KSEAL_SRK_HANDLE, st != TPMH_STORAGE, name, &len);
 	if (rc)
 		return rc;
-	hex(name, len, h);
+	hex_encode(name, len, h);
 	if (m->nparents && !meta_parent(m, name, len)) {
 		if (!new_tpm) {
 			kerr("TPM: the SRK (Name %s) is not one recorded in %s/state.json: this is another TPM, or a device between CPU and TPM answers for it; nothing was changed: if the TPM was cleared or replaced, or this state directory moved to another machine, run ksealctl provision --new-tpm",

@@ -256,7 +256,6 @@ int pinned_parent_name(const char *dir, const char *what,
 	struct tpm_object srk = { 0 };
 	struct tpm *t = NULL;
 	struct kmeta m;
-	size_t i;
 	int rc = state_load_meta(dir, &m);
 
 	if (rc)
@@ -286,8 +285,6 @@ int pinned_parent_name(const char *dir, const char *what,
 		     what, dir);
 		return KX_REFUSED;
 	}
-	for (i = 0; i < rec->name_len; i++)
-		sprintf(hex + 2 * i, "%02x", rec->name[i]);
-	hex[2 * i] = '\0';
+	hex_encode(rec->name, rec->name_len, hex);
 	return KX_OK;
 }

@@ -68,6 +68,8 @@ int parse_int(const char *s, long min, long max, long *out);
 char *read_passphrase(const char *prompt, int fd);
 bool valid_passphrase(const char *pass);
 void free_secret(char *s);
+/* @n bytes as 2 * @n lowercase hex digits and a NUL, into @out. */
+void hex_encode(const uint8_t *b, size_t n, char *out);
 
 /* KEY=VALUE configuration file; returns malloc'd value or NULL. */
 char *conf_get(const char *path, const char *key);

@@ -678,15 +678,6 @@ int state_wipe(struct kstate *st)
 	return KX_OK;
 }
 
-static void to_hex(const uint8_t *b, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
-	out[2 * n] = '\0';
-}
-
 /* Lowercase or uppercase hex of at most @cap bytes; -1 if not that. */
 static long from_hex(const char *h, uint8_t *out, size_t cap)
 {
@@ -729,12 +720,12 @@ int state_write_meta(struct kstate *st, uint32_t srk, uint32_t parent,
 		if (e->srk_len == p->srk_len &&
 		    !memcmp(e->srk, p->srk, p->srk_len))
 			continue;
-		to_hex(e->srk, e->srk_len, k);
-		to_hex(e->name, e->name_len, v);
+		hex_encode(e->srk, e->srk_len, k);
+		hex_encode(e->name, e->name_len, v);
 		json_object_object_add(map, k, json_object_new_string(v));
 	}
-	to_hex(p->srk, p->srk_len, k);
-	to_hex(p->name, p->name_len, v);
+	hex_encode(p->srk, p->srk_len, k);
+	hex_encode(p->name, p->name_len, v);
 	json_object_object_add(map, k, json_object_new_string(v));
 	snprintf(h, sizeof(h), "0x%08x", srk);
 	json_object_object_add(o, "srk", json_object_new_string(h));

@@ -133,6 +133,15 @@ bool valid_passphrase(const char *pass)
 	return true;
 }
 
+void hex_encode(const uint8_t *b, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+	out[2 * n] = '\0';
+}
+
 void free_secret(char *s)
 {
 	if (!s)

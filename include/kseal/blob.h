@@ -67,6 +67,21 @@
  * 2 is the secret followed by sha256 of the blob's bytes before the
  * public size, with the total length field as zero: load compares it
  * after Unseal, so no header field can change unnoticed.
+ *
+ * With KSEAL_BLOB_F_AUTHORIZE (generation 2 only) the PCR branch is signed
+ * rather than fixed: the PCR digest field holds the digest of the policy
+ * signing key's TPM Name (its name algorithm is sha256, so the Name is
+ * 0x000b || field), the mask holds the PCR selection the signed policies
+ * cover (plus L with KSEAL_BLOB_F_LOCK; L itself is never in the signed
+ * selection), and
+ *
+ *   PCR branch      PolicyAuthorize(signing key's Name, empty policyRef),
+ *                   then, with KSEAL_BLOB_F_LOCK, PolicyPCR(L, 32 zero bytes)
+ *
+ * At load the session first runs PolicyPCR over the signed selection with
+ * the current values, then PolicyAuthorize with the approved policy digest
+ * and the TPM's verification ticket of its signature: any PCR state the
+ * holder of the signing key approved unseals, and no other.
 
  *
  * Data key body (kind 2), from offset 20. Flags: none defined, must be 0.
@@ -123,6 +138,8 @@
 #define KSEAL_BLOB_F_POLICY2	0x00000004U	/* policy generation 2, below */
 #define KSEAL_BLOB_SEALED_FLAGS	(KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK | \
 				 KSEAL_BLOB_F_POLICY2)
+/* Signed PCR policies (below); the parser does not accept it yet. */
+#define KSEAL_BLOB_F_AUTHORIZE	0x00000008U
 
 /* Sealed key body size without the public and private payloads. */
 #define KSEAL_SEALED_FIXED_SIZE	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4 + 1 + \

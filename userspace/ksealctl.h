@@ -86,6 +86,8 @@ int cmd_shred(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_boot(int argc, char **argv);
 int cmd_volume(int argc, char **argv);
+/* policy predict, with argv[0] "predict" */
+int cmd_policy_predict(int argc, char **argv);
 
 /*
  * Extends every lock PCR: LOCK_PCR of the configuration and the lock PCR

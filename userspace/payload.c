@@ -45,6 +45,24 @@ bool payload_pcrs_ok(const char *v)
 	return probe("update reseal pcrs=%s", v, KSEAL_OPT_PCRS);
 }
 
+bool payload_pcr_mask(const char *v, uint32_t *mask)
+{
+	struct kseal_opts o;
+	char buf[128];
+	int n;
+	bool ok;
+
+	if (!payload_pcrs_ok(v))
+		return false;
+	n = snprintf(buf, sizeof(buf), "update reseal pcrs=%s", v);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return false;
+	ok = !kseal_opts_parse(buf, (size_t)n, &o);
+	*mask = o.pcr_mask;
+	kseal_opts_wipe(&o);
+	return ok;
+}
+
 bool payload_parent_ok(const char *v)
 {
 	return probe("new 32 parent=%s", v, KSEAL_OPT_PARENT);

@@ -589,3 +589,56 @@ int tpm_evict(struct tpm *t, uint32_t handle)
 		return tpm_fail("EvictControl (evict)", rc);
 	return KX_OK;
 }
+
+int tpm_pcr_read_sha256(struct tpm *t, uint32_t mask, uint8_t pcr[24][32])
+{
+	uint32_t left = mask & 0xffffffU;
+
+	/* The TPM answers at most 8 digests per command: ask until done. */
+	while (left) {
+		TPML_PCR_SELECTION sel = {
+			.count = 1,
+			.pcrSelections[0] = {
+				.hash = TPM2_ALG_SHA256,
+				.sizeofSelect = 3,
+				.pcrSelect = { left & 0xff, (left >> 8) & 0xff,
+					       (left >> 16) & 0xff },
+			},
+		};
+		TPML_PCR_SELECTION *out = NULL;
+		TPML_DIGEST *vals = NULL;
+		uint32_t got = 0, i, k = 0;
+		TSS2_RC rc;
+
+		rc = Esys_PCR_Read(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &sel, NULL, &out, &vals);
+		if (rc != TSS2_RC_SUCCESS)
+			return tpm_fail("PCR_Read", rc);
+		if (out->count == 1 && out->pcrSelections[0].hash == TPM2_ALG_SHA256)
+			for (i = 0; i < 24 && i / 8 < out->pcrSelections[0].sizeofSelect; i++)
+				if (out->pcrSelections[0].pcrSelect[i / 8] & (1U << (i % 8)))
+					got |= 1U << i;
+		/* digests come in ascending PCR order */
+		for (i = 0; i < 24; i++) {
+			if (!(got & 1U << i))
+				continue;
+			if (!(left & 1U << i) || k >= vals->count ||
+			    vals->digests[k].size != 32) {
+				got = 0;
+				break;
+			}
+			memcpy(pcr[i], vals->digests[k++].buffer, 32);
+		}
+		Esys_Free(out);
+		Esys_Free(vals);
+		if (!got) {
+			for (i = 0; !(left & 1U << i); i++)
+				;
+			kerr("TPM: PCR %u of the sha256 bank could not be read; check that the bank is allocated (tpm2 getcap pcrs)",
+			     i);
+			return KX_TPM;
+		}
+		left &= ~got;
+	}
+	return KX_OK;
+}

@@ -64,5 +64,10 @@ int tpm_srk_persist(struct tpm *t);
 int tpm_create_parent(struct tpm *t, uint32_t handle);
 int tpm_evict(struct tpm *t, uint32_t handle);
 int tpm_read_object(struct tpm *t, uint32_t handle, struct tpm_object *o);
+/*
+ * The sha256 bank's PCRs of @mask (bit N: PCR N) into @pcr[N]. Read
+ * without a session: a check of what the event log says, not a secret.
+ */
+int tpm_pcr_read_sha256(struct tpm *t, uint32_t mask, uint8_t pcr[24][32]);
 
 #endif /* KSEAL_TPM_H */

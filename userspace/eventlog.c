@@ -231,7 +231,7 @@ bool tcg_log_parse(const uint8_t *buf, size_t len, struct tcg_log *log,
 	struct cur c = { .buf = buf, .len = len, .err = err, .errlen = errlen };
 	bool pcr0 = false, locality = false;
 	struct alg algs[MAX_ALGS];
-	uint32_t nalgs;
+	uint32_t nalgs = 0;
 	size_t cap = 0;
 
 	memset(log, 0, sizeof(*log));

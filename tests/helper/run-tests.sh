@@ -822,4 +822,7 @@ ok $? "shred --yes evicts the parent, revokes keys, deletes blobs, keeps the SRK
 [ $rc = 3 ] && [ "$(wc -l <"$T/err")" = 1 ]
 ok $? "an unreachable TPM: exit 3 with one error line"
 
+# shellcheck source=tests/helper/predict.sh
+. ./predict.sh
+
 tap_done

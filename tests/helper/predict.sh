@@ -126,6 +126,17 @@ open(sys.argv[2], "wb").write(d)' "$EV/ovmf-base.log" "$T/noinitrd.log"
 	"$BIN" policy predict --eventlog "$T/noinitrd.log" --pcr-values "$EV/ovmf-base.pcrs" \
 		--kernel "$T/k-base" --pcrs 0-8 2>"$T/err" | same_as "$EV/ovmf-base.pcrs" 0-8 2>>"$T/err"
 	ok $? "policy predict: ... and without --initrd that log is used"
+	# the kernel's event as another type: same digest, same replay
+	python3 -c '
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.index(struct.pack("<II", 4, 0x80000003))
+d[i + 4] = 4
+open(sys.argv[2], "wb").write(d)' "$EV/ovmf-base.log" "$T/nokernel.log"
+	"$BIN" policy predict --eventlog "$T/nokernel.log" --pcr-values "$EV/ovmf-base.pcrs" \
+		--kernel "$T/k-base" --pcrs "$ALL" >"$T/out" 2>"$T/err"; rc=$?
+	one_error $rc 7 '^ksealctl: policy predict: the event log has no EV_EFI_BOOT_SERVICES_APPLICATION event in PCR 4 to replace for --kernel'
+	ok $? "policy predict: a log without the kernel's event is refused (exit 7)"
 	head -c 3000 "$EV/ovmf-base.log" >"$T/cut.log"
 	"$BIN" policy predict --eventlog "$T/cut.log" --pcr-values "$EV/ovmf-base.pcrs" \
 		--kernel "$T/k-base" >"$T/out" 2>"$T/err"; rc=$?

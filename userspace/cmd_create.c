@@ -11,11 +11,12 @@
 
 #include "kbackend.h"
 #include "ksealctl.h"
+#include "policy_key.h"
 #include "state.h"
 
 static const char help[] =
 "Usage: ksealctl create NAME [--pcrs LIST] [--bytes N] [--lock-pcr N]\n"
-"                            [--recovery | --recovery-fd FD]\n"
+"                            [--recovery | --recovery-fd FD] [--policy-key PUB.pem]\n"
 "       ksealctl create NAME --wrapped-by SEALED [--bytes N] [--logon DESC]\n"
 "Create a key in the kernel, store its blob in the state directory.\n"
 "  --pcrs LIST        PCRs (sha256 bank) the sealed key is bound to (default 7)\n"
@@ -25,13 +26,16 @@ static const char help[] =
 "                     unloadable until reboot (not 16 or 23)\n"
 "  --recovery         ask for a recovery passphrase on the terminal\n"
 "  --recovery-fd FD   read the recovery passphrase from file descriptor FD\n"
+"  --policy-key PUB.pem  bind to PCR states signed with this key (ECDSA P-256\n"
+"                     or RSA-2048 public key) instead of the current values;\n"
+"                     --pcrs is the selection the signed policies cover\n"
 "  --wrapped-by NAME  create a data key wrapped by sealed key NAME\n"
 "  --logon DESC       also offer the data key as logon key DESC (subsys:name)\n";
 
-enum { O_BYTES = OPT_SUB, O_LOCK, O_WRAP, O_LOGON };
+enum { O_BYTES = OPT_SUB, O_LOCK, O_WRAP, O_LOGON, O_PKEY };
 
 struct create_args {
-	const char *name, *wrapped_by, *logon;
+	const char *name, *wrapped_by, *logon, *policy_key;
 	long bytes, lock_pcr;
 	struct seal_opts seal;
 };
@@ -46,6 +50,7 @@ static int parse(int argc, char **argv, struct create_args *a)
 		RECOVERY_LONGOPTS,
 		{ "wrapped-by", required_argument, NULL, O_WRAP },
 		{ "logon", required_argument, NULL, O_LOGON },
+		{ "policy-key", required_argument, NULL, O_PKEY },
 		{ 0 }
 	};
 	int c;
@@ -77,6 +82,9 @@ static int parse(int argc, char **argv, struct create_args *a)
 		case O_WRAP:
 			a->wrapped_by = optarg;
 			break;
+		case O_PKEY:
+			a->policy_key = optarg;
+			break;
 		case O_LOGON:
 			if (!valid_logon_desc(optarg)) {
 				kerr("create: bad --logon '%s'; use subsystem:name without spaces",
@@ -105,8 +113,8 @@ static int parse(int argc, char **argv, struct create_args *a)
 		return KX_USAGE;
 	}
 	if (a->wrapped_by && (a->seal.pcrs || a->lock_pcr >= 0 ||
-			      a->seal.recovery)) {
-		kerr("create: --pcrs, --lock-pcr and --recovery are for sealed keys, not with --wrapped-by");
+			      a->seal.recovery || a->policy_key)) {
+		kerr("create: --pcrs, --lock-pcr, --recovery and --policy-key are for sealed keys, not with --wrapped-by");
 		return KX_USAGE;
 	}
 	if (!a->wrapped_by && a->logon) {
@@ -127,6 +135,56 @@ static int parse(int argc, char **argv, struct create_args *a)
 	return KX_OK;
 }
 
+/*
+ * The signer of a key under signed policies: its public key, whose TPM
+ * Name the kernel binds the key to. The lock PCR cannot be in the signed
+ * selection: its value is the kernel's to check, never a signer's.
+ */
+static int policy_signer(const struct create_args *a, struct kkey *k)
+{
+	struct policy_key pk;
+	uint32_t mask;
+	const char *why;
+	char *text = NULL;
+	FILE *f = fopen(a->policy_key, "re");
+	size_t n;
+
+	if (f) {
+		text = calloc(1, 16384);
+		n = text ? fread(text, 1, 16383, f) : 0;
+		if (text && (ferror(f) || n == 16383)) {
+			free(text);
+			text = NULL;
+		}
+		fclose(f);
+	}
+	if (!text) {
+		kerr("create: cannot read --policy-key %s: %s", a->policy_key,
+		     f ? "too long or unreadable" : strerror(errno));
+		return KX_USAGE;
+	}
+	if (!policy_key_from_pem(&pk, text, false, &why)) {
+		free(text);
+		kerr("create: --policy-key %s is %s; give the public key (openssl pkey -pubout) of an ECDSA P-256 or RSA-2048 signing key",
+		     a->policy_key, why);
+		return KX_USAGE;
+	}
+	free(text);
+	if (a->lock_pcr >= 0 && pcr_mask_parse(k->pcrs, &mask) &&
+	    mask & 1U << a->lock_pcr) {
+		policy_key_free(&pk);
+		kerr("create: --lock-pcr %ld is in --pcrs %s; the signed selection must leave the lock PCR out",
+		     a->lock_pcr, k->pcrs);
+		return KX_USAGE;
+	}
+	hex_encode(pk.name, sizeof(pk.name), k->pk_name);
+	hex_encode(pk.fp, sizeof(pk.fp), k->pk_fp);
+	k->pk_pem = pk.pem;
+	pk.pem = NULL;
+	policy_key_free(&pk);
+	return KX_OK;
+}
+
 /* Builds the "new" payload of a sealed key; shared with rotate. */
 char *sealed_new_payload(const struct kkey *k, const char *parent_name,
 			 const char *pass)
@@ -139,6 +197,8 @@ char *sealed_new_payload(const struct kkey *k, const char *parent_name,
 		return NULL;
 	n = snprintf(p, len, "new %d pcrs=%s parent=%s parent_name=%s",
 		     k->bytes, k->pcrs, k->parent, parent_name);
+	if (k->pk_name[0])
+		n += snprintf(p + n, len - n, " policy_key=%s", k->pk_name);
 	if (pass)
 		n += snprintf(p + n, len - n, " recovery=%s", pass);
 	if (k->lock_pcr >= 0)
@@ -251,6 +311,11 @@ int cmd_create(int argc, char **argv)
 		snprintf(k->parent, sizeof(k->parent), "0x%08x", m.parent);
 		k->lock_pcr = (int)a.lock_pcr;
 		k->recovery = pass != NULL;
+		if (a.policy_key) {
+			rc = policy_signer(&a, k);
+			if (rc)
+				goto out;
+		}
 		payload = sealed_new_payload(k, pname, pass);
 	}
 	if (!payload) {
@@ -289,8 +354,10 @@ int cmd_create(int argc, char **argv)
 	key_set_blob(k, blob);
 	rc = state_commit(&st);
 	if (!rc)
-		kinfo("created %s key %s (serial %d)",
-		      k->kind == KIND_SEALED ? "sealed" : "data", a.name, s);
+		kinfo("created %s key %s (serial %d)%s%.16s",
+		      k->kind == KIND_SEALED ? "sealed" : "data", a.name, s,
+		      k->pk_name[0] ? ", PCR states signed by " : "",
+		      k->pk_fp);
 out:
 	free_secret(payload);
 	free_secret(pass);

@@ -113,6 +113,7 @@ static bool has_recovery(const struct kkey *k)
 
 struct load_count {
 	int loaded, failed;
+	int refused;	/* of the failed: no signed policy matched */
 };
 
 /*
@@ -130,6 +131,7 @@ static void load_pass(struct kstate *st, int32_t ring, const bool *w,
 	for (j = 0; j < st->n; j++) {
 		struct kkey *k = &st->keys[j];
 		int32_t s;
+		int why;
 
 		if ((w && !w[j]) || k->removed ||
 		    (k->kind == KIND_SEALED) != (pass_no == 0))
@@ -151,18 +153,21 @@ static void load_pass(struct kstate *st, int32_t ring, const bool *w,
 			n->failed++;
 			continue;
 		}
-		s = load_one(ring, k, pass);
+		s = load_one(ring, k, pass, &why);
 		if (s < 0 && refused && errno == EKEYREJECTED &&
 		    has_recovery(k)) {
-			kerr("%s: not loaded: the PCR values differ from the ones it is sealed to (firmware, boot loader or kernel update?); it has a recovery passphrase",
-			     k->name);
+			if (!why)
+				kerr("%s: not loaded: the PCR values differ from the ones it is sealed to (firmware, boot loader or kernel update?); it has a recovery passphrase",
+				     k->name);
 			refused[j] = true;
 			n->failed++;
 			continue;
 		}
 		if (s < 0) {
-			kerr("%s: load failed: %s; %s", k->name,
-			     strerror(errno), load_advice(errno));
+			if (!why)
+				kerr("%s: load failed: %s; %s", k->name,
+				     strerror(errno), load_advice(errno));
+			n->refused += why == KX_REFUSED;
 			n->failed++;
 			continue;
 		}
@@ -251,7 +256,8 @@ int cmd_load(int argc, char **argv)
 	load_pass(&st, ring, w, 0, pass, &cnt, NULL);
 	load_pass(&st, ring, w, 1, pass, &cnt, NULL);
 	if (cnt.failed)
-		rc = cnt.loaded ? KX_PARTIAL : KX_KERNEL;
+		rc = cnt.loaded ? KX_PARTIAL :
+		     cnt.refused == cnt.failed ? KX_REFUSED : KX_KERNEL;
 	else if (st.nextra)
 		rc = KX_PARTIAL;	/* damaged files: reported above */
 out:
@@ -435,7 +441,7 @@ static int recover_one(int32_t ring, const char *name, const char *prog,
 	struct kstate st;
 	struct kkey *k;
 	char *pass;
-	int try, rc = KX_PARTIAL;
+	int try, rc = KX_PARTIAL, why;
 	int32_t s;
 
 	for (try = 1; try <= RECOVERY_TRIES; try++) {
@@ -454,9 +460,17 @@ static int recover_one(int32_t ring, const char *name, const char *prog,
 		}
 		rc = state_open(&st, g.state_dir, false);
 		k = rc ? NULL : state_find(&st, name);
-		s = k ? load_one(ring, k, pass) : -1;
+		s = k ? load_one(ring, k, pass, &why) : -1;
 		if (!k && !rc)
 			errno = ENOENT;
+		if (s >= 0 && blob_authorize(k->blob)) {
+			/* Its PCR branch is signed: a reseal would change nothing. */
+			state_close(&st);
+			free_secret(pass);
+			kinfo("loaded %s with its recovery passphrase (serial %d); its PCR policy is signed: sign this boot's state (ksealctl policy sign) and install it so that the next boot loads it without asking",
+			      name, s);
+			return KX_OK;
+		}
 		if (s >= 0) {
 			state_close(&st);
 			kinfo("loaded %s with its recovery passphrase (serial %d)",
@@ -644,8 +658,13 @@ int cmd_list(int argc, char **argv)
 		nlegacy += legacy;
 
 		if (k->kind == KIND_SEALED) {
-			int n = snprintf(pol, sizeof(pol), "pcrs=%s parent=%s",
-					 k->pcrs, k->parent);
+			int n = 0;
+
+			if (k->pk_name[0])
+				n = snprintf(pol, sizeof(pol), "signed-by=%.16s ",
+					     k->pk_fp);
+			n += snprintf(pol + n, sizeof(pol) - n,
+				      "pcrs=%s parent=%s", k->pcrs, k->parent);
 
 			if (k->lock_pcr >= 0)
 				n += snprintf(pol + n, sizeof(pol) - n, " lock=%d",
@@ -681,6 +700,10 @@ int cmd_list(int argc, char **argv)
 								legacy));
 				json_object_object_add(o, "legacy_recovery",
 					json_object_new_boolean(legacy));
+				/* The signer of its PCR states, if signed. */
+				json_object_object_add(o, "policy_key",
+					k->pk_name[0] ?
+					json_object_new_string(k->pk_fp) : NULL);
 			} else {
 				json_object_object_add(o, "wrapped_by",
 					json_object_new_string(k->wrapped_by));

@@ -89,7 +89,7 @@ static int parse(int argc, char **argv, struct predict_args *a)
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PCRS:
-			if (!payload_pcr_mask(optarg, &a->mask) || !a->mask) {
+			if (!payload_pcrs_mask(optarg, &a->mask) || !a->mask) {
 				kerr("%s: bad --pcrs '%s'; use indexes 0..23 and ranges, e.g. 0,2-4,7",
 				     g.cmd, optarg);
 				return KX_USAGE;
@@ -398,7 +398,7 @@ static int read_tpm(uint32_t mask, uint8_t pcr[TCG_PCRS][32])
 	rc = tpm_open(&t, g.tcti);
 	if (rc)
 		return rc;
-	rc = tpm_pcr_read_sha256(t, mask, pcr);
+	rc = tpm_pcr_read(t, mask, pcr);
 	tpm_close(t);
 	return rc;
 }

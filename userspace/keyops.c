@@ -64,16 +64,18 @@ const char *load_advice(int err)
 	}
 }
 
-static char *load_payload(const struct kkey *k, const char *pass)
+static char *load_payload(const struct kkey *k, const char *pass,
+			  const char *approval)
 {
-	size_t len = strlen(k->blob) + 256;
+	size_t len = strlen(k->blob) + 512;
 	char *p = malloc(len);
 
 	if (!p)
 		return NULL;
 	if (k->kind == KIND_SEALED)
-		snprintf(p, len, "load %s%s%s", k->blob,
-			 pass ? " recovery=" : "", pass ? pass : "");
+		snprintf(p, len, "load %s%s%s%s", k->blob,
+			 pass ? " recovery=" : "", pass ? pass : "",
+			 approval);
 	else
 		snprintf(p, len, "load %s%s%s", k->blob,
 			 k->logon[0] ? " logon=" : "", k->logon);
@@ -118,12 +120,25 @@ bool logon_session_ok(const char *name, const char *logon)
 	return false;
 }
 
-int32_t load_one(int32_t ring, const struct kkey *k, const char *pass)
+int32_t load_one(int32_t ring, const struct kkey *k, const char *pass,
+		 int *reported)
 {
-	char *payload = load_payload(k, pass);
+	char approval[2 * sizeof(TPMT_TK_VERIFIED) + 128] = "", *payload;
 	kserial_t s;
 	int saved;
 
+	*reported = 0;
+	/* The recovery branch needs no signed policy. */
+	if (k->kind == KIND_SEALED && !pass) {
+		*reported = policy_approval(g.state_dir, k, approval,
+					    sizeof(approval));
+		if (*reported) {
+			if (*reported != KX_REFUSED)
+				errno = EIO;
+			return -1;
+		}
+	}
+	payload = load_payload(k, pass, approval);
 	if (!payload) {
 		errno = ENOMEM;
 		return -1;
@@ -142,6 +157,7 @@ int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
 {
 	struct kkey *k = state_find(st, name);
 	int32_t s;
+	int rc;
 
 	if (!k) {
 		kerr("%s: no such key in %s; see ksealctl list", name,
@@ -155,14 +171,16 @@ int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
 	}
 	if (k->kind == KIND_DATA) {
 		int32_t w;
-		int rc = ensure_loaded(st, ring, k->wrapped_by, pass, &w);
 
+		rc = ensure_loaded(st, ring, k->wrapped_by, pass, &w);
 		if (rc)
 			return rc;
 	}
 	if (k->kind == KIND_DATA && !logon_session_ok(name, k->logon))
 		return KX_KERNEL;
-	s = load_one(ring, k, k->kind == KIND_SEALED ? pass : NULL);
+	s = load_one(ring, k, k->kind == KIND_SEALED ? pass : NULL, &rc);
+	if (s < 0 && rc)
+		return rc;
 	if (s < 0) {
 		kerr("%s: load failed: %s; %s", name, strerror(errno),
 		     load_advice(errno));

@@ -88,6 +88,7 @@ int cmd_boot(int argc, char **argv);
 int cmd_volume(int argc, char **argv);
 /* policy predict, with argv[0] "predict" */
 int cmd_policy_predict(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 /*
  * Extends every lock PCR: LOCK_PCR of the configuration and the lock PCR
@@ -108,6 +109,18 @@ bool sealed_blob_header(const char *hex, uint32_t *flags, int *lock_pcr);
  * unseals with the passphrase even after the lock.
  */
 bool blob_legacy_recovery(const char *hex);
+struct kkey;
+/* A sealed blob under signed PCR policies (KSEAL_BLOB_F_AUTHORIZE). */
+bool blob_authorize(const char *hex);
+/*
+ * For a sealed key under signed policies: " approved=<hex> ticket=<hex>"
+ * into @opts for the installed signed state (STATE/policy/) that equals
+ * the current PCR values, or an empty string for other keys. KX_REFUSED
+ * (errno EKEYREJECTED) after one line naming the PCRs that differ from
+ * the closest signed state, other KX_* codes after their line.
+ */
+int policy_approval(const char *dir, const struct kkey *k, char *opts,
+		    size_t len);
 
 /*
  * Options every subcommand accepts after its name as well; the codes are
@@ -176,7 +189,14 @@ int32_t key_loaded(int32_t ring, const char *name);
 const char *load_advice(int err);
 const char *request_advice(int err);
 const char *new_sealed_advice(int err);
-int32_t load_one(int32_t ring, const struct kkey *k, const char *pass);
+/*
+ * Loads @k; a sealed key under signed policies without @pass gets the
+ * approval of policy_approval. -1 with errno on failure; *reported is
+ * then the KX_* code of a failure already explained on its own line
+ * (KX_REFUSED with errno EKEYREJECTED: no signed policy matches), else 0.
+ */
+int32_t load_one(int32_t ring, const struct kkey *k, const char *pass,
+		 int *reported);
 /* Link a data key's logon key from the session keyring into @ring. */
 void link_logon(int32_t ring, const char *name, const char *desc);
 bool logon_session_ok(const char *name, const char *logon);

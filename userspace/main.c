@@ -34,7 +34,7 @@ static const char usage[] =
 "  shred [--yes]              destroy every key: evict the parent key, delete blobs\n"
 "  status                     check the security posture of this machine\n"
 "  volume SUBCOMMAND          format, open, close, status, list dm-crypt volumes\n"
-"  policy predict [...]       the next boot's PCR values with a new kernel\n"
+"  policy SUBCOMMAND          sign, install, show signed PCR policies\n"
 "\n"
 "Options (also accepted after COMMAND):\n"
 "  --state-dir DIR   state directory (default " KSEAL_DEFAULT_STATE ")\n"
@@ -97,18 +97,6 @@ int global_opt(int c, const char *arg, const char *help, int *rc)
 	}
 	*rc = KX_USAGE;
 	return 0;
-}
-
-/* ksealctl policy SUBCOMMAND: so far only predict. */
-static int cmd_policy(int argc, char **argv)
-{
-	if (argc < 2 || strcmp(argv[1], "predict")) {
-		kerr("policy: give a subcommand: predict; run ksealctl policy predict --help");
-		return KX_USAGE;
-	}
-	g.argv = argv + 1;
-	g.cmd = "policy predict";
-	return cmd_policy_predict(argc - 1, argv + 1);
 }
 
 static const struct {

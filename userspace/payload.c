@@ -45,20 +45,21 @@ bool payload_pcrs_ok(const char *v)
 	return probe("update reseal pcrs=%s", v, KSEAL_OPT_PCRS);
 }
 
-bool payload_pcr_mask(const char *v, uint32_t *mask)
+bool payload_pcrs_mask(const char *v, unsigned int *mask)
 {
 	struct kseal_opts o;
-	char buf[128];
+	char buf[160];
 	int n;
 	bool ok;
 
-	if (!payload_pcrs_ok(v))
+	if (!token_ok(v))
 		return false;
 	n = snprintf(buf, sizeof(buf), "update reseal pcrs=%s", v);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return false;
-	ok = !kseal_opts_parse(buf, (size_t)n, &o);
-	*mask = o.pcr_mask;
+	ok = !kseal_opts_parse(buf, (size_t)n, &o) &&
+	     o.present == KSEAL_OPT_PCRS;
+	*mask = ok ? o.pcr_mask : 0;
 	kseal_opts_wipe(&o);
 	return ok;
 }

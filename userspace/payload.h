@@ -16,8 +16,8 @@
 
 /* pcrs=: "0,2-4,7", indexes 0..23, ranges ascending, none repeated. */
 bool payload_pcrs_ok(const char *v);
-/* The PCR mask of such a list (bit N: PCR N), as the module reads it. */
-bool payload_pcr_mask(const char *v, uint32_t *mask);
+/* The same list as a mask (bit n = PCR n), as the module reads it. */
+bool payload_pcrs_mask(const char *v, unsigned int *mask);
 /* parent=: 0x and 1..8 hex digits, a persistent owner handle. */
 bool payload_parent_ok(const char *v);
 /* logon=: "subsystem:name", printable, no spaces. */

@@ -23,6 +23,7 @@
 #define CURRENT_TMP	"current.tmp"
 #define LOCKFILE	"lock"
 #define METAFILE	"state.json"
+#define POLICYDIR	"policy"	/* signed policies, policy_store.c */
 
 static bool parse_gen(const char *s, unsigned int *gen)
 {
@@ -56,7 +57,7 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 /* Temp file, fsync, rename, fsync of the directory. */
-static int write_atomic(int dirfd, const char *name, const char *buf,
+int write_atomic(int dirfd, const char *name, const char *buf,
 			size_t len)
 {
 	char tmp[KSEAL_KEY_NAME_MAX + 32];
@@ -83,7 +84,7 @@ static int write_atomic(int dirfd, const char *name, const char *buf,
 	return fsync(dirfd);
 }
 
-static char *read_fd_all(int fd)
+char *read_fd_all(int fd)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap), *nb;
@@ -154,6 +155,18 @@ static bool jint(json_object *o, const char *k, int64_t *out)
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
+/* The signer of a key under signed policies; its Name goes into payloads. */
+static bool policy_key_field_ok(json_object *pk)
+{
+	const char *name = jstr(pk, "name"), *fp = jstr(pk, "pkfp"),
+		   *pem = jstr(pk, "pem");
+
+	return json_object_is_type(pk, json_type_object) && name && fp &&
+	       pem && strlen(name) == 68 && !strncmp(name, "000b", 4) &&
+	       valid_hex(name) && strlen(fp) == 64 && valid_hex(fp) &&
+	       !strncmp(pem, "-----BEGIN PUBLIC KEY-----", 26);
+}
+
 /*
  * Fields that end up inside a keyctl payload must pass the module's
  * grammar on their own: "pcrs": "7 recovery=x" would otherwise add an
@@ -197,6 +210,11 @@ static const char *bad_payload_field(json_object *o, enum kkind kind,
 		*why = "the persistent handle of the kseal parent key, 0x81000000..0x81ffffff, not the SRK";
 		return "parent";
 	}
+	if (json_object_object_get_ex(o, "policy_key", &v) &&
+	    !policy_key_field_ok(v)) {
+		*why = "an object of the signing key's Name (68 hex digits, 000b first), fingerprint (64) and PEM";
+		return "policy_key";
+	}
 	if (json_object_object_get_ex(o, "lock_pcr", &v) &&
 	    (!jint(o, "lock_pcr", &n) || n < 0 || n > 23 ||
 	     !payload_lock_ok((long)n))) {
@@ -213,7 +231,7 @@ static const char *bad_payload_field(json_object *o, enum kkind kind,
 static const char *key_from_json(struct kkey *k, const char *file,
 				 const char *text, const char **field)
 {
-	json_object *o = json_tokener_parse(text);
+	json_object *o = json_tokener_parse(text), *pk;
 	const char *s;
 	int64_t v;
 	const char *why = NULL;
@@ -267,6 +285,11 @@ static const char *key_from_json(struct kkey *k, const char *file,
 		COPY(k->parent, s);
 		if (jint(o, "lock_pcr", &v))
 			k->lock_pcr = (int)v;
+		if (json_object_object_get_ex(o, "policy_key", &pk)) {
+			COPY(k->pk_name, jstr(pk, "name"));
+			COPY(k->pk_fp, jstr(pk, "pkfp"));
+			k->pk_pem = strdup(jstr(pk, "pem"));
+		}
 		{
 			json_object *r;
 
@@ -284,8 +307,10 @@ static const char *key_from_json(struct kkey *k, const char *file,
 		k->updated = v;
 	k->on_disk = true;
 out:
-	if (why)
+	if (why) {
 		free(k->blob);
+		free(k->pk_pem);
+	}
 	json_object_put(o);
 	return why;
 }
@@ -308,6 +333,17 @@ static char *key_to_json(const struct kkey *k)
 					       json_object_new_int(k->lock_pcr));
 		json_object_object_add(o, "recovery",
 				       json_object_new_boolean(k->recovery));
+		if (k->pk_name[0]) {
+			json_object *pk = json_object_new_object();
+
+			json_object_object_add(pk, "name",
+					json_object_new_string(k->pk_name));
+			json_object_object_add(pk, "pkfp",
+					json_object_new_string(k->pk_fp));
+			json_object_object_add(pk, "pem",
+					json_object_new_string(k->pk_pem));
+			json_object_object_add(o, "policy_key", pk);
+		}
 	} else {
 		json_object_object_add(o, "wrapped_by",
 				       json_object_new_string(k->wrapped_by));
@@ -442,7 +478,8 @@ static void clean_stale(struct kstate *st)
 		if (!parse_gen(nm, &gen)) {
 			if (strcmp(nm, ".") && strcmp(nm, "..") &&
 			    strcmp(nm, CURRENT) && strcmp(nm, LOCKFILE) &&
-			    strcmp(nm, METAFILE) && strcmp(nm, ".tmp-" METAFILE))
+			    strcmp(nm, METAFILE) && strcmp(nm, ".tmp-" METAFILE) &&
+			    strcmp(nm, POLICYDIR))
 				kerr("state: unknown file %s/%s: it is left alone; move it away if it is not needed",
 				     st->dir, nm);
 			continue;
@@ -529,8 +566,10 @@ void state_close(struct kstate *st)
 {
 	size_t i;
 
-	for (i = 0; i < st->n; i++)
+	for (i = 0; i < st->n; i++) {
 		free(st->keys[i].blob);
+		free(st->keys[i].pk_pem);
+	}
 	free(st->keys);
 	for (i = 0; i < st->nextra; i++)
 		free(st->extra[i]);
@@ -668,6 +707,8 @@ int state_wipe(struct kstate *st)
 			rc = -1;
 	}
 	if (unlinkat(st->dirfd, METAFILE, 0) && errno != ENOENT)
+		rc = -1;
+	if (remove_tree(st->dirfd, POLICYDIR))
 		rc = -1;
 	fsync(st->dirfd);
 	if (rc) {

@@ -10,6 +10,7 @@
 #define KSEAL_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ksealctl.h"
@@ -29,6 +30,15 @@ struct kkey {
 	bool recovery;
 	int64_t created;
 	int64_t updated;
+	/*
+	 * Sealed keys under signed PCR policies: the signing key's TPM
+	 * Name (what policy_key= gave the kernel) and fingerprint in hex,
+	 * and its public key (PEM), from which load makes tickets and
+	 * policy install checks signatures. Empty name: no signer.
+	 */
+	char pk_name[2 * 34 + 1];
+	char pk_fp[2 * 32 + 1];
+	char *pk_pem;
 	char *blob;				/* lowercase hex */
 	bool dirty;				/* rewrite on commit */
 	bool removed;				/* leave out on commit */
@@ -102,5 +112,10 @@ const struct kparent *meta_parent(const struct kmeta *m, const uint8_t *srk,
 #define KSEAL_BLOB_PARENT_NAME_SIZE 34
 /* A sealed blob's parent handle and Name (hex blob); false if not one. */
 bool blob_parent(const char *hex, uint32_t *handle, uint8_t *name);
+
+/* Temp file, fsync, rename, fsync of @dirfd; -1 with errno on failure. */
+int write_atomic(int dirfd, const char *name, const char *buf, size_t len);
+/* A small file's whole text (at most 1 MiB), malloc'd; NULL with errno. */
+char *read_fd_all(int fd);
 
 #endif /* KSEAL_STATE_H */

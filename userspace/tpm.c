@@ -590,55 +590,104 @@ int tpm_evict(struct tpm *t, uint32_t handle)
 	return KX_OK;
 }
 
-int tpm_pcr_read_sha256(struct tpm *t, uint32_t mask, uint8_t pcr[24][32])
+/*
+ * Signed PCR policies. Neither command here needs the salted session: no
+ * secret passes, and a false answer (PCR values, a ticket) from anything
+ * but the TPM only makes the kernel's PolicyAuthorize fail in the TPM.
+ */
+int tpm_pcr_read(struct tpm *t, uint32_t mask, uint8_t values[][32])
 {
-	uint32_t left = mask & 0xffffffU;
+	uint32_t left = mask;
+	int rounds;
 
-	/* The TPM answers at most 8 digests per command: ask until done. */
-	while (left) {
-		TPML_PCR_SELECTION sel = {
-			.count = 1,
-			.pcrSelections[0] = {
-				.hash = TPM2_ALG_SHA256,
-				.sizeofSelect = 3,
-				.pcrSelect = { left & 0xff, (left >> 8) & 0xff,
-					       (left >> 16) & 0xff },
-			},
-		};
-		TPML_PCR_SELECTION *out = NULL;
+	/* The TPM returns at most 8 digests per call: ask for the rest. */
+	for (rounds = 0; left && rounds < 24; rounds++) {
+		TPML_PCR_SELECTION sel = { .count = 1 }, *out_sel = NULL;
 		TPML_DIGEST *vals = NULL;
-		uint32_t got = 0, i, k = 0;
+		UINT32 upd;
 		TSS2_RC rc;
+		uint32_t got = 0;
+		int i;
+		size_t n = 0;
 
+		sel.pcrSelections[0].hash = TPM2_ALG_SHA256;
+		sel.pcrSelections[0].sizeofSelect = 3;
+		for (i = 0; i < 24; i++)
+			if (left & 1U << i)
+				sel.pcrSelections[0].pcrSelect[i / 8] |=
+					1U << (i % 8);
 		rc = Esys_PCR_Read(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
-				   ESYS_TR_NONE, &sel, NULL, &out, &vals);
+				   ESYS_TR_NONE, &sel, &upd, &out_sel, &vals);
 		if (rc != TSS2_RC_SUCCESS)
 			return tpm_fail("PCR_Read", rc);
-		if (out->count == 1 && out->pcrSelections[0].hash == TPM2_ALG_SHA256)
-			for (i = 0; i < 24 && i / 8 < out->pcrSelections[0].sizeofSelect; i++)
-				if (out->pcrSelections[0].pcrSelect[i / 8] & (1U << (i % 8)))
+		if (out_sel->count == 1 &&
+		    out_sel->pcrSelections[0].hash == TPM2_ALG_SHA256)
+			for (i = 0; i < 24; i++)
+				if (out_sel->pcrSelections[0].pcrSelect[i / 8] &
+				    1U << (i % 8))
 					got |= 1U << i;
-		/* digests come in ascending PCR order */
+		got &= left;
 		for (i = 0; i < 24; i++) {
 			if (!(got & 1U << i))
 				continue;
-			if (!(left & 1U << i) || k >= vals->count ||
-			    vals->digests[k].size != 32) {
+			if (n >= vals->count || vals->digests[n].size != 32) {
 				got = 0;
 				break;
 			}
-			memcpy(pcr[i], vals->digests[k++].buffer, 32);
+			memcpy(values[i], vals->digests[n++].buffer, 32);
 		}
-		Esys_Free(out);
-		Esys_Free(vals);
+		free(out_sel);
+		free(vals);
 		if (!got) {
-			for (i = 0; !(left & 1U << i); i++)
-				;
-			kerr("TPM: PCR %u of the sha256 bank could not be read; check that the bank is allocated (tpm2 getcap pcrs)",
-			     i);
+			kerr("TPM: PCR_Read gave no sha256 value of PCRs 0x%06x; check the PCR banks with ksealctl status",
+			     left);
 			return KX_TPM;
 		}
 		left &= ~got;
 	}
 	return KX_OK;
+}
+
+int tpm_verify_ticket(struct tpm *t, const TPM2B_PUBLIC *pub,
+		      const uint8_t *name, size_t name_len,
+		      const TPM2B_DIGEST *digest, const TPMT_SIGNATURE *sig,
+		      TPMT_TK_VERIFIED **ticket)
+{
+	TPM2B_PUBLIC *rpub = NULL;
+	TPM2B_NAME *rname = NULL, *qname = NULL;
+	ESYS_TR key = ESYS_TR_NONE;
+	TSS2_RC rc;
+	int ret = KX_OK;
+
+	*ticket = NULL;
+	/* The owner hierarchy: a ticket of the null one does not authorize. */
+	rc = Esys_LoadExternal(t->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+			       ESYS_TR_NONE, NULL, pub, ESYS_TR_RH_OWNER, &key);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_fail("LoadExternal (policy signing key)", rc);
+	rc = Esys_ReadPublic(t->esys, key, ESYS_TR_NONE, ESYS_TR_NONE,
+			     ESYS_TR_NONE, &rpub, &rname, &qname);
+	if (rc != TSS2_RC_SUCCESS) {
+		ret = tpm_fail("ReadPublic (policy signing key)", rc);
+		goto out;
+	}
+	/* The kernel names the signer by this Name in PolicyAuthorize. */
+	if (rname->size != name_len || memcmp(rname->name, name, name_len)) {
+		kerr("TPM: the policy signing key loaded with another Name than the one the key was created with; the ticket would not match: report this");
+		ret = KX_TPM;
+		goto out;
+	}
+	rc = Esys_VerifySignature(t->esys, key, ESYS_TR_NONE, ESYS_TR_NONE,
+				  ESYS_TR_NONE, digest, sig, ticket);
+	if (rc != TSS2_RC_SUCCESS) {
+		kerr("TPM: VerifySignature of the signed policy failed: %s; the installed policy file is damaged: sign the state again and install it",
+		     Tss2_RC_Decode(rc));
+		ret = KX_TPM;
+	}
+out:
+	free(rpub);
+	free(rname);
+	free(qname);
+	Esys_FlushContext(t->esys, key);
+	return ret;
 }

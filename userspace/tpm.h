@@ -7,7 +7,9 @@
 #define KSEAL_TPM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <tss2/tss2_tpm2_types.h>
 
 struct tpm;
 
@@ -64,10 +66,16 @@ int tpm_srk_persist(struct tpm *t);
 int tpm_create_parent(struct tpm *t, uint32_t handle);
 int tpm_evict(struct tpm *t, uint32_t handle);
 int tpm_read_object(struct tpm *t, uint32_t handle, struct tpm_object *o);
+/* The sha256 values of the PCRs in @mask, into values[pcr]. */
+int tpm_pcr_read(struct tpm *t, uint32_t mask, uint8_t values[][32]);
 /*
- * The sha256 bank's PCRs of @mask (bit N: PCR N) into @pcr[N]. Read
- * without a session: a check of what the event log says, not a secret.
+ * Loads the public key @pub (owner hierarchy), checks the TPM gives it
+ * the Name @name, and has the TPM verify @sig over @digest: the ticket
+ * PolicyAuthorize takes. free() *ticket.
  */
-int tpm_pcr_read_sha256(struct tpm *t, uint32_t mask, uint8_t pcr[24][32]);
+int tpm_verify_ticket(struct tpm *t, const TPM2B_PUBLIC *pub,
+		      const uint8_t *name, size_t name_len,
+		      const TPM2B_DIGEST *digest, const TPMT_SIGNATURE *sig,
+		      TPMT_TK_VERIFIED **ticket);
 
 #endif /* KSEAL_TPM_H */

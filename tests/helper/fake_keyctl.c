@@ -8,6 +8,12 @@
  * that sealed key is loaded. $KSEAL_FAKE_REJECT=NAME makes loading key
  * NAME fail with EKEYREJECTED, like a PCR mismatch, unless the payload
  * carries recovery=$KSEAL_FAKE_RECOVERY.
+ *
+ * A sealed key made with policy_key= gets a blob with a real sealed
+ * header (KSEAL_BLOB_F_AUTHORIZE, the mask, the lock PCR and the signing
+ * key's Name digest, what ksealctl reads back) around the fake's own
+ * text. Loading it needs approved= and ticket= (recorded for the tests,
+ * which check the ticket with the TPM itself) or the recovery passphrase.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,8 +25,11 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "kseal/blob.h"
+
 #include "kbackend.h"
 #include "ksealctl.h"
+#include "payload.h"
 
 #define USER_RING (-4)
 #define SESSION_RING (-3)
@@ -242,6 +251,50 @@ static int recovery_ok(const char *payload)
 	       (r[10 + n] == '\0' || r[10 + n] == ' ');
 }
 
+/* The value of option @opt (" name=") in @payload into @out, or "". */
+static void opt_val(const char *payload, const char *opt, char *out,
+		    size_t len)
+{
+	const char *v = strstr(payload, opt);
+
+	snprintf(out, len, "%.*s", v ? (int)strcspn(v + strlen(opt), " ") : 0,
+		 v ? v + strlen(opt) : "");
+}
+
+/* The hex of a sealed blob's bytes before the public size. */
+static void auth_header(const char *payload, char *hdr, size_t len)
+{
+	char v[128], name[72], pname[72], parent[16];
+	unsigned int mask = 0;
+	long lock = -1;
+	unsigned int flags = KSEAL_BLOB_F_AUTHORIZE | KSEAL_BLOB_F_POLICY2;
+
+	opt_val(payload, " pcrs=", v, sizeof(v));
+	payload_pcrs_mask(v[0] ? v : "7", &mask);
+	opt_val(payload, " lock=", v, sizeof(v));
+	if (v[0]) {
+		lock = strtol(v, NULL, 10);
+		flags |= KSEAL_BLOB_F_LOCK;
+		mask |= 1U << lock;
+	}
+	if (strstr(payload, " recovery="))
+		flags |= KSEAL_BLOB_F_RECOVERY;
+	opt_val(payload, " policy_key=", name, sizeof(name));
+	opt_val(payload, " parent_name=", pname, sizeof(pname));
+	pname[68] = '\0';
+	opt_val(payload, " parent=", parent, sizeof(parent));
+	snprintf(hdr, len,
+		 "%08x0001%04x00000001%08x00000000%08lx0022%-68s%08x%02lx%-64s%064d%064d",
+		 KSEAL_BLOB_MAGIC, KSEAL_BLOB_KIND_SEALED, flags,
+		 strtoul(parent[0] ? parent : "0x81000100", NULL, 16),
+		 pname, mask, lock < 0 ? 0 : lock,
+		 strlen(name) == 68 ? name + 4 : "", 0, 0);
+	/* Missing values read as zero bytes, as a blob would hold them. */
+	for (; *hdr; hdr++)
+		if (*hdr == ' ')
+			*hdr = '0';
+}
+
 static kserial_t f_add_locked(const char *type, const char *desc,
 			      const char *payload, kserial_t ring)
 {
@@ -270,6 +323,14 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 				 (int)strcspn(wt + 2, ":"), wt + 2);
 		}
 		s = new_key(type, desc, text, ring);
+		if (!w && strstr(payload, " policy_key=")) {
+			char hdr[512];
+
+			auth_header(payload, hdr, sizeof(hdr));
+			sset(by_serial(s), "hdr", hdr);
+			opt_val(payload, " policy_key=", hdr, sizeof(hdr));
+			sset(by_serial(s), "policy_key", hdr);
+		}
 		/* What the module pins the parent to, for the tests to check. */
 		if (!w && (pn = strstr(payload, " parent_name="))) {
 			snprintf(text, sizeof(text), "%.*s",
@@ -279,11 +340,34 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 		return s;
 	}
 	if (!strncmp(payload, "load ", 5)) {
-		char *t = unhex(payload + 5, strcspn(payload + 5, " "));
+		size_t n = strcspn(payload + 5, " ");
+		char *t, hdr[512] = "", ap[80], tk[200];
+		size_t tkd;
 		kserial_t s;
 
+		/* A blob with a sealed header: the fake's text follows it. */
+		if (n > 2 * 163 && !strncmp(payload + 5, "4b53424c", 8)) {
+			snprintf(hdr, sizeof(hdr), "%.322s", payload + 5);
+			t = unhex(payload + 5 + 2 * 163, n - 2 * 163 - 6);
+		} else {
+			t = unhex(payload + 5, n);
+		}
 		if (!t)
 			return fail(EINVAL);
+		opt_val(payload, " approved=", ap, sizeof(ap));
+		opt_val(payload, " ticket=", tk, sizeof(tk));
+		if ((ap[0] || tk[0]) && !hdr[0]) {
+			free(t);
+			return fail(EINVAL);
+		}
+		/* A ticket's HMAC: sha256, sha384 or (swtpm) sha512. */
+		tkd = strlen(tk) < 16 ? 0 : strlen(tk) - 16;
+		if (hdr[0] && !recovery_ok(payload) &&
+		    (strstr(payload, " recovery=") || strlen(ap) != 64 ||
+		     (tkd != 64 && tkd != 96 && tkd != 128))) {
+			free(t);
+			return fail(EKEYREJECTED);
+		}
 		if (rej && !strcmp(rej, desc) && !recovery_ok(payload)) {
 			free(t);
 			return fail(EKEYREJECTED);
@@ -301,6 +385,11 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 		}
 		s = new_key(type, desc, t, ring);
 		free(t);
+		if (hdr[0]) {
+			sset(by_serial(s), "hdr", hdr);
+			sset(by_serial(s), "approved", ap);
+			sset(by_serial(s), "ticket", tk);
+		}
 		return s;
 	}
 	return fail(EINVAL);
@@ -383,8 +472,8 @@ long kb_update(kserial_t key, const char *payload, size_t len)
 long kb_read(kserial_t key, char **out)
 {
 	json_object *k;
-	const char *t;
-	size_t i, n;
+	const char *t, *h;
+	size_t i, n, o;
 
 	if (db_open())
 		return -1;
@@ -399,12 +488,20 @@ long kb_read(kserial_t key, char **out)
 	}
 	t = sget(k, "text");
 	n = strlen(t);
-	*out = malloc(2 * n + 1);
+	*out = malloc(2 * n + 512);
+	h = sget(k, "hdr");
+	/* Header, public size, the text as the public part, one private byte. */
+	if (*h)
+		sprintf(*out, "%s%04zx", h, n);
+	o = strlen(*out);
 	for (i = 0; i < n; i++)
-		sprintf(*out + 2 * i, "%02x", (unsigned char)t[i]);
-	(*out)[2 * n] = '\0';
+		sprintf(*out + o + 2 * i, "%02x", (unsigned char)t[i]);
+	if (*h)
+		strcpy(*out + o + 2 * n, "000100");
+	else
+		(*out)[2 * n] = '\0';
 	db_close(false);
-	return (long)(2 * n);
+	return (long)strlen(*out);
 }
 
 long kb_session_ring(void)

@@ -489,6 +489,7 @@ long kb_read(kserial_t key, char **out)
 	t = sget(k, "text");
 	n = strlen(t);
 	*out = malloc(2 * n + 512);
+	**out = '\0';
 	h = sget(k, "hdr");
 	/* Header, public size, the text as the public part, one private byte. */
 	if (*h)

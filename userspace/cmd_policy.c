@@ -71,49 +71,6 @@ static char *slurp(const char *path)
 	return t;
 }
 
-/* The prediction: {"sha256":[{"pcr":N,"hash":"<64 hex>"},...]}. */
-static const char *parse_prediction(const char *text, struct pcr_state *s)
-{
-	json_object *root = json_tokener_parse(text), *arr;
-	const char *why = NULL;
-	size_t i, n;
-
-	memset(s, 0, sizeof(*s));
-	if (!root || !json_object_is_type(root, json_type_object) ||
-	    !json_object_object_get_ex(root, "sha256", &arr) ||
-	    !json_object_is_type(arr, json_type_array)) {
-		why = "not a JSON object with a \"sha256\" array";
-		goto out;
-	}
-	n = json_object_array_length(arr);
-	for (i = 0; i < n && !why; i++) {
-		json_object *e = json_object_array_get_idx(arr, i), *p, *h;
-		int64_t pcr;
-
-		if (!json_object_is_type(e, json_type_object) ||
-		    !json_object_object_get_ex(e, "pcr", &p) ||
-		    !json_object_is_type(p, json_type_int) ||
-		    !json_object_object_get_ex(e, "hash", &h) ||
-		    !json_object_is_type(h, json_type_string)) {
-			why = "an entry is not {\"pcr\":N,\"hash\":HEX}";
-			break;
-		}
-		pcr = json_object_get_int64(p);
-		if (pcr < 0 || pcr >= PK_PCR_COUNT || s->mask & 1U << pcr)
-			why = "a PCR number is not 0..23 or comes twice";
-		else if (!hex_decode_exact(json_object_get_string(h),
-					   s->value[pcr], 32))
-			why = "a hash is not 64 hex digits (sha256)";
-		else
-			s->mask |= 1U << pcr;
-	}
-	if (!why && !s->mask)
-		why = "no PCR in the \"sha256\" array";
-out:
-	json_object_put(root);
-	return why;
-}
-
 /* Writes @text to @path through a temporary file beside it and rename. */
 static int write_file(const char *path, const char *text)
 {
@@ -228,7 +185,7 @@ static int cmd_sign(int argc, char **argv)
 		rc = KX_USAGE;
 		goto out;
 	}
-	why = parse_prediction(text, &pred);
+	why = prediction_parse(text, &pred);
 	if (why) {
 		kerr("policy sign: the prediction %s is %s; give the output of ksealctl policy predict",
 		     in ? in : "on standard input", why);

@@ -44,6 +44,12 @@ bool spolicy_add(struct spolicy_set *s, const struct spolicy *e);
 char *spolicy_to_json(const struct spolicy_set *s);
 
 /*
+ * A prediction, {"sha256":[{"pcr":N,"hash":"<64 hex>"},...]}, as policy
+ * predict and systemd-measure write it: NULL, or what is wrong with it.
+ */
+const char *prediction_parse(const char *text, struct pcr_state *s);
+
+/*
  * The installed entries of signer @fp from @dir (a state directory):
  * none when the file is missing. KX_* code, error line printed.
  */

@@ -20,8 +20,9 @@
 static const char help[] =
 "Usage: ksealctl status [--json]\n"
 "Check TPM, SRK and parent key, lockout, PCR banks, the kseal module,\n"
-"kernel lockdown, Secure Boot, swap, hibernation and sealed keys with the\n"
-"old recovery branch. Exit 0 if all are OK, 6 if any check warns.\n";
+"kernel lockdown, Secure Boot, swap, hibernation, sealed keys with the\n"
+"old recovery branch, and whether keys under signed PCR policies have a\n"
+"signed state for the current PCRs. Exit 0 if all are OK, 6 if any warns.\n";
 
 struct report {
 	json_object *arr;
@@ -283,6 +284,34 @@ static void check_recovery(struct report *r, const struct kstate *st)
 	      "reseal each with ksealctl reseal NAME --recovery before the lock (keys with a lock PCR: at boot, e.g. booted with systemd.mask=kseal-load.service, then ksealctl lock)");
 }
 
+/*
+ * Keys under signed PCR policies: their signer and selection, and whether
+ * a signed state is installed for the current PCRs (else the key loaded
+ * with its recovery passphrase, and the next boot in this state asks too).
+ */
+static void check_signed(struct report *r, const struct kstate *st)
+{
+	char d[320];
+	size_t i, n;
+	bool cur;
+
+	for (i = 0; i < st->n; i++) {
+		const struct kkey *k = &st->keys[i];
+
+		if (k->kind != KIND_SEALED || !blob_authorize(k->blob))
+			continue;
+		if (policy_signed_state(st->dir, k, &n, &cur)) {
+			n = 0;
+			cur = false;
+		}
+		snprintf(d, sizeof(d), "%s: PCRs %s signed by %.16s, %zu signed state%s installed, %s the current one",
+			 k->name, k->pcrs, k->pk_fp, n, n == 1 ? "" : "s",
+			 cur ? "one is" : "none is");
+		check(r, "signed-policy", cur, d,
+		      "sign this boot's PCR state (ksealctl policy predict on this machine, policy sign on the signing workstation) and run ksealctl policy install, or the next boot in this state asks for the recovery passphrase");
+	}
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
@@ -305,6 +334,7 @@ int cmd_status(int argc, char **argv)
 		st.n = 0;
 	check_kernel(&r, st.n, st.nextra);
 	check_recovery(&r, &st);
+	check_signed(&r, &st);
 	state_close(&st);
 	if (r.arr) {
 		json_object *o = json_object_new_object();

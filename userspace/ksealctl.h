@@ -121,6 +121,12 @@ bool blob_authorize(const char *hex);
  */
 int policy_approval(const char *dir, const struct kkey *k, char *opts,
 		    size_t len);
+/*
+ * For status: how many installed signed states cover @k's selection and
+ * whether one is the current PCR state. KX_* code after its line.
+ */
+int policy_signed_state(const char *dir, const struct kkey *k, size_t *n,
+			bool *current);
 
 /*
  * Options every subcommand accepts after its name as well; the codes are

@@ -145,62 +145,89 @@ static int ticket(const struct policy_key *pk, const struct spolicy *e,
 	return KX_OK;
 }
 
+/* What load needs of a key under signed policies, read from the TPM. */
+struct lookup {
+	struct auth_blob a;
+	struct policy_key pk;
+	struct pcr_state now;		/* the selection's current values */
+	uint8_t pol[PK_POL_SIZE];	/* their policy digest */
+	struct spolicy_set set;		/* the signer's installed entries */
+	size_t match;			/* the one of pol, or set.n */
+};
+
+static void lookup_free(struct lookup *l)
+{
+	spolicy_free(&l->set);
+	policy_key_free(&l->pk);
+}
+
+/* KX_OK with @l filled; 1 for a key without signed policies. */
+static int lookup(const char *dir, const struct kkey *k, struct lookup *l)
+{
+	struct tpm *t = NULL;
+	const char *why;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if (k->kind != KIND_SEALED || !auth_blob(k->blob, &l->a))
+		return 1;
+	if (!k->pk_pem ||
+	    !policy_key_from_pem(&l->pk, k->pk_pem, false, &why) ||
+	    memcmp(l->pk.name, l->a.name, PK_NAME_SIZE)) {
+		kerr("%s: its key file does not hold the public key that signs its policies (policy_key); restore the key file from a backup, or load with the recovery passphrase (--recovery)",
+		     k->name);
+		return KX_STATE;
+	}
+	l->now.mask = l->a.sel;
+	rc = tpm_open(&t, g.tcti);
+	if (!rc)
+		rc = tpm_pcr_read(t, l->a.sel, l->now.value);
+	tpm_close(t);
+	if (rc)
+		return rc;
+	if (!policy_pcr_digest(&l->now, l->pol))
+		return KX_STATE;
+	rc = spolicy_installed(dir, l->pk.fp, &l->set);
+	if (rc)
+		return rc;
+	for (l->match = 0; l->match < l->set.n; l->match++)
+		if (l->set.e[l->match].mask == l->a.sel &&
+		    !memcmp(l->set.e[l->match].pol, l->pol, PK_POL_SIZE))
+			break;
+	return KX_OK;
+}
+
 int policy_approval(const char *dir, const struct kkey *k, char *opts,
 		    size_t len)
 {
-	struct spolicy_set set = { 0 };
-	struct pcr_state now = { 0 };
-	struct policy_key pk = { 0 };
-	struct auth_blob a;
-	struct tpm *t = NULL;
 	/*
 	 * The ticket's HMAC is of the TPM's context integrity hash: 32 bytes
 	 * on a TPM whose largest hash is sha256, 48 or 64 (swtpm) otherwise.
 	 */
-	uint8_t pol[PK_POL_SIZE], tk[sizeof(TPMT_TK_VERIFIED)];
+	uint8_t tk[sizeof(TPMT_TK_VERIFIED)];
 	char polhex[2 * PK_POL_SIZE + 1], tkhex[2 * sizeof(tk) + 1];
-	const char *why;
-	size_t j, tklen;
+	struct lookup l;
+	size_t tklen;
 	int rc;
 
 	opts[0] = '\0';
-	if (k->kind != KIND_SEALED || !auth_blob(k->blob, &a))
-		return KX_OK;
-	if (!k->pk_pem || !policy_key_from_pem(&pk, k->pk_pem, false, &why) ||
-	    memcmp(pk.name, a.name, PK_NAME_SIZE)) {
-		kerr("%s: its key file does not hold the public key that signs its policies (policy_key); restore the key file from a backup, or load with the recovery passphrase (--recovery)",
-		     k->name);
-		rc = KX_STATE;
+	rc = lookup(dir, k, &l);
+	if (rc == 1) {
+		rc = KX_OK;
 		goto out;
 	}
-	now.mask = a.sel;
-	rc = tpm_open(&t, g.tcti);
-	if (!rc)
-		rc = tpm_pcr_read(t, a.sel, now.value);
-	tpm_close(t);
 	if (rc)
 		goto out;
-	if (!policy_pcr_digest(&now, pol)) {
-		rc = KX_STATE;
-		goto out;
-	}
-	rc = spolicy_installed(dir, pk.fp, &set);
-	if (rc)
-		goto out;
-	for (j = 0; j < set.n; j++)
-		if (set.e[j].mask == a.sel &&
-		    !memcmp(set.e[j].pol, pol, PK_POL_SIZE))
-			break;
-	if (j == set.n) {
-		no_match(k, &set, &now);
+	if (l.match == l.set.n) {
+		no_match(k, &l.set, &l.now);
 		errno = EKEYREJECTED;
 		rc = KX_REFUSED;
 		goto out;
 	}
-	rc = ticket(&pk, &set.e[j], tk, &tklen);
+	rc = ticket(&l.pk, &l.set.e[l.match], tk, &tklen);
 	if (rc)
 		goto out;
-	hex_encode(pol, PK_POL_SIZE, polhex);
+	hex_encode(l.pol, PK_POL_SIZE, polhex);
 	hex_encode(tk, tklen, tkhex);
 	if ((size_t)snprintf(opts, len, " approved=%s ticket=%s", polhex,
 			     tkhex) >= len)
@@ -208,7 +235,23 @@ int policy_approval(const char *dir, const struct kkey *k, char *opts,
 	kverbose("%s: signed policy %s of signing key %.16s... matches this boot",
 		 k->name, polhex, k->pk_fp);
 out:
-	spolicy_free(&set);
-	policy_key_free(&pk);
+	lookup_free(&l);
 	return rc;
+}
+
+int policy_signed_state(const char *dir, const struct kkey *k, size_t *n,
+			bool *current)
+{
+	struct lookup l;
+	size_t j;
+	int rc = lookup(dir, k, &l);
+
+	*n = 0;
+	*current = false;
+	for (j = 0; !rc && j < l.set.n; j++)
+		*n += l.set.e[j].mask == l.a.sel;
+	if (!rc)
+		*current = l.match < l.set.n;
+	lookup_free(&l);
+	return rc == 1 ? KX_OK : rc;
 }

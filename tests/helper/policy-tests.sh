@@ -221,6 +221,18 @@ ok $? "install writes STATE/policy/<pkfp>.json per signing key"
 k policy show >"$T/out" 2>"$T/err" && grep -q "^${fp:0:16} *0,2,7 .* yes$" "$T/out"
 ok $? "policy show marks the installed state as the current one"
 
+# signed_is NAME OK: status --json has the signed-policy check of key NAME
+# with that status, naming the signer and the selection.
+signed_is() {
+	k status --json 2>/dev/null | python3 -c '
+import json, sys
+name, want, fp = sys.argv[1:]
+c = [x for x in json.load(sys.stdin)["checks"] if x["check"] == "signed-policy" and x["detail"].startswith(name + ":")]
+assert len(c) == 1 and c[0]["status"] == want and ("signed by " + fp[:16]) in c[0]["detail"], c' "$@"
+}
+signed_is ek OK "$fp" 2>"$T/err"
+ok $? "status: ek has a signed state for the current PCRs (OK, signer and selection shown)"
+
 # ---- load: approved= and ticket= for the current PCR state
 rm -f "$KSEAL_FAKE_KEYRING"
 k -q load ek rk 2>"$T/err"
@@ -270,6 +282,8 @@ ok $? "PCR 2 changed: load refuses (exit 7) with one line naming PCR 2 and what 
 ok $? "the old ticket no longer unseals after PCR 2 changed (PolicyPCR differs from approved)"
 k policy show >"$T/out" 2>"$T/err" && grep -q "^${fp:0:16} *0,2,7 .* no$" "$T/out"
 ok $? "policy show: the installed state is no longer the current one"
+signed_is ek WARN "$fp" 2>"$T/err"
+ok $? "status WARNs: no signed state of ek is the current one"
 # Sign the new state, append, install: load works again, with a new ticket.
 predict 0,2,7 >"$T/pred.json"
 "$BIN" --conf /dev/null -q policy sign --key "$T/ec.pem" --in "$T/pred.json" --out "$T/signed.json" --append 2>"$T/err" &&

@@ -166,7 +166,11 @@ static void load_pass(struct kstate *st, int32_t ring, const bool *w,
 		if (s < 0) {
 			if (!why)
 				kerr("%s: load failed: %s; %s", k->name,
-				     strerror(errno), load_advice(errno));
+				     strerror(errno),
+				     errno == EKEYREJECTED &&
+				     blob_authorize(k->blob) ?
+				     "the kernel refused the signed policy and its ticket for this boot's PCRs (see dmesg): check ksealctl policy show, or load with --recovery" :
+				     load_advice(errno));
 			n->refused += why == KX_REFUSED;
 			n->failed++;
 			continue;

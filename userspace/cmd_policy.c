@@ -305,6 +305,13 @@ static int cmd_install(int argc, char **argv)
 		spolicy_free(&set);
 		return KX_USAGE;
 	}
+	/* No state directory is made for a file that cannot be installed. */
+	if (access(g.state_dir, F_OK)) {
+		kerr("policy install: %s: %s; no key here was created with --policy-key, nothing was installed",
+		     g.state_dir, strerror(errno));
+		spolicy_free(&set);
+		return KX_REFUSED;
+	}
 	rc = state_open(&st, g.state_dir, true);
 	if (rc)
 		goto out;

@@ -83,6 +83,30 @@ entry() {
 snap() { (cd "$S" && find . -path ./lock -prune -o -print | sort | while read -r f; do
 	[ -f "$f" ] && md5sum "$f" || echo "$f"; done); }
 
+# ---- argument parsing
+bad=0
+for c in "policy" "policy sign" "policy install" "policy show"; do
+	# shellcheck disable=SC2086
+	out=$("$BIN" $c --help 2>"$T/err"); rc=$?
+	[ $rc = 0 ] && [[ $out == Usage:\ ksealctl\ policy* ]] || { tap_diag "'$c --help' gave $rc"; bad=1; }
+done
+for args in "policy" "policy frob" "policy sign" "policy sign --key" "policy sign --key x --append" \
+	"policy sign --key x --pcrs 24" "policy install" "policy install a b" "policy show x" \
+	"policy sign --no-such-option" "create x --wrapped-by r --policy-key p"; do
+	# shellcheck disable=SC2086
+	k $args >/dev/null 2>"$T/err"; rc=$?
+	if [ $rc != 1 ] || [ "$(wc -l <"$T/err")" != 1 ]; then
+		tap_diag "'$args' gave rc=$rc: $(cat "$T/err")"
+		bad=1
+	fi
+done
+[ ! -e "$S" ]
+ok $((bad + $?)) "policy --help and bad arguments: exit 1 with one error line, no state written"
+echo '{"sha256":[]}' >"$T/empty.json"
+k policy install "$T/empty.json" >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 1 ] && [ ! -e "$S" ]
+ok $? "install of a file without entries, no state directory: exit 1, none made"
+
 openssl ecparam -name prime256v1 -genkey -noout -out "$T/ec.pem" 2>"$T/err" &&
 	openssl pkey -in "$T/ec.pem" -pubout -out "$T/ec.pub" 2>>"$T/err" &&
 	openssl genrsa -out "$T/rsa.pem" 2048 2>>"$T/err" &&
@@ -263,6 +287,7 @@ unseal_with() {
 	tpm2 policyauthorize -S "$T/p.ctx" -i "$T/ap.bin" -n "$T/ec.name" -t "$T/tk.bin" >/dev/null 2>>"$T/err" &&
 	tpm2 unseal -c "$T/o.ctx" -p session:"$T/p.ctx" 2>>"$T/err"
 	tpm2 flushcontext "$T/p.ctx" >/dev/null 2>&1
+	fl	# no resource manager: the object loaded from o.ctx stays
 }
 [ "$(unseal_with "$approved" "$ticket")" = sealed-secret ]
 ok $? "the TPM unseals it with load's approved digest and ticket (policypcr + policyauthorize)"
@@ -290,6 +315,22 @@ predict 0,2,7 >"$T/pred.json"
 	k -q policy install "$T/signed.json" 2>>"$T/err" && rm -f "$KSEAL_FAKE_KEYRING" &&
 	k -q load ek 2>>"$T/err" && [ "$(unseal_with "$(ring approved ek)" "$(ring ticket ek)")" = sealed-secret ]
 ok $? "after signing and installing the new state, load's new ticket unseals again"
+
+# ---- rotate keeps the signer; the signer's Name in the key file is checked
+k -q rotate ek 2>"$T/err" && [ "$(ring policy_key ek)" = "$ecname" ] &&
+	grep -q "\"name\":\"$ecname\"" "$S/current/ek.json" && rm -f "$KSEAL_FAKE_KEYRING" &&
+	k -q load ek 2>>"$T/err" && [ "$(unseal_with "$(ring approved ek)" "$(ring ticket ek)")" = sealed-secret ]
+ok $? "rotate of a key under signed policies passes the same policy_key=, and it loads by ticket"
+cp -a "$S" "$T/bad"
+python3 - "$T/bad/current/ek.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["policy_key"]["name"] += " recovery=x"
+json.dump(d, open(sys.argv[1], "w"))
+PY
+"$BIN" --conf /dev/null --state-dir "$T/bad" --tcti "$TCTI" rotate ek >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 5 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "ek.json: field 'policy_key' is not " "$T/err"
+ok $? "a policy_key Name that is not 68 hex digits in the key file: exit 5, nothing done"
 
 # ---- the recovery branch still works for keys under signed policies
 printf 'rec-pass\n' >"$T/pass"

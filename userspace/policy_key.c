@@ -120,7 +120,7 @@ bool policy_key_from_pem(struct policy_key *k, const char *text, bool priv,
 			 PEM_read_bio_PUBKEY(in, NULL, NULL, NULL);
 	BIO_free(in);
 	if (!p) {
-		*why = priv ? "not a PEM private key (unencrypted)" :
+		*why = priv ? "not a PEM private key (or its passphrase is wrong)" :
 			      "not a PEM public key (BEGIN PUBLIC KEY)";
 		return false;
 	}

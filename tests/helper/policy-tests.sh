@@ -316,6 +316,11 @@ predict 0,2,7 >"$T/pred.json"
 	k -q load ek 2>>"$T/err" && [ "$(unseal_with "$(ring approved ek)" "$(ring ticket ek)")" = sealed-secret ]
 ok $? "after signing and installing the new state, load's new ticket unseals again"
 
+k -q create ek07 --pcrs 0,7 --policy-key "$T/ec.pub" 2>"$T/err" && rm -f "$KSEAL_FAKE_KEYRING"
+k load ek07 >/dev/null 2>>"$T/err"; rc=$?
+[ $rc = 7 ] && grep -q "^ksealctl: ek07: no signed policy of signing key ${fp:0:16}\.\.\. for PCRs 0,7 is installed; sign this boot's state" "$T/err"
+ok $? "no signed state for a key's selection at all: refused, the line names the selection"
+
 # ---- rotate keeps the signer; the signer's Name in the key file is checked
 k -q rotate ek 2>"$T/err" && [ "$(ring policy_key ek)" = "$ecname" ] &&
 	grep -q "\"name\":\"$ecname\"" "$S/current/ek.json" && rm -f "$KSEAL_FAKE_KEYRING" &&

@@ -133,8 +133,7 @@ int32_t load_one(int32_t ring, const struct kkey *k, const char *pass,
 		*reported = policy_approval(g.state_dir, k, approval,
 					    sizeof(approval));
 		if (*reported) {
-			if (*reported != KX_REFUSED)
-				errno = EIO;
+			errno = *reported == KX_REFUSED ? EKEYREJECTED : EIO;
 			return -1;
 		}
 	}

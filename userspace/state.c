@@ -57,8 +57,7 @@ static int write_all(int fd, const char *buf, size_t len)
 }
 
 /* Temp file, fsync, rename, fsync of the directory. */
-int write_atomic(int dirfd, const char *name, const char *buf,
-			size_t len)
+int write_atomic(int dirfd, const char *name, const char *buf, size_t len)
 {
 	char tmp[KSEAL_KEY_NAME_MAX + 32];
 	int fd, saved;

@@ -88,7 +88,10 @@ bad=0
 for c in "policy" "policy sign" "policy install" "policy show"; do
 	# shellcheck disable=SC2086
 	out=$("$BIN" $c --help 2>"$T/err"); rc=$?
-	[ $rc = 0 ] && [[ $out == Usage:\ ksealctl\ policy* ]] || { tap_diag "'$c --help' gave $rc"; bad=1; }
+	if [ $rc != 0 ] || [[ $out != Usage:\ ksealctl\ policy* ]]; then
+		tap_diag "'$c --help' gave $rc"
+		bad=1
+	fi
 done
 for args in "policy" "policy frob" "policy sign" "policy sign --key" "policy sign --key x --append" \
 	"policy sign --key x --pcrs 24" "policy install" "policy install a b" "policy show x" \

@@ -81,6 +81,10 @@ static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
 		return false;
 	if (!b->pcr_mask || (b->pcr_mask & ~KSEAL_PCR_MASK_ALL))
 		return false;
+	/*
+	 * With KSEAL_BLOB_F_AUTHORIZE kseal_policy_sealed() below refuses
+	 * generation 1, a zero Name digest and an empty signed selection.
+	 */
 	if (b->flags & KSEAL_BLOB_F_LOCK) {
 		if (b->lock_pcr >= KSEAL_PCR_COUNT ||
 		    !(b->pcr_mask & (1U << b->lock_pcr)) ||

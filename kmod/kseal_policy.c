@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Policy digest arithmetic (TPM 2.0 Library spec part 3, sections 23.7,
- * 23.6 and 23.18). Uses the kernel's sha256 library: no allocation, no
+ * 23.6, 23.16 and 23.18). Uses the kernel's sha256 library: no allocation, no
  * tfm, usable from any context. Compiles on the host for unit tests.
  */
 #include <kseal/blob.h>
@@ -46,6 +46,22 @@ void kseal_policy_authvalue(const u8 *in, u8 *out)
 	sha256(buf, sizeof(buf), out);
 }
 
+void kseal_policy_authorize(const u8 *signer, u8 *out)
+{
+	static const u8 zero[KSEAL_POLICY_SIZE];
+	u8 buf[KSEAL_POLICY_SIZE + 4 + 2 + KSEAL_POLICY_SIZE];
+
+	/* PolicyUpdate: H(H(digest || cc || keySign) || policyRef). */
+	memcpy(buf, zero, KSEAL_POLICY_SIZE);
+	put_unaligned_be32(KSEAL_TPM2_CC_POLICY_AUTHORIZE,
+			   buf + KSEAL_POLICY_SIZE);
+	put_unaligned_be16(KSEAL_TPM2_ALG_SHA256, buf + KSEAL_POLICY_SIZE + 4);
+	memcpy(buf + KSEAL_POLICY_SIZE + 6, signer, KSEAL_POLICY_SIZE);
+	sha256(buf, sizeof(buf), out);
+	/* The empty policyRef still costs a second hash. */
+	sha256(out, KSEAL_POLICY_SIZE, out);
+}
+
 void kseal_policy_or2(const u8 *a, const u8 *b, u8 *out)
 {
 	u8 buf[KSEAL_POLICY_SIZE + 4 + 2 * KSEAL_POLICY_SIZE];
@@ -65,6 +81,34 @@ static int kseal_policy_lock(const u8 *in, u32 lock_pcr, u8 *out)
 	return kseal_policy_pcr(in, 1U << lock_pcr, boot_value, 1, out);
 }
 
+/*
+ * The PCR branch of a signed policy (blob.h): PolicyAuthorize by the
+ * signer, then the lock PCR at its boot value. The signed selection is
+ * the mask without L and may not be empty: PolicyPCR over no PCRs is not
+ * a command the load could send.
+ */
+static int kseal_policy_signed(u32 flags, u32 mask, u32 lock_pcr,
+			       const u8 *signer, u8 *pcr_branch)
+{
+	static const u8 zero[KSEAL_POLICY_SIZE];
+	u32 lock_bit = 0;
+
+	if (!(flags & KSEAL_BLOB_F_POLICY2) ||
+	    !memcmp(signer, zero, KSEAL_POLICY_SIZE))
+		return -EINVAL;
+	if (flags & KSEAL_BLOB_F_LOCK) {
+		if (lock_pcr >= KSEAL_TPM2_PCR_COUNT)
+			return -EINVAL;
+		lock_bit = 1U << lock_pcr;
+	}
+	if (!(mask & ~lock_bit))
+		return -EINVAL;
+	kseal_policy_authorize(signer, pcr_branch);
+	if (lock_bit)
+		return kseal_policy_lock(pcr_branch, lock_pcr, pcr_branch);
+	return 0;
+}
+
 int kseal_policy_sealed(u32 flags, u32 mask, u32 lock_pcr, const u8 *pcr_part,
 			u8 *pcr_branch, u8 *recovery_branch, u8 *auth_policy)
 {
@@ -73,6 +117,12 @@ int kseal_policy_sealed(u32 flags, u32 mask, u32 lock_pcr, const u8 *pcr_part,
 	bool lock = flags & KSEAL_BLOB_F_LOCK;
 	int ret;
 
+	if (flags & KSEAL_BLOB_F_AUTHORIZE) {
+		ret = kseal_policy_signed(flags, mask, lock_pcr, pcr_part,
+					  pcr_branch);
+		if (ret)
+			return ret;
+	}
 	if (!(flags & KSEAL_BLOB_F_POLICY2)) {
 		/* Generation 1: the field is the whole PCR branch. */
 		memcpy(pcr_branch, pcr_part, KSEAL_POLICY_SIZE);
@@ -80,7 +130,8 @@ int kseal_policy_sealed(u32 flags, u32 mask, u32 lock_pcr, const u8 *pcr_part,
 	} else if (!lock) {
 		if (part_empty)
 			return -EINVAL;
-		memcpy(pcr_branch, pcr_part, KSEAL_POLICY_SIZE);
+		if (!(flags & KSEAL_BLOB_F_AUTHORIZE))
+			memcpy(pcr_branch, pcr_part, KSEAL_POLICY_SIZE);
 		kseal_policy_authvalue(zero, recovery_branch);
 	} else {
 		if (lock_pcr >= KSEAL_TPM2_PCR_COUNT)
@@ -88,9 +139,11 @@ int kseal_policy_sealed(u32 flags, u32 mask, u32 lock_pcr, const u8 *pcr_part,
 		/* The PCR digest covers the other PCRs: it is empty iff none. */
 		if (part_empty != !(mask & ~(1U << lock_pcr)))
 			return -EINVAL;
-		ret = kseal_policy_lock(pcr_part, lock_pcr, pcr_branch);
-		if (ret)
-			return ret;
+		if (!(flags & KSEAL_BLOB_F_AUTHORIZE)) {
+			ret = kseal_policy_lock(pcr_part, lock_pcr, pcr_branch);
+			if (ret)
+				return ret;
+		}
 		ret = kseal_policy_lock(zero, lock_pcr, recovery_branch);
 		if (ret)
 			return ret;

@@ -81,8 +81,12 @@
  * At load the session first runs PolicyPCR over the signed selection with
  * the current values, then PolicyAuthorize with the approved policy digest
  * and the TPM's verification ticket of its signature: any PCR state the
- * holder of the signing key approved unseals, and no other.
-
+ * holder of the signing key approved unseals, and no other. The recovery
+ * branch is generation 2's. The parser refuses KSEAL_BLOB_F_AUTHORIZE
+ * without KSEAL_BLOB_F_POLICY2, an all-zero PCR digest field, and a mask
+ * with no PCR besides L. The signed selection is not part of authPolicy
+ * (a signature covers it): a changed mask parses, then fails
+ * PolicyAuthorize or, after Unseal, the sealed header digest.
  *
  * Data key body (kind 2), from offset 20. Flags: none defined, must be 0.
  *
@@ -136,10 +140,9 @@
 #define KSEAL_BLOB_F_RECOVERY	0x00000001U	/* PolicyAuthValue OR branch */
 #define KSEAL_BLOB_F_LOCK	0x00000002U	/* lock PCR field is valid */
 #define KSEAL_BLOB_F_POLICY2	0x00000004U	/* policy generation 2, below */
+#define KSEAL_BLOB_F_AUTHORIZE	0x00000008U	/* signed PCR policies */
 #define KSEAL_BLOB_SEALED_FLAGS	(KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK | \
-				 KSEAL_BLOB_F_POLICY2)
-/* Signed PCR policies (below); the parser does not accept it yet. */
-#define KSEAL_BLOB_F_AUTHORIZE	0x00000008U
+				 KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_AUTHORIZE)
 
 /* Sealed key body size without the public and private payloads. */
 #define KSEAL_SEALED_FIXED_SIZE	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4 + 1 + \

@@ -315,17 +315,17 @@ TEST(write_capacity)
 TEST(write_rejects_inconsistent)
 {
 	struct kseal_sealed_blob b;
-	u8 out[BUF_MAX];
+	u8 out[BUF_MAX], pcr[32], rec[32];
 	int i;
 
-	for (i = 0; i < 18; i++) {
+	for (i = 0; i < 22; i++) {
 		blob_init(&b);
 		switch (i) {
 		case 0:
 			b.creator_version = 0;
 			break;
 		case 1:
-			b.flags = 8;	/* the first undefined bit */
+			b.flags = 0x10;	/* the first undefined bit */
 			break;
 		case 2:
 			b.parent_handle = 0x80ffffff;
@@ -380,6 +380,26 @@ TEST(write_rejects_inconsistent)
 			b.pcr_mask |= 1U << 23;
 			b.lock_pcr = 23;
 			break;
+		case 18:	/* signed policies are generation 2 only */
+			b.flags = KSEAL_BLOB_F_AUTHORIZE;
+			kseal_policy_sealed(KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_AUTHORIZE, b.pcr_mask, 0,
+					    b.pcr_policy, pcr, rec,
+					    b.auth_policy);
+			break;
+		case 19:	/* no Name digest */
+			b.flags = KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_AUTHORIZE;
+			memset(b.pcr_policy, 0, 32);
+			break;
+		case 20:	/* nothing to sign besides the lock PCR */
+			b.flags = KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_AUTHORIZE |
+				  KSEAL_BLOB_F_LOCK;
+			b.lock_pcr = 7;
+			break;
+		case 21:	/* the authPolicy of the unsigned policy */
+			b.flags = KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_AUTHORIZE;
+			kseal_policy_sealed(KSEAL_BLOB_F_POLICY2, b.pcr_mask, 0, b.pcr_policy,
+					    pcr, rec, b.auth_policy);
+			break;
 		}
 		EXPECT_EQ(0, kseal_sealed_blob_size(&b)) TH_LOG("case %d", i);
 		EXPECT_EQ(-EINVAL, kseal_sealed_blob_write(&b, out, sizeof(out)))
@@ -423,8 +443,12 @@ TEST(header_errors)
 	EXPECT_EQ(KSEAL_BLOB_KIND_DATA, kseal_blob_kind(buf, len));
 	EXPECT_EQ(-EINVAL, kseal_sealed_blob_parse(buf, len, &b));
 	raw_init(&r);
-	r.flags = 8;		/* the first bit after KSEAL_BLOB_F_POLICY2 */
+	r.flags = 0x10;		/* the first bit after KSEAL_BLOB_F_AUTHORIZE */
 	EXPECT_EQ(-EINVAL, raw_parse(&r));
+	/* a known flag in a combination that describes no policy */
+	raw_init(&r);
+	r.flags = KSEAL_BLOB_F_AUTHORIZE;
+	EXPECT_EQ(-EBADMSG, raw_parse(&r));
 	raw_init(&r);
 	r.flags = 0x80000000;
 	EXPECT_EQ(-EINVAL, raw_parse(&r));
@@ -768,6 +792,72 @@ TEST(policy2_known_answers)
 					       pcr, rec, auth));
 }
 
+/*
+ * Signed policies (KSEAL_BLOB_F_AUTHORIZE), from tpm2-tools 5.4 trial
+ * sessions on swtpm as above. NAME_P is the Name `tpm2 loadexternal -C o
+ * -G ecc:ecdsa-sha256:null -a 'sign|userwithauth' -u pub.pem -n name.bin`
+ * gave for a P-256 key (any Name will do; the field holds its digest);
+ * approved.bin is any 32 bytes (a trial session checks no ticket).
+ *
+ *   PA, the PCR branch without a lock:
+ *     tpm2 policyauthorize -S s.ctx -i approved.bin -n name.bin -L pa.bin
+ *   PAL, with lock PCR 15:
+ *     tpm2 policyauthorize -S s.ctx -i approved.bin -n name.bin
+ *     tpm2 policypcr -S s.ctx -l sha256:15 -f zero.bin -L pal.bin
+ *   POL_F, OR with PolicyAuthValue (E_AV), no lock:
+ *     tpm2 policyor -S s.ctx -L f.bin sha256:pa.bin,e_av.bin
+ *   POL_G, OR with the lock-bound recovery branch (POL_B):
+ *     tpm2 policyor -S s.ctx -L g.bin sha256:pal.bin,b.bin
+ *
+ * The same PA as sha256(sha256(0^32 || 0000016a || NAME_P) || ""), the
+ * policyRef empty (part 3, 23.16: PolicyAuthorize resets the digest to
+ * zero, then PolicyUpdate).
+ */
+#define NAME_P	"000b78af2c26fef13e9e1f10ced433fa95c817dfbb17231d8a277a43b95a0932a427"
+#define SIGNER	"78af2c26fef13e9e1f10ced433fa95c817dfbb17231d8a277a43b95a0932a427"
+#define POL_PA	"1831f642b8c778ae730f3d842c87c86107599e8d22e1167681d4115b890516b7"
+#define POL_PAL	"eb717061584582aef74dbe26b43efc170b15f06a760223e67f6ed9a77db42c59"
+#define POL_F	"acb3988c530367fe067ece313dcb9d6e7d6b2c501505c56b5a1358b56a5cb516"
+#define POL_G	"80bd3df1b8b9a7e96b596b95f608b7416a96cf4a4662fcc0b2f826c945948813"
+
+#define BF_AUTH	KSEAL_BLOB_F_AUTHORIZE
+
+TEST(authorize_known_answers)
+{
+	static const u8 zero[32];
+	u8 signer[32], d[32], want[32], pcr[32], rec[32], auth[32];
+
+	unhex(SIGNER, signer);
+	kseal_policy_authorize(signer, d);
+	unhex(POL_PA, want);
+	ASSERT_EQ(0, memcmp(want, d, 32));
+
+	/* The signed selection {4,7}, no lock; with and without recovery. */
+	expect_policy(_metadata, BF_P2 | BF_AUTH, 0x90, 0, SIGNER, POL_PA,
+		      E_AV, POL_PA);
+	expect_policy(_metadata, BF_P2 | BF_AUTH | BF_REC, 0x90, 0, SIGNER,
+		      POL_PA, E_AV, POL_F);
+	/* Selection {7}, lock PCR 15: PolicyPCR(15, zero) after Authorize. */
+	expect_policy(_metadata, BF_P2 | BF_AUTH | BF_LOCK, 0x8080, 15, SIGNER,
+		      POL_PAL, POL_B, POL_PAL);
+	expect_policy(_metadata, BF_P2 | BF_AUTH | BF_LOCK | BF_REC, 0x8080, 15,
+		      SIGNER, POL_PAL, POL_B, POL_G);
+
+	/* Generation 2 only; a signed selection; a Name digest. */
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_AUTH, 0x90, 0, signer, pcr,
+					       rec, auth));
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_AUTH | BF_REC, 0x90, 0,
+					       signer, pcr, rec, auth));
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_P2 | BF_AUTH | BF_LOCK,
+					       0x8000, 15, signer, pcr, rec,
+					       auth));
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_P2 | BF_AUTH, 0x90, 0, zero,
+					       pcr, rec, auth));
+	EXPECT_EQ(-EINVAL, kseal_policy_sealed(BF_P2 | BF_AUTH | BF_LOCK,
+					       0x8080, 24, signer, pcr, rec,
+					       auth));
+}
+
 /* Generation 2 blobs whose authPolicy a TPM computed (see above). */
 static const struct gen2_case {
 	const char *name;
@@ -783,6 +873,13 @@ static const struct gen2_case {
 	{ "lock 15, {15}", BF_P2 | BF_LOCK, 0x8000, 15, NULL, LOCK_15 },
 	{ "(e) no lock, {4,7}, recovery", BF_P2 | BF_REC, 0x90, 0, E_PCR, POL_E },
 	{ "no lock, {4,7}", BF_P2, 0x90, 0, E_PCR, E_PCR },
+	{ "(f) signed {4,7}, recovery", BF_P2 | BF_AUTH | BF_REC, 0x90, 0,
+	  SIGNER, POL_F },
+	{ "signed {4,7}", BF_P2 | BF_AUTH, 0x90, 0, SIGNER, POL_PA },
+	{ "(g) signed {7}, lock 15, recovery",
+	  BF_P2 | BF_AUTH | BF_LOCK | BF_REC, 0x8080, 15, SIGNER, POL_G },
+	{ "signed {7}, lock 15", BF_P2 | BF_AUTH | BF_LOCK, 0x8080, 15, SIGNER,
+	  POL_PAL },
 };
 
 static void gen2_raw(const struct gen2_case *c, struct raw *r)
@@ -796,6 +893,39 @@ static void gen2_raw(const struct gen2_case *c, struct raw *r)
 		unhex(c->part, r->pcr_policy);
 	r->auth_set = true;
 	unhex(c->auth, r->auth_policy);
+}
+
+/* Signed blobs parse with their Name digest and write back byte for byte. */
+TEST(authorize_round_trip)
+{
+	struct kseal_sealed_blob b;
+	u8 buf[BUF_MAX], out[BUF_MAX], signer[32];
+	size_t ci, len, n = 0;
+	struct raw r;
+
+	unhex(SIGNER, signer);
+	for (ci = 0; ci < ARRAY_SIZE(gen2_cases); ci++) {
+		const struct gen2_case *c = &gen2_cases[ci];
+
+		if (!(c->flags & BF_AUTH))
+			continue;
+		n++;
+		gen2_raw(c, &r);
+		len = raw_encode(&r, buf);
+		ASSERT_EQ(0, kseal_sealed_blob_parse(buf, len, &b))
+			TH_LOG("%s", c->name);
+		EXPECT_EQ(c->flags, b.flags);
+		EXPECT_EQ(c->mask, b.pcr_mask);
+		EXPECT_EQ(0, memcmp(signer, b.pcr_policy, 32));
+		ASSERT_EQ((ssize_t)len,
+			  kseal_sealed_blob_write(&b, out, sizeof(out)));
+		EXPECT_EQ(0, memcmp(buf, out, len)) TH_LOG("%s", c->name);
+		/* The unsigned policy's authPolicy is not this blob's. */
+		r.flags &= ~BF_AUTH;
+		r.auth_set = true;
+		EXPECT_EQ(-EBADMSG, raw_parse(&r)) TH_LOG("%s", c->name);
+	}
+	EXPECT_EQ(4, n);
 }
 
 /* Byte offsets of the sealed header fields (include/kseal/blob.h). */
@@ -819,15 +949,17 @@ static int popcount24(u32 m)
  * @off of a valid generation 2 blob of case @c:
  *
  *  flags       an undefined bit: -EINVAL (refused before the body is
- *              read). RECOVERY, LOCK: -EBADMSG (the policy, or the lock
- *              PCR, no longer agrees). POLICY2: -EBADMSG with a lock PCR;
- *              without one, generation 1 describes the same policy, so the
+ *              read). RECOVERY, LOCK, AUTHORIZE: -EBADMSG (the policy, or
+ *              the lock PCR, no longer agrees). POLICY2: -EBADMSG with a
+ *              lock PCR or a signed policy; otherwise generation 1
+ *              describes the same policy, so the
  *              blob parses (0): load refuses it after Unseal, by the key id
  *              or by the sealed header digest (which the flip changes).
  *  mask        -EBADMSG if the bit is beyond PCR 23, is the lock PCR, or
  *              the flip adds the first or removes the last PCR other than
  *              the lock PCR (the PCR digest field must be zero exactly when
- *              there is none). Any other flip parses (0): the parser has no
+ *              there is none; with a signed policy, when none is left).
+ *              Any other flip parses (0): the parser has no
  *              PCR values to recompute the PCR digest with; the TPM's
  *              PolicyPCR over the new mask and the sealed header digest
  *              refuse it at load.
@@ -847,7 +979,7 @@ static int gen2_flip_expect(const struct gen2_case *c, size_t off, int bit)
 		k = (3 - (int)(off - KSEAL_BLOB_OFF_FLAGS)) * 8 + bit;
 		if (!(KSEAL_BLOB_SEALED_FLAGS & (1U << k)))
 			return -EINVAL;
-		if ((1U << k) == BF_P2 && !(c->flags & BF_LOCK))
+		if ((1U << k) == BF_P2 && !(c->flags & (BF_LOCK | BF_AUTH)))
 			return 0;
 		return -EBADMSG;
 	}
@@ -858,6 +990,8 @@ static int gen2_flip_expect(const struct gen2_case *c, size_t off, int bit)
 			return -EBADMSG;
 		others = c->mask & ~lock_bit;
 		if (lock_bit && !popcount24(others) != !popcount24(flipped & ~lock_bit))
+			return -EBADMSG;
+		if ((c->flags & BF_AUTH) && !popcount24(flipped & ~lock_bit))
 			return -EBADMSG;
 		return 0;
 	}
@@ -918,10 +1052,13 @@ TEST(policy2_header_bit_flips)
 	/*
 	 * Flips that parse: the mask bits of PCRs 0-23 other than the lock
 	 * PCR and other than PCR 7 in the {7,15} cases (22 each, 0 for {15}),
-	 * all 24 of the {4,7} cases, and POLICY2 of the two without a lock.
+	 * all 24 of the {4,7} cases, and POLICY2 of the two without a lock
+	 * or signed policy. The signed cases: 24 each for {4,7}, 22 each for
+	 * {7,15} (the signed selection may not become empty).
 	 */
-	EXPECT_EQ(22 + 22 + 0 + 0 + 24 + 24 + 2, parsed);
-	EXPECT_EQ(6 * (32 + 32 + 8 + 256 + 256) - parsed, refused);
+	EXPECT_EQ(22 + 22 + 0 + 0 + 24 + 24 + 2 + 24 + 24 + 22 + 22, parsed);
+	EXPECT_EQ(ARRAY_SIZE(gen2_cases) * (32 + 32 + 8 + 256 + 256) - parsed,
+		  refused);
 }
 
 /*

@@ -162,6 +162,37 @@ static int kseal_parse_name(const char *p, size_t n, u8 *name)
 	return 0;
 }
 
+/* Exactly 2 * @size hex digits. */
+static int kseal_parse_hex_fixed(const char *p, size_t n, u8 *out,
+				 size_t size)
+{
+	if (n != 2 * size || kseal_hex_decode(p, n, out, size) != (int)size)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A verification ticket as Tss2_MU_TPMT_TK_VERIFIED_Marshal writes it. A
+ * null ticket (hierarchy TPM_RH_NULL, empty digest) cannot authorise a
+ * policy: only the 32-byte digest of a sha256 session is accepted.
+ */
+static int kseal_parse_ticket(const char *p, size_t n, struct kseal_opts *o)
+{
+	u8 t[KSEAL_TICKET_SIZE];
+	int ret;
+
+	ret = kseal_parse_hex_fixed(p, n, t, sizeof(t));
+	if (!ret && (get_unaligned_be16(t) != KSEAL_TICKET_TAG ||
+		     get_unaligned_be16(t + 6) != KSEAL_DIGEST_SIZE))
+		ret = -EINVAL;
+	if (!ret) {
+		o->ticket_hierarchy = get_unaligned_be32(t + 2);
+		memcpy(o->ticket_digest, t + 8, KSEAL_DIGEST_SIZE);
+	}
+	memzero_explicit(t, sizeof(t));
+	return ret;
+}
+
 /* Parse one name=value option if it is in @allowed. */
 static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 			   struct kseal_opts *o)
@@ -194,6 +225,12 @@ static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 		bit = KSEAL_OPT_WRAP;
 	else if (kseal_tok_is(&name, "logon"))
 		bit = KSEAL_OPT_LOGON;
+	else if (kseal_tok_is(&name, "policy_key"))
+		bit = KSEAL_OPT_POLICY_KEY;
+	else if (kseal_tok_is(&name, "approved"))
+		bit = KSEAL_OPT_APPROVED;
+	else if (kseal_tok_is(&name, "ticket"))
+		bit = KSEAL_OPT_TICKET;
 	else
 		return -EINVAL;
 	if (!(bit & allowed) || (o->present & bit))
@@ -222,6 +259,13 @@ static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 		return 0;
 	case KSEAL_OPT_WRAP:
 		return kseal_copy_str(v, vn, o->wrap, KSEAL_REF_MAX);
+	case KSEAL_OPT_POLICY_KEY:
+		return kseal_parse_name(v, vn, o->policy_key);
+	case KSEAL_OPT_APPROVED:
+		return kseal_parse_hex_fixed(v, vn, o->approved,
+					     KSEAL_DIGEST_SIZE);
+	case KSEAL_OPT_TICKET:
+		return kseal_parse_ticket(v, vn, o);
 	default:
 		/* logon keys need a qualified "subsystem:name" description */
 		if (!vn || v[0] == ':' || !memchr(v, ':', vn))
@@ -267,7 +311,23 @@ static int kseal_parse_update(const struct kseal_tok *t, struct kseal_opts *o)
 
 #define KSEAL_SEALED_NEW_OPTS (KSEAL_OPT_PCRS | KSEAL_OPT_PARENT | \
 			       KSEAL_OPT_PARENT_NAME | KSEAL_OPT_RECOVERY | \
-			       KSEAL_OPT_LOCK)
+			       KSEAL_OPT_LOCK | KSEAL_OPT_POLICY_KEY)
+#define KSEAL_OPT_SIGNED	(KSEAL_OPT_APPROVED | KSEAL_OPT_TICKET)
+
+/*
+ * A signed selection: without the lock PCR (its step follows the signed
+ * part, blob.h) and not empty without it.
+ */
+static int kseal_check_signed_new(const struct kseal_opts *o)
+{
+	u32 lock_bit = (o->present & KSEAL_OPT_LOCK) ? 1U << o->lock_pcr : 0;
+
+	if (o->pcr_mask & lock_bit)
+		return -EINVAL;
+	if (!(o->pcr_mask & ~lock_bit))
+		return -EINVAL;
+	return 0;
+}
 
 static int kseal_opts_do_parse(const char *payload, size_t len,
 			       struct kseal_opts *o)
@@ -295,7 +355,8 @@ static int kseal_opts_do_parse(const char *payload, size_t len,
 	} else if (kseal_tok_is(&verb, "load")) {
 		o->verb = KSEAL_VERB_LOAD;
 		ret = kseal_parse_blob_hex(&arg, o);
-		allowed = KSEAL_OPT_RECOVERY | KSEAL_OPT_LOGON;
+		allowed = KSEAL_OPT_RECOVERY | KSEAL_OPT_LOGON |
+			  KSEAL_OPT_SIGNED;
 	} else if (kseal_tok_is(&verb, "update")) {
 		o->verb = KSEAL_VERB_UPDATE;
 		ret = kseal_parse_update(&arg, o);
@@ -331,6 +392,9 @@ static int kseal_opts_do_parse(const char *payload, size_t len,
 			return -EINVAL;
 		if (!(o->present & KSEAL_OPT_PCRS))
 			o->pcr_mask = KSEAL_PCR_DEFAULT_MASK;
+		if ((o->present & KSEAL_OPT_POLICY_KEY) &&
+		    kseal_check_signed_new(o))
+			return -EINVAL;
 		if (o->present & KSEAL_OPT_LOCK)
 			o->pcr_mask |= 1U << o->lock_pcr;
 		if (!(o->present & KSEAL_OPT_PARENT))
@@ -340,6 +404,12 @@ static int kseal_opts_do_parse(const char *payload, size_t len,
 		/* recovery is for sealed blobs, logon for data blobs */
 		if ((o->present & KSEAL_OPT_RECOVERY) &&
 		    (o->present & KSEAL_OPT_LOGON))
+			return -EINVAL;
+		/* A signed policy: both parts, for a sealed blob, alone. */
+		if (!(o->present & KSEAL_OPT_SIGNED))
+			break;
+		if ((o->present & KSEAL_OPT_SIGNED) != KSEAL_OPT_SIGNED ||
+		    (o->present & (KSEAL_OPT_RECOVERY | KSEAL_OPT_LOGON)))
 			return -EINVAL;
 		break;
 	default:

@@ -3,9 +3,10 @@
  * Parser of the keyctl payload of the "kseal" key type:
  *
  *   new <bytes> [pcrs=<list>] [parent=<handle>] [parent_name=<hex>]
- *       [recovery=<pass>] [lock=<pcr>]
+ *       [recovery=<pass>] [lock=<pcr>] [policy_key=<hex>]
  *   new <bytes> wrap=<ref> [logon=<desc>]
  *   load <hex blob> [recovery=<pass>]
+ *   load <hex blob> approved=<hex> ticket=<hex>
  *   load <hex blob> [logon=<desc>]
  *   update reseal [pcrs=<list>] [recovery=<pass>]
  *   update rotate
@@ -18,7 +19,16 @@
  * Numbers are decimal without sign or leading zeros; parent is 0x and 1..8
  * hex digits; parent_name is the parent's sha256 Name, 68 hex digits
  * starting 000b. A <list> is comma-separated PCR indexes (0..23) and ranges
- * a-b with a < b, none repeated. Every error is -EINVAL.
+ * a-b with a < b, none repeated.
+ *
+ * Signed PCR policies (KSEAL_BLOB_F_AUTHORIZE in include/kseal/blob.h):
+ * policy_key is the signing key's sha256 Name in the same form as
+ * parent_name; pcrs= is then the selection its signatures cover, which may
+ * not hold the lock PCR and may not be empty without it. approved is the
+ * signed policy digest, 64 hex digits; ticket the TPMT_TK_VERIFIED of its
+ * signature from TPM2_VerifySignature as marshalled (tag 0x8022,
+ * hierarchy, TPM2B_DIGEST of 32 bytes), 80 hex digits; they come together
+ * and not with recovery= (one branch per load). Every error is -EINVAL.
  */
 #ifndef KSEAL_OPTIONS_H
 #define KSEAL_OPTIONS_H
@@ -50,6 +60,13 @@ enum kseal_update {
 #define KSEAL_OPT_REWRAP	0x0040U
 #define KSEAL_OPT_RETIRE	0x0080U
 #define KSEAL_OPT_PARENT_NAME	0x0100U
+#define KSEAL_OPT_POLICY_KEY	0x0200U
+#define KSEAL_OPT_APPROVED	0x0400U
+#define KSEAL_OPT_TICKET	0x0800U
+
+/* TPMT_TK_VERIFIED: tag TPM_ST_VERIFIED, hierarchy, 32-byte digest. */
+#define KSEAL_TICKET_TAG	0x8022
+#define KSEAL_TICKET_SIZE	(2 + 4 + 2 + KSEAL_DIGEST_SIZE)
 
 /*
  * The parsed payload. blob_hex points into the payload (not NUL-terminated,
@@ -58,6 +75,8 @@ enum kseal_update {
  * pcr_mask is set for sealed "new" (default KSEAL_PCR_DEFAULT_MASK when no
  * pcrs= is given; the lock PCR is OR-ed in) and for "update reseal" with
  * pcrs=; parent defaults to KSEAL_PARENT_DEFAULT for sealed "new".
+ * ticket_hierarchy and ticket_digest are the ticket's fields; the TPM
+ * judges them.
  */
 struct kseal_opts {
 	enum kseal_verb verb;
@@ -69,6 +88,10 @@ struct kseal_opts {
 	u32 pcr_mask;
 	u32 parent;
 	u8 parent_name[KSEAL_NAME_MAX];
+	u8 policy_key[KSEAL_NAME_MAX];
+	u8 approved[KSEAL_DIGEST_SIZE];
+	u32 ticket_hierarchy;
+	u8 ticket_digest[KSEAL_DIGEST_SIZE];
 	u32 lock_pcr;
 	u32 retire;
 	char recovery[KSEAL_RECOVERY_MAX + 1];

@@ -21,6 +21,21 @@ static char *put(char *p, const char *s)
 	return p + n;
 }
 
+static char *put_bytes(char *p, const u8 *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p += sprintf(p, "%02x", b[i]);
+	return p;
+}
+
+static char *put_hex(char *p, const char *name, const u8 *b, size_t n)
+{
+	p += sprintf(p, " %s=", name);
+	return put_bytes(p, b, n);
+}
+
 static char *put_mask(char *p, u32 mask)
 {
 	const char *sep = "";
@@ -62,6 +77,10 @@ static size_t render(const struct kseal_opts *o, char *buf)
 			p += sprintf(p, "rewrap=%s", o->rewrap);
 		break;
 	}
+	/* A signed selection never lists the lock PCR. */
+	if ((o->present & KSEAL_OPT_POLICY_KEY) &&
+	    (o->present & KSEAL_OPT_LOCK))
+		pcrs &= ~(1U << o->lock_pcr);
 	if (o->present & KSEAL_OPT_PCRS) {
 		/* the lock PCR was OR-ed in; only keep it if listed */
 		p = put(p, " pcrs=");
@@ -77,6 +96,17 @@ static size_t render(const struct kseal_opts *o, char *buf)
 		p += sprintf(p, " wrap=%s", o->wrap);
 	if (o->present & KSEAL_OPT_LOGON)
 		p += sprintf(p, " logon=%s", o->logon);
+	if (o->present & KSEAL_OPT_PARENT_NAME)
+		p = put_hex(p, "parent_name", o->parent_name, KSEAL_NAME_MAX);
+	if (o->present & KSEAL_OPT_POLICY_KEY)
+		p = put_hex(p, "policy_key", o->policy_key, KSEAL_NAME_MAX);
+	if (o->present & KSEAL_OPT_APPROVED)
+		p = put_hex(p, "approved", o->approved, KSEAL_DIGEST_SIZE);
+	if (o->present & KSEAL_OPT_TICKET) {
+		p += sprintf(p, " ticket=%04x%08x%04x", KSEAL_TICKET_TAG,
+			     o->ticket_hierarchy, KSEAL_DIGEST_SIZE);
+		p = put_bytes(p, o->ticket_digest, KSEAL_DIGEST_SIZE);
+	}
 	return p - buf;
 }
 
@@ -120,6 +150,19 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if ((o.present & KSEAL_OPT_LOCK) &&
 	    (!(o.pcr_mask & (1U << o.lock_pcr)) ||
 	     (KSEAL_PCR_RESETTABLE_MASK & (1U << o.lock_pcr))))
+		abort();
+	/* A signed selection without the lock PCR, at new only. */
+	if ((o.present & KSEAL_OPT_POLICY_KEY) &&
+	    (o.verb != KSEAL_VERB_NEW ||
+	     !(o.pcr_mask & ~((o.present & KSEAL_OPT_LOCK) ?
+			      1U << o.lock_pcr : 0))))
+		abort();
+	/* approved and ticket together, at load, without recovery= */
+	if ((o.present & (KSEAL_OPT_APPROVED | KSEAL_OPT_TICKET)) &&
+	    (o.verb != KSEAL_VERB_LOAD ||
+	     !(o.present & KSEAL_OPT_APPROVED) ||
+	     !(o.present & KSEAL_OPT_TICKET) ||
+	     (o.present & KSEAL_OPT_RECOVERY)))
 		abort();
 	check_str(o.recovery, KSEAL_RECOVERY_MAX,
 		  o.present & KSEAL_OPT_RECOVERY);

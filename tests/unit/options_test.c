@@ -254,6 +254,85 @@ TEST(rejections)
 	}
 }
 
+/* Signed PCR policies: the signer at new, approved and ticket at load. */
+#define PKD	"78af2c26fef13e9e1f10ced433fa95c817dfbb17231d8a277a43b95a0932a427"
+#define PK	"000b" PKD
+#define AP	"1831f642b8c778ae730f3d842c87c86107599e8d22e1167681d4115b890516b7"
+#define TKD	"5c85955f709283ecce2b74f1b1552918819f390911816e7bb466805a38ab87f3"
+#define TK	"8022" "40000001" "0020" TKD
+
+TEST(signed_policy)
+{
+	static const char * const bad[] = {
+		/* the Name: 68 hex digits, sha256 */
+		"new 32 policy_key=" PK "0", "new 32 policy_key=000c" PKD,
+		"new 32 policy_key=" PK " policy_key=" PK,
+		"new 32 policy_key=", "new 32 policy_key=0b" PKD, "new 32 policy_key=" PKD,
+		/* the lock PCR is not signed; something else must be */
+		"new 32 pcrs=7,15 lock=15 policy_key=" PK,
+		"new 32 lock=7 policy_key=" PK,
+		"new 32 pcrs=15 lock=15 policy_key=" PK,
+		/* sealed keys only, at new only */
+		"new 32 wrap=k policy_key=" PK, "load 00 policy_key=" PK,
+		"update reseal policy_key=" PK,
+		/* approved: 64 hex digits */
+		"load 00 approved=" AP "0 ticket=" TK,
+		"load 00 approved=31f642b8c778ae730f3d842c87c86107599e8d22e1167681d4115b890516b7" " ticket=" TK,
+		"load 00 approved=" AP "zz ticket=" TK,
+		/* ticket: 80 hex digits, TPM_ST_VERIFIED, a 32-byte digest */
+		"load 00 approved=" AP " ticket=" TK "00",
+		"load 00 approved=" AP " ticket=" "22" "40000001" "0020" TKD,
+		"load 00 approved=" AP " ticket=8021" "40000001" "0020" TKD,
+		"load 00 approved=" AP " ticket=802240000001001f" TKD,
+		"load 00 approved=" AP " ticket=802240000001002100" TKD,
+		/* a null ticket: hierarchy TPM_RH_NULL, no digest */
+		"load 00 approved=" AP " ticket=8022400000070000",
+		/* both, once each, without recovery= or logon= */
+		"load 00 approved=" AP, "load 00 ticket=" TK,
+		"load 00 approved=" AP " approved=" AP " ticket=" TK,
+		"load 00 approved=" AP " ticket=" TK " recovery=x",
+		"load 00 recovery=x approved=" AP " ticket=" TK,
+		"load 00 approved=" AP " ticket=" TK " logon=a:b",
+		"new 32 approved=" AP " ticket=" TK,
+		"update reseal approved=" AP " ticket=" TK,
+	};
+	struct kseal_opts o;
+	size_t i;
+
+	ASSERT_EQ(0, parse("new 32 policy_key=" PK, &o));
+	EXPECT_EQ(KSEAL_OPT_POLICY_KEY, o.present);
+	EXPECT_EQ(KSEAL_PCR_DEFAULT_MASK, o.pcr_mask);
+	EXPECT_EQ(0x00, o.policy_key[0]);
+	EXPECT_EQ(0x0b, o.policy_key[1]);
+	EXPECT_EQ(0x78, o.policy_key[2]);
+	EXPECT_EQ(0x27, o.policy_key[33]);
+
+	ASSERT_EQ(0, parse("new 32 pcrs=0,2,4,7,9 lock=15 recovery=pw policy_key="
+			   PK "\n", &o));
+	EXPECT_EQ(0x8295, o.pcr_mask);	/* the selection and the lock PCR */
+	EXPECT_EQ(15, o.lock_pcr);
+
+	ASSERT_EQ(0, parse("load 00ff approved=" AP " ticket=" TK, &o));
+	EXPECT_EQ(KSEAL_OPT_APPROVED | KSEAL_OPT_TICKET, o.present);
+	EXPECT_EQ(0x18, o.approved[0]);
+	EXPECT_EQ(0xb7, o.approved[31]);
+	EXPECT_EQ(0x40000001, o.ticket_hierarchy);
+	EXPECT_EQ(0x5c, o.ticket_digest[0]);
+	EXPECT_EQ(0xf3, o.ticket_digest[31]);
+	/* either order; any hierarchy (the TPM judges it) */
+	ASSERT_EQ(0, parse("load 00 ticket=8022" "4000000b" "0020" TKD
+			   " approved=" AP, &o));
+	EXPECT_EQ(0x4000000b, o.ticket_hierarchy);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&o, 0x5a, sizeof(o));
+		EXPECT_EQ(-EINVAL, parse(bad[i], &o))
+			TH_LOG("accepted \"%s\"", bad[i]);
+		EXPECT_TRUE(is_zero(&o, sizeof(o)))
+			TH_LOG("not wiped after \"%s\"", bad[i]);
+	}
+}
+
 TEST(embedded_nul_and_null)
 {
 	static const char p[] = "new 32\0 pcrs=7";

@@ -172,23 +172,29 @@ static int kseal_parse_hex_fixed(const char *p, size_t n, u8 *out,
 }
 
 /*
- * A verification ticket as Tss2_MU_TPMT_TK_VERIFIED_Marshal writes it. A
- * null ticket (hierarchy TPM_RH_NULL, empty digest) cannot authorise a
- * policy: only the 32-byte digest of a sha256 session is accepted.
+ * A verification ticket as Tss2_MU_TPMT_TK_VERIFIED_Marshal writes it,
+ * its digest of a sha256, sha384 or sha512 size. A null ticket (hierarchy
+ * TPM_RH_NULL, empty digest) cannot authorise a policy and is refused.
  */
 static int kseal_parse_ticket(const char *p, size_t n, struct kseal_opts *o)
 {
-	u8 t[KSEAL_TICKET_SIZE];
-	int ret;
+	u8 t[KSEAL_TICKET_MAX];
+	size_t size = n / 2;
+	u16 len;
+	int ret = -EINVAL;
 
-	ret = kseal_parse_hex_fixed(p, n, t, sizeof(t));
-	if (!ret && (get_unaligned_be16(t) != KSEAL_TICKET_TAG ||
-		     get_unaligned_be16(t + 6) != KSEAL_DIGEST_SIZE))
-		ret = -EINVAL;
-	if (!ret) {
-		o->ticket_hierarchy = get_unaligned_be32(t + 2);
-		memcpy(o->ticket_digest, t + 8, KSEAL_DIGEST_SIZE);
-	}
+	if (n & 1 || size < 8 || size > sizeof(t) ||
+	    kseal_hex_decode(p, n, t, size) != (int)size)
+		goto out;
+	len = get_unaligned_be16(t + 6);
+	if (get_unaligned_be16(t) != KSEAL_TICKET_TAG || len != size - 8 ||
+	    (len != 32 && len != 48 && len != 64))
+		goto out;
+	o->ticket_hierarchy = get_unaligned_be32(t + 2);
+	o->ticket_len = len;
+	memcpy(o->ticket_digest, t + 8, len);
+	ret = 0;
+out:
 	memzero_explicit(t, sizeof(t));
 	return ret;
 }

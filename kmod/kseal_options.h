@@ -27,7 +27,9 @@
  * not hold the lock PCR and may not be empty without it. approved is the
  * signed policy digest, 64 hex digits; ticket the TPMT_TK_VERIFIED of its
  * signature from TPM2_VerifySignature as marshalled (tag 0x8022,
- * hierarchy, TPM2B_DIGEST of 32 bytes), 80 hex digits; they come together
+ * hierarchy, TPM2B_DIGEST), 80, 112 or 144 hex digits: the TPM computes
+ * its digest with the hash of its choice (its context integrity hash:
+ * sha256 gives 32 bytes, sha384 48, swtpm's sha512 64). They come together
  * and not with recovery= (one branch per load). Every error is -EINVAL.
  */
 #ifndef KSEAL_OPTIONS_H
@@ -64,9 +66,10 @@ enum kseal_update {
 #define KSEAL_OPT_APPROVED	0x0400U
 #define KSEAL_OPT_TICKET	0x0800U
 
-/* TPMT_TK_VERIFIED: tag TPM_ST_VERIFIED, hierarchy, 32-byte digest. */
+/* TPMT_TK_VERIFIED: tag TPM_ST_VERIFIED, hierarchy, TPM2B_DIGEST. */
 #define KSEAL_TICKET_TAG	0x8022
-#define KSEAL_TICKET_SIZE	(2 + 4 + 2 + KSEAL_DIGEST_SIZE)
+#define KSEAL_TICKET_DIGEST_MAX	64
+#define KSEAL_TICKET_MAX	(2 + 4 + 2 + KSEAL_TICKET_DIGEST_MAX)
 
 /*
  * The parsed payload. blob_hex points into the payload (not NUL-terminated,
@@ -75,8 +78,8 @@ enum kseal_update {
  * pcr_mask is set for sealed "new" (default KSEAL_PCR_DEFAULT_MASK when no
  * pcrs= is given; the lock PCR is OR-ed in) and for "update reseal" with
  * pcrs=; parent defaults to KSEAL_PARENT_DEFAULT for sealed "new".
- * ticket_hierarchy and ticket_digest are the ticket's fields; the TPM
- * judges them.
+ * ticket_hierarchy and ticket_digest (ticket_len bytes: 32, 48 or 64)
+ * are the ticket's fields; the TPM judges them.
  */
 struct kseal_opts {
 	enum kseal_verb verb;
@@ -91,7 +94,8 @@ struct kseal_opts {
 	u8 policy_key[KSEAL_NAME_MAX];
 	u8 approved[KSEAL_DIGEST_SIZE];
 	u32 ticket_hierarchy;
-	u8 ticket_digest[KSEAL_DIGEST_SIZE];
+	u8 ticket_digest[KSEAL_TICKET_DIGEST_MAX];
+	u16 ticket_len;
 	u32 lock_pcr;
 	u32 retire;
 	char recovery[KSEAL_RECOVERY_MAX + 1];

@@ -104,8 +104,8 @@ static size_t render(const struct kseal_opts *o, char *buf)
 		p = put_hex(p, "approved", o->approved, KSEAL_DIGEST_SIZE);
 	if (o->present & KSEAL_OPT_TICKET) {
 		p += sprintf(p, " ticket=%04x%08x%04x", KSEAL_TICKET_TAG,
-			     o->ticket_hierarchy, KSEAL_DIGEST_SIZE);
-		p = put_bytes(p, o->ticket_digest, KSEAL_DIGEST_SIZE);
+			     o->ticket_hierarchy, o->ticket_len);
+		p = put_bytes(p, o->ticket_digest, o->ticket_len);
 	}
 	return p - buf;
 }
@@ -156,6 +156,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	    (o.verb != KSEAL_VERB_NEW ||
 	     !(o.pcr_mask & ~((o.present & KSEAL_OPT_LOCK) ?
 			      1U << o.lock_pcr : 0))))
+		abort();
+	/* a ticket's digest has a hash's size */
+	if (!(o.present & KSEAL_OPT_TICKET) != !o.ticket_len ||
+	    (o.ticket_len && o.ticket_len != 32 && o.ticket_len != 48 &&
+	     o.ticket_len != 64))
 		abort();
 	/* approved and ticket together, at load, without recovery= */
 	if ((o.present & (KSEAL_OPT_APPROVED | KSEAL_OPT_TICKET)) &&

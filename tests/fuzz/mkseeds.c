@@ -214,7 +214,7 @@ int main(int argc, char **argv)
 		"update reseal", "update reseal pcrs=0-7", "update rotate",
 		"update retire=3", "update rewrap=root2",
 		"new 32 pcrs=0,2,4,7,9 lock=15 recovery=pw policy_key=000b78af2c26fef13e9e1f10ced433fa95c817dfbb17231d8a277a43b95a0932a427",
-		"load 4b53424c0001 approved=1831f642b8c778ae730f3d842c87c86107599e8d22e1167681d4115b890516b7 ticket=80224000000100205c85955f709283ecce2b74f1b1552918819f390911816e7bb466805a38ab87f3",
+		"load 4b53424c0001 approved=1831f642b8c778ae730f3d842c87c86107599e8d22e1167681d4115b890516b7 ticket=80224000000100405c85955f709283ecce2b74f1b1552918819f390911816e7bb466805a38ab87f35c85955f709283ecce2b74f1b1552918819f390911816e7bb466805a38ab87f3",
 	};
 	u8 blob[KSEAL_SEALED_FIXED_SIZE + KSEAL_PUBLIC_MAX + KSEAL_PRIVATE_MAX];
 	char hex[sizeof(blob) * 2], name[32], *opt;

@@ -287,6 +287,12 @@ TEST(signed_policy)
 		"load 00 approved=" AP " ticket=802240000001002100" TKD,
 		/* a null ticket: hierarchy TPM_RH_NULL, no digest */
 		"load 00 approved=" AP " ticket=8022400000070000",
+		/* digests of sizes no hash has, or not what the size says */
+		"load 00 approved=" AP " ticket=8022400000010014" TKD,
+		"load 00 approved=" AP " ticket=8022400000010030" TKD,
+		"load 00 approved=" AP " ticket=8022400000010040" TKD TKD "00",
+		"load 00 approved=" AP " ticket=8022400000010040" TKD TKD TKD,
+		"load 00 approved=" AP " ticket=8022400000010021" TKD "00",
 		/* both, once each, without recovery= or logon= */
 		"load 00 approved=" AP, "load 00 ticket=" TK,
 		"load 00 approved=" AP " approved=" AP " ticket=" TK,
@@ -319,10 +325,20 @@ TEST(signed_policy)
 	EXPECT_EQ(0x40000001, o.ticket_hierarchy);
 	EXPECT_EQ(0x5c, o.ticket_digest[0]);
 	EXPECT_EQ(0xf3, o.ticket_digest[31]);
+	EXPECT_EQ(32, o.ticket_len);
 	/* either order; any hierarchy (the TPM judges it) */
 	ASSERT_EQ(0, parse("load 00 ticket=8022" "4000000b" "0020" TKD
 			   " approved=" AP, &o));
 	EXPECT_EQ(0x4000000b, o.ticket_hierarchy);
+	/* sha384 and sha512 tickets (swtpm's is sha512) */
+	ASSERT_EQ(0, parse("load 00 approved=" AP " ticket=8022400000010030"
+			   TKD "0123456789abcdef0123456789abcdef", &o));
+	EXPECT_EQ(48, o.ticket_len);
+	EXPECT_EQ(0xef, o.ticket_digest[47]);
+	ASSERT_EQ(0, parse("load 00 approved=" AP " ticket=8022400000010040"
+			   TKD TKD, &o));
+	EXPECT_EQ(64, o.ticket_len);
+	EXPECT_EQ(0xf3, o.ticket_digest[63]);
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		memset(&o, 0x5a, sizeof(o));

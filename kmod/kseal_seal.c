@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <kseal/version.h>
 
+#include "kseal_errors.h"
 #include "kseal_policy.h"
 #include "kseal_seal.h"
 #include "kseal_tpm2_crypto.h"
@@ -179,31 +180,39 @@ static int kseal_parent_check(struct kseal_tpm2 *t,
 }
 
 /*
- * The blob's PCR digest over the PCR values of now and its object policy.
+ * The blob's PCR digest over the PCR values of now (or, for a signed
+ * policy, the signer's Name digest @signer) and its object policy.
  * A lock-bound policy binds the lock PCR to its boot value, zero: sealing
  * is refused once it moved (locked this boot, or extended by other
  * software), and since the values are read in the same hold of the TPM as
  * the Create that follows, a lock cannot slip in between.
  */
-static int kseal_policies(struct kseal_tpm2 *t, struct kseal_sealed_blob *b)
+static int kseal_policies(struct kseal_tpm2 *t, struct kseal_sealed_blob *b,
+			  const u8 *signer)
 {
 	static const u8 zero[KSEAL_POLICY_SIZE];
 	u8 pcr_branch[KSEAL_POLICY_SIZE], recovery_branch[KSEAL_POLICY_SIZE];
-	u32 n = hweight32(b->pcr_mask), lock_bit = 0, others;
-	u8 *values, *lock_value;
+	bool is_signed = b->flags & KSEAL_BLOB_F_AUTHORIZE;
+	u32 lock_bit = (b->flags & KSEAL_BLOB_F_LOCK) ? BIT(b->lock_pcr) : 0;
+	/* Signatures cover the signed selection: only the lock PCR counts. */
+	u32 read = is_signed ? lock_bit : b->pcr_mask;
+	u32 n = hweight32(read), others = b->pcr_mask & ~lock_bit;
+	u8 *values = NULL, *lock_value;
 	int ret;
 
-	values = kmalloc_array(n, KSEAL_POLICY_SIZE, GFP_KERNEL);
-	if (!values)
-		return -ENOMEM;
-	ret = kseal_tpm2_pcr_read(t, b->pcr_mask, values, n * KSEAL_POLICY_SIZE);
-	if (ret)
-		goto out;
-	if (b->flags & KSEAL_BLOB_F_LOCK) {
-		lock_bit = BIT(b->lock_pcr);
+	if (n) {
+		values = kmalloc_array(n, KSEAL_POLICY_SIZE, GFP_KERNEL);
+		if (!values)
+			return -ENOMEM;
+		ret = kseal_tpm2_pcr_read(t, read, values,
+					  n * KSEAL_POLICY_SIZE);
+		if (ret)
+			goto out;
+	}
+	if (lock_bit) {
 		/* Values are in ascending PCR order. */
 		lock_value = values + KSEAL_POLICY_SIZE *
-			     hweight32(b->pcr_mask & (lock_bit - 1));
+			     hweight32(read & (lock_bit - 1));
 		if (memcmp(lock_value, zero, KSEAL_POLICY_SIZE)) {
 			pr_err_ratelimited("PCR %u is not at its boot value (zero): it was locked this boot or extended by other software; seal keys bound to it before the lock, or choose another lock PCR\n",
 					   b->lock_pcr);
@@ -216,9 +225,10 @@ static int kseal_policies(struct kseal_tpm2 *t, struct kseal_sealed_blob *b)
 			(lock_value + KSEAL_POLICY_SIZE));
 		n--;
 	}
-	others = b->pcr_mask & ~lock_bit;
 	memset(b->pcr_policy, 0, sizeof(b->pcr_policy));
-	if (others) {
+	if (is_signed) {
+		memcpy(b->pcr_policy, signer, sizeof(b->pcr_policy));
+	} else if (others) {
 		ret = kseal_policy_pcr(zero, others, values, n, b->pcr_policy);
 		if (ret)
 			goto out;
@@ -270,7 +280,7 @@ int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 	}
 	memcpy(b->parent_name, parent.name, KSEAL_NAME_MAX);
 	b->parent_name_len = KSEAL_NAME_MAX;
-	ret = kseal_policies(t, b);
+	ret = kseal_policies(t, b, r->signer);
 	if (ret)
 		goto out;
 	if (recovery)
@@ -377,12 +387,49 @@ static int kseal_recovery_allowed(struct kseal_tpm2 *t,
 }
 
 /*
+ * PolicyAuthorize of o's approved policy by the blob's signer. The TPM
+ * compares the approved digest with the session's (the PolicyPCR just
+ * run over this boot's values), then the ticket with the one it would
+ * issue for that signature of the signer: the parameter it blames says
+ * which failed.
+ */
+static int kseal_authorize(struct kseal_tpm2 *t, u32 session,
+			   const struct kseal_sealed_blob *b,
+			   const struct kseal_opts *o, bool *said)
+{
+	struct kseal_rc_info info;
+	int ret;
+
+	ret = kseal_tpm2_policy_authorize(t, session, o->approved,
+					  b->pcr_policy, o->ticket_hierarchy,
+					  o->ticket_digest, o->ticket_len);
+	if (ret <= 0)
+		return ret;
+	kseal_rc_decode(ret, &info);
+	if (info.where == 'p' && info.num == 1 &&
+	    info.base == KSEAL_RC_VALUE) {
+		pr_err_ratelimited("unseal refused: the signed policy does not match this boot's PCR values; sign the current state with the policy key (or load with the recovery passphrase)\n");
+	} else if (info.where == 'p' && info.num == 4) {
+		pr_err_ratelimited("unseal refused: the signed policy's ticket is not valid (made by another TPM, hierarchy or signing key, or for another policy); make it on this machine with ksealctl load (or load with the recovery passphrase)\n");
+	} else {
+		*said = true;
+		return kseal_rc_report(ret, KSEAL_TPM2_CC_POLICY_AUTHORIZE,
+				       "PolicyAuthorize");
+	}
+	*said = true;
+	return -EKEYREJECTED;
+}
+
+/*
  * The policy commands of one branch (include/kseal/blob.h, "Policies"):
- * the PCRs other than the lock PCR, then the lock PCR at its boot value.
+ * the PCRs other than the lock PCR (for a signed policy, then
+ * PolicyAuthorize), then the lock PCR at its boot value. @said: a refusal
+ * was already explained in the log.
  */
 static int kseal_policy_session(struct kseal_tpm2 *t,
-				const struct kseal_sealed_blob *b, u32 session,
-				bool recovery, bool salted)
+				const struct kseal_sealed_blob *b,
+				const struct kseal_opts *o, u32 session,
+				bool recovery, bool salted, bool *said)
 {
 	bool gen2_lock = (b->flags & KSEAL_BLOB_F_POLICY2) &&
 			 (b->flags & KSEAL_BLOB_F_LOCK);
@@ -393,6 +440,11 @@ static int kseal_policy_session(struct kseal_tpm2 *t,
 
 	if (!recovery && (b->pcr_mask & ~lock_bit)) {
 		ret = kseal_tpm2_policy_pcr(t, session, b->pcr_mask & ~lock_bit);
+		if (ret)
+			return ret;
+	}
+	if (!recovery && (b->flags & KSEAL_BLOB_F_AUTHORIZE)) {
+		ret = kseal_authorize(t, session, b, o, said);
 		if (ret)
 			return ret;
 	}
@@ -435,9 +487,10 @@ static int kseal_policy_session(struct kseal_tpm2 *t,
  */
 static int kseal_unseal_session(struct kseal_tpm2 *t,
 				const struct kseal_sealed_blob *b,
+				const struct kseal_opts *o,
 				const struct kseal_parent *p, u32 item,
 				const u8 *item_name, const u8 *auth,
-				u16 auth_len, u8 *out, u16 *out_len)
+				u16 auth_len, u8 *out, u16 *out_len, bool *said)
 {
 	bool split = kseal_bus_encryption &&
 		     (b->flags & KSEAL_BLOB_F_RECOVERY) && !auth_len;
@@ -456,7 +509,8 @@ static int kseal_unseal_session(struct kseal_tpm2 *t,
 		if (ret)
 			goto err_flush;
 	}
-	ret = kseal_policy_session(t, b, s.handle, auth_len, s.salted);
+	ret = kseal_policy_session(t, b, o, s.handle, auth_len, s.salted,
+				   said);
 	if (ret)
 		goto err_flush_enc;
 	memcpy(s.auth, auth, auth_len);
@@ -508,6 +562,7 @@ int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 	u8 auth[SHA256_DIGEST_SIZE], item_name[KSEAL_NAME_MAX];
 	struct kseal_parent parent;
 	u16 auth_len = 0, n = 0;
+	bool said = false;
 	u32 item;
 	int ret, tries;
 
@@ -530,8 +585,8 @@ int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 	/* The sealed object's Name, from the public area the TPM loaded. */
 	kseal_name_of(b->public_area, b->public_len, item_name);
 	for (tries = 0; tries < KSEAL_PCR_RETRIES; tries++) {
-		ret = kseal_unseal_session(t, b, &parent, item, item_name,
-					   auth, auth_len, out, &n);
+		ret = kseal_unseal_session(t, b, o, &parent, item, item_name,
+					   auth, auth_len, out, &n, &said);
 		if (ret != -EAGAIN)
 			break;
 	}
@@ -549,7 +604,13 @@ int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 		pr_err_ratelimited("unseal refused: wrong recovery passphrase\n");
 		return -EKEYREJECTED;
 	}
-	if (ret == -EKEYREJECTED)
+	/* A signed policy the TPM took: only the lock step can refuse. */
+	if (ret == -EKEYREJECTED && !said &&
+	    (b->flags & KSEAL_BLOB_F_AUTHORIZE) &&
+	    (b->flags & KSEAL_BLOB_F_LOCK))
+		pr_err_ratelimited("unseal refused: PCR %u is locked; a key bound to it loads only before the lock (at boot)\n",
+				   b->lock_pcr);
+	else if (ret == -EKEYREJECTED && !said)
 		pr_err_ratelimited("unseal refused: PCR values differ from the ones the key is bound to (reseal after a legitimate change, or load with the recovery passphrase)\n");
 	if (ret)
 		return ret;

@@ -15,7 +15,10 @@
 /*
  * What to seal, and under which parent, PCRs and recovery passphrase.
  * @pin, when set, is the Name the parent must have (KSEAL_NAME_MAX
- * bytes); sealing writes the parent's Name to @name.
+ * bytes); sealing writes the parent's Name to @name. With
+ * KSEAL_BLOB_F_AUTHORIZE in @flags, @signer is the digest of the policy
+ * signing key's sha256 Name and @pcr_mask the signed selection (plus the
+ * lock PCR).
  */
 struct kseal_seal_req {
 	const u8 *secret;
@@ -27,6 +30,7 @@ struct kseal_seal_req {
 	u32 pcr_mask;
 	u32 flags;
 	u32 lock_pcr;
+	const u8 *signer;
 	const char *pass;
 	size_t pass_len;
 };
@@ -37,8 +41,9 @@ int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 
 /*
  * Unseals the secret of blob @b into @out (KSEAL_SEALED_KEY_MAX bytes),
- * with o's recovery passphrase if it has one, and checks that the blob's
- * header is the one sealed with it.
+ * with o's recovery passphrase if it has one (else, for a signed policy,
+ * o's approved policy and ticket), and checks that the blob's header is
+ * the one sealed with it.
  */
 int kseal_unseal(struct kseal_tpm2 *t, const struct kseal_sealed_blob *b,
 		 const struct kseal_opts *o, u8 *out, u32 *out_len);

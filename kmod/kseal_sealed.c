@@ -13,8 +13,10 @@
  *   load    Load, StartAuthSession, PolicyPCR, Unseal, FlushContext: 5;
  *           a blob with a recovery branch adds PolicyOR and, loaded by
  *           its PCRs, a second StartAuthSession: 7; with the recovery
- *           passphrase PolicyAuthValue replaces PolicyPCR: 6
- *   reseal  ReadPublic, PCR_Read, StartAuthSession, Create: 4
+ *           passphrase PolicyAuthValue replaces PolicyPCR: 6; a signed
+ *           policy adds PolicyAuthorize after PolicyPCR
+ *   reseal  ReadPublic, PCR_Read, StartAuthSession, Create: 4 (a signed
+ *           policy without a lock PCR reads no PCR: 3)
  * With bus_encryption=0 new and reseal send no StartAuthSession, a
  * recovery blob loads in 6 commands either way and the passphrase goes
  * by PolicyPassword.
@@ -47,6 +49,8 @@ struct kseal_sealed {
 	u8 parent_name[KSEAL_NAME_MAX];
 	bool parent_pinned;
 	u32 lock_pcr;
+	/* KSEAL_BLOB_F_AUTHORIZE: the digest of the signer's sha256 Name. */
+	u8 signer[KSEAL_DIGEST_SIZE];
 	/* Created or loaded after a lock of this boot: root may know it. */
 	bool after_lock;
 	u8 id[KSEAL_SEALED_ID_SIZE];
@@ -100,6 +104,7 @@ static int kseal_sealed_seal(struct kseal_tpm2 *t, struct kseal_sealed *s,
 		.pcr_mask = s->pcr_mask,
 		.flags = s->flags,
 		.lock_pcr = s->lock_pcr,
+		.signer = s->signer,
 		.pass = o->recovery,
 		.pass_len = o->recovery_len,
 	};
@@ -149,6 +154,10 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 		s->flags |= KSEAL_BLOB_F_LOCK;
 		s->lock_pcr = o->lock_pcr;
 	}
+	if (o->present & KSEAL_OPT_POLICY_KEY) {
+		s->flags |= KSEAL_BLOB_F_AUTHORIZE;
+		memcpy(s->signer, o->policy_key + 2, sizeof(s->signer));
+	}
 
 	ret = kseal_tpm2_open(&t, true);
 	if (ret)
@@ -180,6 +189,27 @@ out:
 	return ret;
 }
 
+/*
+ * A signed policy needs an approved policy and its ticket (or the
+ * recovery branch); any other blob has no use for them.
+ */
+static int kseal_sealed_signed_check(const struct kseal_sealed_blob *b,
+				     const struct kseal_opts *o)
+{
+	bool given = o->present & KSEAL_OPT_APPROVED;
+
+	if (!(b->flags & KSEAL_BLOB_F_AUTHORIZE) && given) {
+		pr_info_ratelimited("approved= and ticket= given for a blob sealed without a signed policy\n");
+		return -EINVAL;
+	}
+	if ((b->flags & KSEAL_BLOB_F_AUTHORIZE) && !given &&
+	    !(o->present & KSEAL_OPT_RECOVERY)) {
+		pr_err_ratelimited("this key needs a signed policy: load it with approved= and ticket= (ksealctl load makes them from the installed signed policies) or with recovery=\n");
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
 int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 		      const u8 *blob, size_t blob_len)
 {
@@ -204,6 +234,9 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = kseal_sealed_signed_check(b, o);
+	if (ret)
+		goto out;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (s)
 		s->hdr.blob = kmemdup(blob, blob_len, GFP_KERNEL);
@@ -219,6 +252,8 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	memcpy(s->parent_name, b->parent_name, KSEAL_NAME_MAX);
 	s->parent_pinned = true;
 	s->lock_pcr = b->lock_pcr;
+	if (b->flags & KSEAL_BLOB_F_AUTHORIZE)
+		memcpy(s->signer, b->pcr_policy, sizeof(s->signer));
 
 	ret = kseal_tpm2_open(&t, true);
 	if (ret)
@@ -268,6 +303,16 @@ static int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 	if (!s)
 		return -ENOMEM;
 	s->hdr.blob = NULL;
+	/* A signed policy keeps its signer; the lock PCR is never signed. */
+	if ((o->present & KSEAL_OPT_PCRS) &&
+	    (s->flags & KSEAL_BLOB_F_AUTHORIZE) &&
+	    (s->flags & KSEAL_BLOB_F_LOCK) &&
+	    (o->pcr_mask & BIT(s->lock_pcr))) {
+		pr_info_ratelimited("pcrs= of a signed policy may not list its lock PCR %u\n",
+				    s->lock_pcr);
+		ret = -EINVAL;
+		goto err_free;
+	}
 	if (o->present & KSEAL_OPT_PCRS)
 		s->pcr_mask = o->pcr_mask;
 	/* The lock PCR stays in the policy, or lock would stop working. */
@@ -330,7 +375,11 @@ static void kseal_show_pcrs(struct seq_file *m, u32 mask)
 	}
 }
 
-/* /proc/keys: "sealed pcrs=<list> parent=<handle>[ recovery][ lock=<pcr>]". */
+/*
+ * /proc/keys: "sealed pcrs=<list> parent=<handle>[ recovery][ lock=<pcr>]
+ * [ signer=<Name>]", the signer's sha256 Name in hex as policy_key= takes
+ * it; pcrs= then lists the signed selection and the lock PCR.
+ */
 static void kseal_sealed_describe(const struct kseal_payload *p,
 				  struct seq_file *m)
 {
@@ -343,6 +392,9 @@ static void kseal_sealed_describe(const struct kseal_payload *p,
 		seq_puts(m, " recovery");
 	if (s->flags & KSEAL_BLOB_F_LOCK)
 		seq_printf(m, " lock=%u", s->lock_pcr);
+	if (s->flags & KSEAL_BLOB_F_AUTHORIZE)
+		seq_printf(m, " signer=%04x%*phN", KSEAL_TPM_ALG_SHA256,
+			   (int)sizeof(s->signer), s->signer);
 }
 
 static void kseal_sealed_free_payload(struct kseal_payload *p)

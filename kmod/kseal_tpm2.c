@@ -627,6 +627,38 @@ int kseal_tpm2_policy_or(struct kseal_tpm2 *t, u32 session, const u8 *a,
 	return kseal_tpm2_simple(t, &c, KSEAL_TPM2_CC_POLICY_OR, "PolicyOR");
 }
 
+int kseal_tpm2_policy_authorize(struct kseal_tpm2 *t, u32 session,
+				const u8 *approved, const u8 *signer,
+				u32 hierarchy, const u8 *ticket, u16 ticket_len)
+{
+	struct kseal_tpm2_cmd c;
+	u32 rlen;
+	int ret;
+
+	kseal_tpm2_cmd_init(&c, t->page, PAGE_SIZE, TPM2_ST_NO_SESSIONS,
+			    KSEAL_TPM2_CC_POLICY_AUTHORIZE);
+	kseal_tpm2_put_u32(&c, session);
+	kseal_tpm2_put_tpm2b(&c, approved, KSEAL_TPM2_SHA256_SIZE);
+	kseal_tpm2_put_u16(&c, 0);			/* policyRef: empty */
+	/* keySign: the sha256 Name 0x000b || signer */
+	kseal_tpm2_put_u16(&c, KSEAL_TPM2_NAME_SIZE);
+	kseal_tpm2_put_u16(&c, TPM_ALG_SHA256);
+	kseal_tpm2_put_bytes(&c, signer, KSEAL_TPM2_SHA256_SIZE);
+	/* checkTicket: TPMT_TK_VERIFIED */
+	kseal_tpm2_put_u16(&c, KSEAL_TPM2_ST_VERIFIED);
+	kseal_tpm2_put_u32(&c, hierarchy);
+	kseal_tpm2_put_tpm2b(&c, ticket, ticket_len);
+	ret = kseal_tpm2_cmd_finish(&c);
+	if (ret < 0)
+		return ret;
+	ret = kseal_tpm2_xmit(t, KSEAL_TPM2_CC_POLICY_AUTHORIZE, &rlen);
+	if (ret)
+		return ret;	/* the caller says why the TPM refused */
+	ret = kseal_tpm2_parse_empty(t->page, rlen);
+	return kseal_tpm2_result(ret, KSEAL_TPM2_CC_POLICY_AUTHORIZE,
+				 "PolicyAuthorize");
+}
+
 int kseal_tpm2_policy_password(struct kseal_tpm2 *t, u32 session)
 {
 	struct kseal_tpm2_cmd c;

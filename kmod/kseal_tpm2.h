@@ -72,6 +72,16 @@ void kseal_tpm2_forget_salt(void);
 int kseal_tpm2_policy_pcr(struct kseal_tpm2 *t, u32 session, u32 mask);
 int kseal_tpm2_policy_or(struct kseal_tpm2 *t, u32 session, const u8 *a,
 			 const u8 *b);
+/*
+ * PolicyAuthorize of @approved (32 bytes) by the key with sha256 Name
+ * 0x000b || @signer, empty policyRef, with the verification ticket of
+ * hierarchy @hierarchy and digest @ticket (@ticket_len bytes). Returns 0, a
+ * negative errno, or the TPM's response code (positive, not reported)
+ * when it refused: the caller knows what a refusal means.
+ */
+int kseal_tpm2_policy_authorize(struct kseal_tpm2 *t, u32 session,
+				const u8 *approved, const u8 *signer,
+				u32 hierarchy, const u8 *ticket, u16 ticket_len);
 int kseal_tpm2_policy_password(struct kseal_tpm2 *t, u32 session);
 int kseal_tpm2_policy_authvalue(struct kseal_tpm2 *t, u32 session);
 /*

@@ -405,19 +405,19 @@ static int kseal_authorize(struct kseal_tpm2 *t, u32 session,
 					  o->ticket_digest, o->ticket_len);
 	if (ret <= 0)
 		return ret;
+	*said = true;
 	kseal_rc_decode(ret, &info);
 	if (info.where == 'p' && info.num == 1 &&
 	    info.base == KSEAL_RC_VALUE) {
 		pr_err_ratelimited("unseal refused: the signed policy does not match this boot's PCR values; sign the current state with the policy key (or load with the recovery passphrase)\n");
-	} else if (info.where == 'p' && info.num == 4) {
-		pr_err_ratelimited("unseal refused: the signed policy's ticket is not valid (made by another TPM, hierarchy or signing key, or for another policy); make it on this machine with ksealctl load (or load with the recovery passphrase)\n");
-	} else {
-		*said = true;
-		return kseal_rc_report(ret, KSEAL_TPM2_CC_POLICY_AUTHORIZE,
-				       "PolicyAuthorize");
+		return -EKEYREJECTED;
 	}
-	*said = true;
-	return -EKEYREJECTED;
+	if (info.where == 'p' && info.num == 4) {
+		pr_err_ratelimited("unseal refused: the signed policy's ticket is not valid (made by another TPM, hierarchy or signing key, or for another policy); make it on this machine with ksealctl load (or load with the recovery passphrase)\n");
+		return -EKEYREJECTED;
+	}
+	return kseal_rc_report(ret, KSEAL_TPM2_CC_POLICY_AUTHORIZE,
+			       "PolicyAuthorize");
 }
 
 /*

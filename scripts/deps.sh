@@ -18,7 +18,7 @@ PACKAGES=(
 	qemu-system-x86 swtpm swtpm-tools busybox-static keyutils tpm2-tools
 	dmsetup sparse clang libclang-rt-14-dev python3 perl
 	flex bison bc libelf-dev dkms debhelper dh-dkms lintian fakeroot openssl
-	initramfs-tools-core mmdebstrap systemd pahole
+	initramfs-tools-core mmdebstrap systemd pahole ovmf
 )
 
 missing_packages() {

@@ -10,6 +10,10 @@ VM_TIMEOUT=${VM_TIMEOUT:-240}
 VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-1}
 VM_TPM_IF=${VM_TPM_IF:-tpm-tis}
+# UEFI firmware for vm_boot --uefi (Debian's ovmf): the code is shared and
+# read-only, each machine gets its own copy of the variable store.
+VM_OVMF_CODE=${VM_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+VM_OVMF_VARS=${VM_OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 # Lines that mean the guest kernel went wrong, whatever the tests say.
 VM_BAD_LOG='BUG:|WARNING:|Oops|general protection|Call Trace|refcount_t'
 
@@ -40,7 +44,8 @@ vm_allow_skip() {
 	vm_skip_ok=${vm_skip_ok:+$vm_skip_ok|}$1
 }
 
-# vm_tpm_new NAME: a fresh TPM ("a new machine").
+# vm_tpm_new NAME: a fresh TPM ("a new machine"). Its directory also holds
+# the machine's UEFI variable store once a --uefi boot has used it.
 vm_tpm_new() {
 	rm -rf "$VM_DIR/tpm-$1"
 	mkdir -p "$VM_DIR/tpm-$1"
@@ -102,7 +107,8 @@ vm_kill_later() {
 }
 
 # vm_boot [--tpm NAME|--no-tpm] [--disk NAME] [--disk2 NAME] [--timeout S]
-#         [--kill-after-ms N] LABEL < SCRIPT
+#         [--kill-after-ms N] [--uefi] [--kernel FILE] [--initrd FILE]
+#         [--append WORDS] LABEL < SCRIPT
 # Boots the VM once, running the guest script read from stdin. TAP from the
 # guest is printed as it arrives and counted. The boot itself fails on a
 # hang, a crash, a non-zero script or suite exit, a script that printed no
@@ -111,8 +117,17 @@ vm_kill_later() {
 # line KSEAL-ARMED (a power cut: the guest's page cache is lost); such a
 # boot counts as passed if the kill happened, and is judged as usual if
 # the guest powered off first.
+#
+# --uefi boots OVMF (q35) instead of the default firmware, so the TPM's PCRs
+# and event log carry the measured boot chain; the machine's variable store
+# lives in its TPM directory. A UEFI boot, or one with --initrd, gets the
+# script through fw_cfg instead of the initramfs, so that the initramfs is
+# the same file boot after boot (it is measured into PCR 9). --kernel and
+# --initrd boot other files than this run's ($VM_KERNEL, $VM_INITRD) and
+# --append adds kernel command line words (after $VM_APPEND).
 vm_boot() {
 	local tpm=default disk="" disk2="" timeout=$VM_TIMEOUT label kill_ms=""
+	local uefi=0 kernel=$VM_KERNEL initrd="" append=${VM_APPEND:-}
 	while [ $# -gt 1 ]; do
 		case $1 in
 		--tpm) tpm=$2; shift 2 ;;
@@ -121,6 +136,10 @@ vm_boot() {
 		--disk2) disk2=$2; shift 2 ;;	# raw second disk, /dev/vdb
 		--timeout) timeout=$2; shift 2 ;;
 		--kill-after-ms) kill_ms=$2; shift 2 ;;
+		--uefi) uefi=1; shift ;;
+		--kernel) kernel=$2; shift 2 ;;
+		--initrd) initrd=$2; shift 2 ;;
+		--append) append="$append $2"; shift 2 ;;
 		*) break ;;
 		esac
 	done
@@ -130,14 +149,38 @@ vm_boot() {
 	local bdir="$VM_DIR/boot-$n"
 	mkdir -p "$bdir/root/boot"
 	cat > "$bdir/root/boot/script.sh"
-	(cd "$bdir/root" && find boot | cpio -o -H newc --quiet) > "$bdir/script.cpio"
-	cat "$VM_INITRD" "$bdir/script.cpio" > "$bdir/initrd"
+	local fwcfg=()
+	if [ $uefi = 1 ] || [ -n "$initrd" ]; then
+		initrd=${initrd:-$VM_INITRD}
+		fwcfg=(-fw_cfg "name=opt/kseal/script,file=$bdir/root/boot/script.sh")
+	else
+		(cd "$bdir/root" && find boot | cpio -o -H newc --quiet) > "$bdir/script.cpio"
+		cat "$VM_INITRD" "$bdir/script.cpio" > "$bdir/initrd"
+		initrd=$bdir/initrd
+	fi
+	local cmdline="console=ttyS0 loglevel=7 panic=-1 rdinit=/init${append:+ $append}"
+	# What was booted, for suites that compare measurements with files.
+	printf '%s\n' "$kernel" > "$bdir/kernel"
+	printf '%s\n' "$initrd" > "$bdir/initrd-path"
+	printf '%s\n' "$cmdline" > "$bdir/cmdline"
 
 	local args=(-nographic -no-reboot -monitor none -m "$VM_MEM" -smp "$VM_SMP"
-		-kernel "$VM_KERNEL" -initrd "$bdir/initrd"
-		-append "console=ttyS0 loglevel=7 panic=-1 rdinit=/init ${VM_APPEND:-}"
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" "${fwcfg[@]}"
 		-serial "file:$bdir/console.log" -serial stdio
 		-pidfile "$bdir/qemu.pid")
+	if [ $uefi = 1 ]; then
+		local vars=$bdir/ovmf-vars.fd
+		[ -n "$tpm" ] && vars=$VM_DIR/tpm-$tpm/ovmf-vars.fd
+		if [ ! -f "$VM_OVMF_CODE" ] || [ ! -f "$VM_OVMF_VARS" ]; then
+			vm_note_fail "$label: no UEFI firmware ($VM_OVMF_CODE); run 'make deps'"
+			return 1
+		fi
+		mkdir -p "$(dirname "$vars")"
+		[ -f "$vars" ] || cp "$VM_OVMF_VARS" "$vars"
+		args+=(-machine q35
+			-drive "if=pflash,format=raw,readonly=on,file=$VM_OVMF_CODE"
+			-drive "if=pflash,format=raw,file=$vars")
+	fi
 	if [ -n "$tpm" ]; then
 		vm_swtpm_start "$tpm" || { vm_note_fail "$label: swtpm did not start"; return 1; }
 		args+=(-chardev "socket,id=chrtpm,path=$VM_DIR/tpm-$tpm.sock"
@@ -147,7 +190,7 @@ vm_boot() {
 	[ -n "$disk" ] && args+=(-drive "file=$VM_DIR/disk-$disk.img,format=raw,if=virtio")
 	[ -n "$disk2" ] && args+=(-drive "file=$VM_DIR/disk-$disk2.img,format=raw,if=virtio")
 
-	echo "# boot $n: $label${tpm:+ (tpm $tpm)}${disk:+ (disk $disk)}"
+	echo "# boot $n: $label${tpm:+ (tpm $tpm)}${disk:+ (disk $disk)}$([ $uefi = 1 ] && echo " (uefi)")"
 	local before_fail=$tap_failed
 	local line rc done_seen=0 script_rc="" t0=$SECONDS killer="" taps=0
 	while IFS= read -r line; do

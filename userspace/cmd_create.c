@@ -19,7 +19,8 @@ static const char help[] =
 "                            [--recovery | --recovery-fd FD] [--policy-key PUB.pem]\n"
 "       ksealctl create NAME --wrapped-by SEALED [--bytes N] [--logon DESC]\n"
 "Create a key in the kernel, store its blob in the state directory.\n"
-"  --pcrs LIST        PCRs (sha256 bank) the sealed key is bound to (default 7)\n"
+"  --pcrs LIST        PCRs (sha256 bank) the sealed key is bound to\n"
+"                     (default " KSEAL_PCR_DEFAULT_LIST ": the boot chain)\n"
 "  --bytes N          key size: 32..96 for sealed keys (default 32),\n"
 "                     16..128 for data keys (default 64)\n"
 "  --lock-pcr N       bind to PCR N too, so ksealctl lock can make the blob\n"
@@ -307,7 +308,7 @@ int cmd_create(int argc, char **argv)
 	} else {
 		k->kind = KIND_SEALED;
 		snprintf(k->pcrs, sizeof(k->pcrs), "%s",
-			 a.seal.pcrs ? a.seal.pcrs : "7");
+			 a.seal.pcrs ? a.seal.pcrs : KSEAL_PCR_DEFAULT_LIST);
 		snprintf(k->parent, sizeof(k->parent), "0x%08x", m.parent);
 		k->lock_pcr = (int)a.lock_pcr;
 		k->recovery = pass != NULL;

@@ -18,7 +18,18 @@
 /* PCRs of the sha256 bank that a policy may select: 0..23. */
 #define KSEAL_PCR_COUNT		24
 #define KSEAL_PCR_MASK_ALL	0x00ffffffU
-#define KSEAL_PCR_DEFAULT_MASK	0x00000080U	/* pcrs=7: Secure Boot state */
+/*
+ * Default selection of new sealed keys (the module's pcrs= default and
+ * ksealctl create's --pcrs default, one value in two spellings): the boot
+ * chain after the firmware. PCR 4 holds the Authenticode hashes of the boot
+ * applications (shim, GRUB, the kernel or a UKI), 7 the Secure Boot state and
+ * the authorities that verified them, 8 GRUB's commands and kernel command
+ * line, 9 the files GRUB read and the EFI stub's initrd and command line.
+ * PCR 7 alone would still unseal under any kernel, initramfs or command line
+ * the Secure Boot keys accept.
+ */
+#define KSEAL_PCR_DEFAULT_MASK	0x00000390U
+#define KSEAL_PCR_DEFAULT_LIST	"4,7,8,9"
 /* Resettable PCRs: extending them locks nothing, so lock= refuses them. */
 #define KSEAL_PCR_RESETTABLE_MASK 0x00810000U	/* PCRs 16 and 23 */
 

@@ -48,6 +48,17 @@ TEST(sealed_new_defaults)
 	EXPECT_EQ(0, o.recovery_len);
 }
 
+/* The helper passes the list, the module defaults to the mask: one value. */
+TEST(default_list_is_default_mask)
+{
+	struct kseal_opts o;
+
+	ASSERT_EQ(0, parse("new 32 pcrs=" KSEAL_PCR_DEFAULT_LIST, &o));
+	EXPECT_EQ(KSEAL_PCR_DEFAULT_MASK, o.pcr_mask);
+	/* the boot chain: kernel (4), Secure Boot (7), GRUB (8), initrd (9) */
+	EXPECT_EQ(0x390, KSEAL_PCR_DEFAULT_MASK);
+}
+
 TEST(sealed_new_all_options)
 {
 	struct kseal_opts o;
@@ -69,7 +80,7 @@ TEST(lock_joins_default_mask)
 	struct kseal_opts o;
 
 	ASSERT_EQ(0, parse("new 64 lock=0", &o));
-	EXPECT_EQ(0x81, o.pcr_mask);
+	EXPECT_EQ(KSEAL_PCR_DEFAULT_MASK | 1, o.pcr_mask);
 	EXPECT_EQ(KSEAL_OPT_LOCK, o.present);
 	ASSERT_EQ(0, parse("new 64 pcrs=22-23 lock=22", &o));
 	EXPECT_EQ(0xc00000, o.pcr_mask);

@@ -72,7 +72,8 @@ static bool hex_be(const char *hex, size_t off, size_t size, uint32_t *out)
 }
 
 /* After the header: parent handle 4, name size 2, name 34, PCR mask 4. */
-#define SEALED_OFF_LOCK_PCR	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4)
+#define SEALED_OFF_PCR_MASK	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34)
+#define SEALED_OFF_LOCK_PCR	(SEALED_OFF_PCR_MASK + 4)
 
 bool sealed_blob_header(const char *hex, uint32_t *flags, int *lock_pcr)
 {
@@ -89,6 +90,19 @@ bool sealed_blob_header(const char *hex, uint32_t *flags, int *lock_pcr)
 		return false;
 	if (*flags & KSEAL_BLOB_F_LOCK)
 		*lock_pcr = (int)lp;
+	return true;
+}
+
+bool sealed_blob_pcrs(const char *hex, uint32_t *mask)
+{
+	uint32_t flags;
+	int lp;
+
+	if (!sealed_blob_header(hex, &flags, &lp) ||
+	    !hex_be(hex, SEALED_OFF_PCR_MASK, 4, mask))
+		return false;
+	if (lp >= 0 && lp < KSEAL_PCR_COUNT)
+		*mask &= ~(1U << lp);
 	return true;
 }
 

@@ -20,9 +20,10 @@
 static const char help[] =
 "Usage: ksealctl status [--json]\n"
 "Check TPM, SRK and parent key, lockout, PCR banks, the kseal module,\n"
-"kernel lockdown, Secure Boot, swap, hibernation, sealed keys with the\n"
-"old recovery branch, and whether keys under signed PCR policies have a\n"
-"signed state for the current PCRs. Exit 0 if all are OK, 6 if any warns.\n";
+"kernel lockdown, Secure Boot, swap, hibernation, sealed keys with the old\n"
+"recovery branch, sealed keys bound to no boot-chain PCR (PCR 7 alone),\n"
+"and whether keys under signed PCR policies have a signed state for the\n"
+"current PCRs. Exit 0 if all are OK, 6 if any check warns.\n";
 
 struct report {
 	json_object *arr;
@@ -312,6 +313,59 @@ static void check_signed(struct report *r, const struct kstate *st)
 	}
 }
 
+/*
+ * PCRs that measure the boot chain after the firmware: 4 (shim, GRUB, the
+ * kernel or a UKI), 8 and 9 (GRUB's commands and files; the EFI stub's
+ * command line and initrd), 11 and 12 (a UKI's sections and command line,
+ * measured by systemd-stub). PCR 7 records which keys Secure Boot trusts,
+ * not which of the kernels they signed was booted.
+ */
+#define BOOT_CHAIN_PCRS	(1U << 4 | 1U << 8 | 1U << 9 | 1U << 11 | 1U << 12)
+
+/* "7" or "0,2,7" for a mask; "none" for an empty one. */
+static void pcr_list(uint32_t mask, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < KSEAL_PCR_COUNT && n < len; i++)
+		if (mask & 1U << i)
+			n += (size_t)snprintf(buf + n, len - n, "%s%d",
+					      n ? "," : "", i);
+}
+
+/* Sealed keys that any kernel, initramfs and command line unseal. */
+static void check_boot_chain(struct report *r, const struct kstate *st)
+{
+	char d[512], names[400] = "", pcrs[72];
+	size_t i, n = 0, len = 0;
+	uint32_t mask;
+
+	for (i = 0; i < st->n; i++) {
+		const struct kkey *k = &st->keys[i];
+
+		if (k->kind != KIND_SEALED || !sealed_blob_pcrs(k->blob, &mask) ||
+		    mask & BOOT_CHAIN_PCRS)
+			continue;
+		pcr_list(mask, pcrs, sizeof(pcrs));
+		if (len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+						"%s%s (PCRs %s)", n ? ", " : "",
+						k->name, pcrs);
+		n++;
+	}
+	if (!n)
+		snprintf(d, sizeof(d), "every sealed key is bound to the boot chain (PCR 4, 8, 9, 11 or 12)");
+	else
+		snprintf(d, sizeof(d), "%zu sealed key%s bound to no boot-chain PCR (4, 8, 9, 11, 12), so %s under any kernel, initramfs and command line (that Secure Boot accepts, with PCR 7): %s",
+			 n, n == 1 ? "" : "s",
+			 n == 1 ? "it unseals" : "they unseal", names);
+	check(r, "boot-chain", !n, d,
+	      "booted as intended, reseal each: ksealctl reseal NAME --pcrs " KSEAL_PCR_DEFAULT_LIST
+	      " (with --recovery if it has a recovery passphrase)");
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = { GLOBAL_LONGOPTS, { 0 } };
@@ -335,6 +389,7 @@ int cmd_status(int argc, char **argv)
 	check_kernel(&r, st.n, st.nextra);
 	check_recovery(&r, &st);
 	check_signed(&r, &st);
+	check_boot_chain(&r, &st);
 	state_close(&st);
 	if (r.arr) {
 		json_object *o = json_object_new_object();

@@ -104,6 +104,8 @@ int lock_all(bool ifconf);
  * KSEAL_BLOB_F_LOCK, its lock PCR (else -1). False if it is not one.
  */
 bool sealed_blob_header(const char *hex, uint32_t *flags, int *lock_pcr);
+/* The PCRs a sealed blob's policy binds, its lock PCR left out. */
+bool sealed_blob_pcrs(const char *hex, uint32_t *mask);
 /*
  * A sealed blob with the recovery branch of policy generation 1, which
  * unseals with the passphrase even after the lock.

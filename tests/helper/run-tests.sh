@@ -491,6 +491,37 @@ import json,sys
 r = {x["check"]: x for x in json.load(sys.stdin)["checks"]}["recovery"]
 assert r["status"] == "OK", r'
 ok $? "status WARNs about the old recovery branch with advice, OK without one"
+# Sealed keys by their blob's PCR mask (FLAGS MASK LOCK): PCR 7 alone, 7
+# with lock PCR 12 (a lock PCR binds nothing), firmware PCRs only, the
+# default boot chain, a UKI's PCR 11.
+hdrm() { printf '4b53424c00010001%08x%08x00000000810001000022%068x%08x%02x' 1 "$1" 0 "$2" "$3"; }
+mkdir -p "$B/chain/gen-00000001"
+ln -s gen-00000001 "$B/chain/current"
+for f in only7:4:0x80:0 lock12:6:0x1080:12 fw:4:0x5:0 chain:4:0x390:0 uki:6:0x8880:15; do
+	IFS=: read -r n fl m l <<<"$f"
+	printf '{"name":"%s","kind":"sealed","pcrs":"7","parent":"0x81000100","recovery":false,"bytes":32,"version":1,"blob":"%s"}' \
+		"$n" "$(hdrm "$fl" "$m" "$l")" >"$B/chain/gen-00000001/$n.json"
+done
+"$BIN" --conf /dev/null --state-dir "$B/chain" --tcti "swtpm:host=127.0.0.1,port=1" status --json \
+	>"$B/status.json" 2>/dev/null; rc=$?
+[ $rc = 6 ] && python3 -c '
+import json,sys
+r = {x["check"]: x for x in json.load(open(sys.argv[1]))["checks"]}["boot-chain"]
+d = r["detail"]
+assert r["status"] == "WARN" and d.startswith("3 sealed keys bound to no boot-chain PCR"), r
+for want in ("only7 (PCRs 7)", "lock12 (PCRs 7)", "fw (PCRs 0,2)"):
+    assert want in d, (want, d)
+assert "chain" not in d.replace("boot-chain", "") and "uki" not in d, d
+assert "ksealctl reseal NAME --pcrs 4,7,8,9" in r["advice"], r' "$B/status.json" &&
+	"$BIN" --conf /dev/null --state-dir "$B/chain" --tcti "swtpm:host=127.0.0.1,port=1" status 2>/dev/null |
+	grep -A1 '^WARN boot-chain  *3 sealed keys' | grep -q -- '-> .*ksealctl reseal NAME --pcrs 4,7,8,9' &&
+	rm "$B/chain/gen-00000001/"{only7,lock12,fw}.json &&
+	"$BIN" --conf /dev/null --state-dir "$B/chain" --tcti "swtpm:host=127.0.0.1,port=1" status --json 2>/dev/null |
+	python3 -c '
+import json,sys
+r = {x["check"]: x for x in json.load(sys.stdin)["checks"]}["boot-chain"]
+assert r["status"] == "OK", r'
+ok $? "status WARNs (exit 6) about each sealed key bound to PCR 7 alone or to no boot-chain PCR, saying how to reseal"
 export KSEAL_FAKE_KEYRING=$T/keyring.json
 
 # ---- damaged and unknown files are reported, never deleted

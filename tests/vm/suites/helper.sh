@@ -43,6 +43,12 @@ check "the logon key is linked into the kseal keyring" \
 	keyctl search %:kseal logon kseal:disk
 check "list --json: the data keys, wrapped by root" sh -c \
 	"[ \$($K list --json | grep -o '\"wrapped_by\":\"root\"' | wc -l) = 2 ]"
+# The module's blobs: root (7, lock 15) and backup (0,7) have no boot-chain
+# PCR, c1 and c2 the default 4,7,8,9; data keys have no PCRs of their own.
+check "status: a warning names root and backup, bound to no boot-chain PCR (exit 6)" sh -c \
+	"$K status > /tmp/st; rc=\$?; grep -A1 '^WARN *boot-chain *2 sealed keys bound to no boot-chain PCR' /tmp/st > /tmp/bc &&
+	 grep -q 'root (PCRs 7)' /tmp/bc && grep -q 'backup (PCRs 0,7)' /tmp/bc && ! grep -qE 'c1|c2|disk|app' /tmp/bc &&
+	 grep -q 'ksealctl reseal NAME --pcrs 4,7,8,9' /tmp/bc && [ \$rc = 6 ]"
 check "a data key encrypts through keyctl pkey_encrypt" sh -c \
 	"head -c 32 /dev/urandom > /data/p && keyctl pkey_encrypt \$(keyctl search %:kseal kseal app) 0 /data/p > /data/c && [ -s /data/c ]"
 GUEST

@@ -31,6 +31,36 @@ check_fails() {
 	fi
 }
 
+# Narration (make demo): say TEXT prints a heading; step and refused show
+# the command and its whole output as well as the TAP line.
+say() { echo "#"; echo "# ---- $*"; }
+# step DESC CMD...: show the command and its output; OK if it succeeds.
+step() {
+	desc=$1
+	shift
+	tap_diag "\$ $*"
+	"$@" >/tmp/step.out 2>&1
+	_step_rc=$?
+	tap_detail /tmp/step.out
+	tap_result $_step_rc "$desc"
+}
+# refused TEXT DESC CMD...: the command must fail, saying TEXT.
+refused() {
+	want=$1
+	desc=$2
+	shift 2
+	tap_diag "\$ $*"
+	"$@" >/tmp/step.out 2>&1
+	rc=$?
+	tap_detail /tmp/step.out
+	# An empty TEXT would accept any failure, a crash included.
+	if [ -n "$want" ] && [ $rc != 0 ] && grep -q "$want" /tmp/step.out; then
+		tap_ok "$desc (refused, exit $rc)"
+	else
+		tap_not_ok "$desc" "exit $rc, wanted a refusal saying: $want"
+	fi
+}
+
 # ktest NAME [ARGS...]: run a kselftest binary; the host also fails the
 # run when it exits non-zero.
 ktest() {

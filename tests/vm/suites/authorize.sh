@@ -105,9 +105,9 @@ load() {
 	_n=$((_n + 1))
 	keyctl add kseal "l$_n" "load $(cat "$1")${2:+ $2}" @u > /tmp/lid
 }
-# refused ERRNO_TEXT LOG_TEXT DESC BLOB [OPTIONS]: the load fails with
+# load_refused ERRNO_TEXT LOG_TEXT DESC BLOB [OPTIONS]: the load fails with
 # ERRNO_TEXT and the kernel log says LOG_TEXT.
-refused() {
+load_refused() {
 	dmesg -C
 	check_fails "$1" "$3" load "$4" "${5:-}"
 	dmesg > /tmp/dmesg.txt
@@ -195,34 +195,34 @@ check "  it reads back the same blob" sh -c 'keyctl pipe $(cat /tmp/lid) | cmp -
 check "  its data key unwraps (the same secret)" \
 	keyctl add kseal d2 "load $(cat /data/d.blob)" @u
 
-refused "Key was rejected" "the signed policy does not match this boot's PCR values" \
+load_refused "Key was rejected" "the signed policy does not match this boot's PCR values" \
 	"a state the admin signed but not this one is refused" \
 	/data/k.blob "$(signed /data/pol_b.bin /data/t_b.bin)"
-refused "Key was rejected" "the signed policy does not match this boot's PCR values" \
+load_refused "Key was rejected" "the signed policy does not match this boot's PCR values" \
 	"another state's approved policy with this state's ticket is refused" \
 	/data/k.blob "$(signed /data/pol_b.bin /data/t_a.bin)"
-refused "Key was rejected" "the signed policy's ticket is not valid" \
+load_refused "Key was rejected" "the signed policy's ticket is not valid" \
 	"this state signed by a key root made is refused" \
 	/data/k.blob "$(signed /data/pol_a.bin /data/rt_a.bin)"
 T=$(hexof /data/t_a.bin)
-refused "Key was rejected" "the signed policy's ticket is not valid" \
+load_refused "Key was rejected" "the signed policy's ticket is not valid" \
 	"a tampered ticket is refused" \
 	/data/k.blob "approved=$(hexof /data/pol_a.bin) ticket=$(echo "$T" | cut -c1-143)$(echo "$T" | cut -c144 | tr '0-9a-f' '1-9a-f0')"
-refused "Key was rejected" "the signed policy's ticket is not valid" \
+load_refused "Key was rejected" "the signed policy's ticket is not valid" \
 	"the owner ticket relabelled as the null hierarchy's is refused" \
 	/data/k.blob "approved=$(hexof /data/pol_a.bin) ticket=802240000007$(echo "$T" | cut -c13-)"
-refused "Key was rejected" "the signed policy's ticket is not valid" \
+load_refused "Key was rejected" "the signed policy's ticket is not valid" \
 	"the owner ticket relabelled as the endorsement hierarchy's is refused" \
 	/data/k.blob "approved=$(hexof /data/pol_a.bin) ticket=80224000000b$(echo "$T" | cut -c13-)"
 check_fails "Invalid argument" "a null-hierarchy ticket (no digest) is refused" \
 	load /data/k.blob "approved=$(hexof /data/pol_a.bin) ticket=8022400000070000"
-refused "Key was rejected" "this key needs a signed policy" \
+load_refused "Key was rejected" "this key needs a signed policy" \
 	"a signed key without approved= and ticket= is refused" /data/k.blob
 check_fails "Invalid argument" "approved= without ticket= is refused" \
 	load /data/k.blob "approved=$(hexof /data/pol_a.bin)"
 check_fails "Invalid argument" "approved= and ticket= with recovery= are refused" \
 	load /data/k.blob "$(signed /data/pol_a.bin /data/t_a.bin) recovery=Rec-pass-1"
-refused "Invalid argument" "approved= and ticket= given for a blob sealed without a signed policy" \
+load_refused "Invalid argument" "approved= and ticket= given for a blob sealed without a signed policy" \
 	"approved= and ticket= for a key without a signed policy are refused" \
 	/data/p.blob "$(signed /data/pol_a.bin /data/t_a.bin)"
 check "recovery= still loads a signed key" load /data/k.blob recovery=Rec-pass-1
@@ -247,15 +247,15 @@ check_fails "Invalid argument" "reseal refuses the lock PCR in the signed select
 tpm2 pcrextend "12:sha256=$(cat /data/ext.hex)"
 check "in state B, the admin's signature of state B loads the key" \
 	load /data/k.blob "$(signed /data/pol_b.bin /data/t_b.bin)"
-refused "Key was rejected" "the signed policy does not match this boot's PCR values" \
+load_refused "Key was rejected" "the signed policy does not match this boot's PCR values" \
 	"in state B, state A's signed policy is refused" \
 	/data/k.blob "$(signed /data/pol_a.bin /data/t_a.bin)"
 
 # After the lock nothing unseals a lock-bound signed key.
 echo 15 > /sys/kernel/kseal/lock
-refused "Key was rejected" "PCR 15 is locked; a key bound to it loads only before the lock" \
+load_refused "Key was rejected" "PCR 15 is locked; a key bound to it loads only before the lock" \
 	"after the lock, a signed state is refused" \
 	/data/k.blob "$(signed /data/pol_b.bin /data/t_b.bin)"
-refused "Operation not permitted" "recovery refused: PCR 15 is locked" \
+load_refused "Operation not permitted" "recovery refused: PCR 15 is locked" \
 	"after the lock, recovery= is refused" /data/k.blob recovery=Rec-pass-1
 GUEST

@@ -14,33 +14,6 @@ vm_disk_new V 16
 # Shared by every boot: narration helpers and the admin's command line.
 cat > "$VM_DIR/demo-lib.sh" <<'LIB'
 K="ksealctl --state-dir /data/kseal --conf /data/kseal.conf"
-say() { echo "#"; echo "# ---- $*"; }
-# step DESC CMD...: show the command and its output; OK if it succeeds.
-step() {
-	desc=$1
-	shift
-	tap_diag "\$ $*"
-	"$@" >/tmp/step.out 2>&1
-	_step_rc=$?
-	tap_detail /tmp/step.out
-	tap_result $_step_rc "$desc"
-}
-# refused TEXT DESC CMD...: the command must fail, saying TEXT.
-refused() {
-	want=$1
-	desc=$2
-	shift 2
-	tap_diag "\$ $*"
-	"$@" >/tmp/step.out 2>&1
-	rc=$?
-	tap_detail /tmp/step.out
-	# An empty TEXT would accept any failure, a crash included.
-	if [ -n "$want" ] && [ $rc != 0 ] && grep -q "$want" /tmp/step.out; then
-		tap_ok "$desc (refused, exit $rc)"
-	else
-		tap_not_ok "$desc" "exit $rc, wanted a refusal saying: $want"
-	fi
-}
 # The boot unit's command lines, as installed.
 unit_lines() {
 	sed -n 's|^ExecStart\(Post\)\{0,1\}=@SBINDIR@/|/usr/sbin/|p' \

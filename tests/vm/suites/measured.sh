@@ -48,10 +48,10 @@ moved_is() {
 	_m=$(moved "$1")
 	[ "$_m" = "${2:+$2 }" ] || { echo "moved: '$_m', expected '$2'"; return 1; }
 }
-# refused LABEL: the default-policy key is refused by the module (errno
+# chain_refused LABEL: the default-policy key is refused by the module (errno
 # EKEYREJECTED, the kernel log says why) and by tpm2-tools; the key bound
 # to PCR 7 alone still loads.
-refused() {
+chain_refused() {
 	dmesg -c > /dev/null
 	check_fails "$E_REJECTED" "$1: the module refuses the default-policy key (EKEYREJECTED)" \
 		keyctl add kseal chain "load $(cat /data/chain.blob)" @u
@@ -97,7 +97,7 @@ check "the command line has the extra word" grep -q "kseal.measured=other" /proc
 check "PCRs read" pcrs_now /tmp/pcrs
 check "PCR 9 moved, 4, 7 and 8 did not" moved_is /tmp/pcrs 9
 check "module loads" kseal_insmod
-refused "another command line"
+chain_refused "another command line"
 GUEST
 
 # Under QEMU's -kernel loader PCR 4 moves too: QEMU writes the initramfs's
@@ -110,7 +110,7 @@ check "the initramfs has the extra file" test -f /etc/kseal-measured
 check "PCRs read" pcrs_now /tmp/pcrs
 check "PCR 9 moved (and 4: a larger initramfs), 7 and 8 did not" moved_is /tmp/pcrs "4 9"
 check "module loads" kseal_insmod
-refused "another initramfs"
+chain_refused "another initramfs"
 GUEST
 
 vm_boot --uefi --disk M --kernel "$other_kernel" "measured: another kernel image" <<'GUEST'
@@ -118,7 +118,7 @@ vm_boot --uefi --disk M --kernel "$other_kernel" "measured: another kernel image
 check "PCRs read" pcrs_now /tmp/pcrs
 check "PCR 4 moved, 7, 8 and 9 did not" moved_is /tmp/pcrs 4
 check "module loads" kseal_insmod
-refused "another kernel image"
+chain_refused "another kernel image"
 GUEST
 
 vm_boot --uefi --disk M "measured: original chain again" <<'GUEST'

@@ -53,6 +53,7 @@ static const struct {
 	{ KSEAL_TPM2_CC_POLICY_OR, "PolicyOR" },
 	{ KSEAL_TPM2_CC_POLICY_PASSWORD, "PolicyPassword" },
 	{ KSEAL_TPM2_CC_POLICY_AUTHVALUE, "PolicyAuthValue" },
+	{ KSEAL_TPM2_CC_POLICY_AUTHORIZE, "PolicyAuthorize" },
 	{ TPM2_CC_UNSEAL, "Unseal" },
 	{ TPM2_CC_FLUSH_CONTEXT, "FlushContext" },
 };

@@ -185,8 +185,8 @@ tpm_counts_mark() {
 # codes the proxy logs as cc=.
 _kseal_ccs="ReadPublic=0x173 PCR_Read=0x17e PCR_Extend=0x182 GetRandom=0x17b
 Create=0x153 Load=0x157 StartAuthSession=0x176 PolicyPCR=0x17f PolicyOR=0x171
-PolicyPassword=0x18c PolicyAuthValue=0x16b PolicyGetDigest=0x189 Unseal=0x15e
-FlushContext=0x165"
+PolicyPassword=0x18c PolicyAuthValue=0x16b PolicyAuthorize=0x16a
+PolicyGetDigest=0x189 Unseal=0x15e FlushContext=0x165"
 
 # tpm_counts_agree NAME EXPECT...: since tpm_counts_mark NAME, the module
 # counted, command code by command code, exactly the commands the TPM

@@ -79,9 +79,10 @@ sign: module
 deb: deps-if-needed
 	scripts/deb.sh build ..
 
+# The main job, then a kernel update under a signed policy (UEFI boots).
 demo: deps-if-needed
 	$(MAKE) all
-	tests/vm/run demo
+	tests/vm/run demo update
 
 # The benchmark boots live in tests/bench/, not among the suites make
 # check runs.

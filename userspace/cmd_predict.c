@@ -326,17 +326,6 @@ static void replace(struct tcg_event *e, const uint8_t d[32],
 	memcpy(e->sha256, d, 32);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* --pcr-values: "N hex" lines, each PCR at most once, all of @need. */
 static int read_values(const char *path, uint32_t need,
 		       uint8_t pcr[TCG_PCRS][32])
@@ -363,15 +352,10 @@ static int read_values(const char *path, uint32_t need,
 		    have & 1U << n)
 			goto bad;
 		p = end + strspn(end, " \t");
-		for (i = 0; i < 32; i++) {
-			int hi = hexval(p[2 * i]), lo;
-
-			lo = hi < 0 ? -1 : hexval(p[2 * i + 1]);
-			if (lo < 0)
-				goto bad;
-			pcr[n][i] = (uint8_t)(hi << 4 | lo);
-		}
-		if (p[64] && strspn(p + 64, " \t\n") != strlen(p + 64))
+		if (strlen(p) < 64 || strspn(p + 64, " \t\n") != strlen(p + 64))
+			goto bad;
+		p[64] = '\0';
+		if (!hex_decode_exact(p, pcr[n], 32))
 			goto bad;
 		have |= 1U << n;
 	}

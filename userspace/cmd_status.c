@@ -322,19 +322,6 @@ static void check_signed(struct report *r, const struct kstate *st)
  */
 #define BOOT_CHAIN_PCRS	(1U << 4 | 1U << 8 | 1U << 9 | 1U << 11 | 1U << 12)
 
-/* "7" or "0,2,7" for a mask; "none" for an empty one. */
-static void pcr_list(uint32_t mask, char *buf, size_t len)
-{
-	size_t n = 0;
-	int i;
-
-	snprintf(buf, len, "none");
-	for (i = 0; i < KSEAL_PCR_COUNT && n < len; i++)
-		if (mask & 1U << i)
-			n += (size_t)snprintf(buf + n, len - n, "%s%d",
-					      n ? "," : "", i);
-}
-
 /* Sealed keys that any kernel, initramfs and command line unseal. */
 static void check_boot_chain(struct report *r, const struct kstate *st)
 {
@@ -348,7 +335,9 @@ static void check_boot_chain(struct report *r, const struct kstate *st)
 		if (k->kind != KIND_SEALED || !sealed_blob_pcrs(k->blob, &mask) ||
 		    mask & BOOT_CHAIN_PCRS)
 			continue;
-		pcr_list(mask, pcrs, sizeof(pcrs));
+		pcr_mask_format(mask, pcrs, sizeof(pcrs));
+		if (!pcrs[0])
+			snprintf(pcrs, sizeof(pcrs), "none");
 		if (len < sizeof(names))
 			len += (size_t)snprintf(names + len, sizeof(names) - len,
 						"%s%s (PCRs %s)", n ? ", " : "",

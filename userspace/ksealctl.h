@@ -70,6 +70,10 @@ bool valid_passphrase(const char *pass);
 void free_secret(char *s);
 /* @n bytes as 2 * @n lowercase hex digits and a NUL, into @out. */
 void hex_encode(const uint8_t *b, size_t n, char *out);
+/* "4,7,9" for a PCR mask (ascending, no ranges), "" for none. */
+void pcr_mask_format(uint32_t mask, char *out, size_t len);
+/* Strict lowercase or uppercase hex of exactly @n bytes into @out. */
+bool hex_decode_exact(const char *h, uint8_t *out, size_t n);
 
 /* KEY=VALUE configuration file; returns malloc'd value or NULL. */
 char *conf_get(const char *path, const char *key);

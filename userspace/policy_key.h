@@ -62,11 +62,7 @@ bool policy_tpm_signature(const struct policy_key *k, const uint8_t *sig,
 /* sha256 of @n bytes. */
 void pk_sha256(const void *data, size_t n, uint8_t out[32]);
 
-/* Mask <-> "4,7,9" (ascending, no ranges). */
+/* "4,7,9" (ascending, no ranges) -> mask; pcr_mask_format is the reverse. */
 bool pcr_mask_parse(const char *list, uint32_t *mask);
-void pcr_mask_format(uint32_t mask, char *out, size_t len);
-
-/* Strict lowercase or uppercase hex of exactly @n bytes. */
-bool hex_decode_exact(const char *h, uint8_t *out, size_t n);
 
 #endif /* KSEAL_POLICY_KEY_H */

@@ -142,6 +142,40 @@ void hex_encode(const uint8_t *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+bool hex_decode_exact(const char *h, uint8_t *out, size_t n)
+{
+	size_t i;
+
+	if (strlen(h) != 2 * n)
+		return false;
+	for (i = 0; i < 2 * n; i++) {
+		char c = h[i];
+		int v = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (v < 0)
+			return false;
+		if (i & 1)
+			out[i / 2] |= (uint8_t)v;
+		else
+			out[i / 2] = (uint8_t)(v << 4);
+	}
+	return true;
+}
+
+void pcr_mask_format(uint32_t mask, char *out, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < KSEAL_PCR_COUNT && n < len; i++)
+		if (mask & 1U << i)
+			n += (size_t)snprintf(out + n, len - n, "%s%d",
+					      n ? "," : "", i);
+}
+
 void free_secret(char *s)
 {
 	if (!s)

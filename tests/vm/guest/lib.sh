@@ -61,6 +61,21 @@ refused() {
 	fi
 }
 
+# blob_parts HEXFILE DIR: the TPM2B_PUBLIC and TPM2B_PRIVATE of a sealed
+# blob (layout in include/kseal/blob.h: 161 bytes before them) as files
+# tpm2-tools loads.
+blob_parts() {
+	hex=$(cat "$1")
+	off=$((161 * 2))
+	plen=$((0x$(echo "$hex" | cut -c$((off + 1))-$((off + 4)))))
+	pub=$(echo "$hex" | cut -c$((off + 1))-$((off + 4 + plen * 2)))
+	off=$((off + 4 + plen * 2))
+	qlen=$((0x$(echo "$hex" | cut -c$((off + 1))-$((off + 4)))))
+	priv=$(echo "$hex" | cut -c$((off + 1))-$((off + 4 + qlen * 2)))
+	printf "$(echo "$pub" | sed 's/../\\x&/g')" > "$2/pub.bin"
+	printf "$(echo "$priv" | sed 's/../\\x&/g')" > "$2/priv.bin"
+}
+
 # ktest NAME [ARGS...]: run a kselftest binary; the host also fails the
 # run when it exits non-zero.
 ktest() {

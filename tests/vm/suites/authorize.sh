@@ -113,19 +113,6 @@ load_refused() {
 	dmesg > /tmp/dmesg.txt
 	check "$3: the log says why" grep -qF "$2" /tmp/dmesg.txt
 }
-# blob_parts HEXFILE DIR: the TPM2B_PUBLIC and TPM2B_PRIVATE of a sealed
-# blob (include/kseal/blob.h: 161 bytes before them) as tpm2-tools files.
-blob_parts() {
-	hex=$(cat "$1")
-	off=$((161 * 2))
-	plen=$((0x$(echo "$hex" | cut -c$((off + 1))-$((off + 4)))))
-	pub=$(echo "$hex" | cut -c$((off + 1))-$((off + 4 + plen * 2)))
-	off=$((off + 4 + plen * 2))
-	qlen=$((0x$(echo "$hex" | cut -c$((off + 1))-$((off + 4)))))
-	priv=$(echo "$hex" | cut -c$((off + 1))-$((off + 4 + qlen * 2)))
-	printf "$(echo "$pub" | sed 's/../\\x&/g')" > "$2/pub.bin"
-	printf "$(echo "$priv" | sed 's/../\\x&/g')" > "$2/priv.bin"
-}
 # root_unseal HEXFILE POL TICKET: root with tpm2-tools and a copy of a
 # blob signed for pcrs=7,12 (no lock, no recovery): PolicyPCR, then
 # PolicyAuthorize with the given approved policy and ticket, then Unseal.

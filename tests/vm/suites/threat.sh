@@ -7,20 +7,6 @@
 vm_disk_new T
 
 cat > "$VM_DIR/threat-lib.sh" <<'LIB'
-# blob_parts HEXFILE DIR: the TPM2B_PUBLIC and TPM2B_PRIVATE of a sealed
-# blob (layout in include/kseal/blob.h: 161 bytes before them) as files
-# tpm2-tools loads.
-blob_parts() {
-	hex=$(cat "$1")
-	off=$((161 * 2))
-	plen=$((0x$(echo "$hex" | cut -c$((off + 1))-$((off + 4)))))
-	pub=$(echo "$hex" | cut -c$((off + 1))-$((off + 4 + plen * 2)))
-	off=$((off + 4 + plen * 2))
-	qlen=$((0x$(echo "$hex" | cut -c$((off + 1))-$((off + 4)))))
-	priv=$(echo "$hex" | cut -c$((off + 1))-$((off + 4 + qlen * 2)))
-	printf "$(echo "$pub" | sed 's/../\\x&/g')" > "$2/pub.bin"
-	printf "$(echo "$priv" | sed 's/../\\x&/g')" > "$2/priv.bin"
-}
 # root_unseal HEXFILE PCRLIST [LOCKPCR]: what root can do with tpm2-tools
 # and a copy of the blob; prints the secret in hex on success. A
 # generation 2 lock-bound blob takes PolicyPCR(PCRLIST without the lock

@@ -130,19 +130,15 @@ entry() {
 tools_unseal() {
 	d=$(mktemp -d)
 	unhex() { printf "$(echo "$1" | sed 's/../\\x&/g')"; }
-	off=$((161 * 2))
-	plen=$((0x$(echo "$4" | cut -c$((off + 1))-$((off + 4)))))
-	unhex "$(echo "$4" | cut -c$((off + 1))-$((off + 4 + plen * 2)))" > "$d/pub"
-	off=$((off + 4 + plen * 2))
-	qlen=$((0x$(echo "$4" | cut -c$((off + 1))-$((off + 4)))))
-	unhex "$(echo "$4" | cut -c$((off + 1))-$((off + 4 + qlen * 2)))" > "$d/priv"
+	echo "$4" > "$d/blob.hex"
+	blob_parts "$d/blob.hex" "$d"
 	unhex "$2" > "$d/pol"
 	unhex "$3" > "$d/ticket"
 	# The PCR mask: bytes 60..63 (include/kseal/blob.h).
 	mask=$((0x$(echo "$4" | cut -c$((60 * 2 + 1))-$((64 * 2)))))
 	sel=$(n=0; while [ $n -lt 24 ]; do [ $((mask >> n & 1)) = 1 ] && printf '%s,' $n; n=$((n + 1)); done)
 	rc=2
-	if tpm2 load -Q -C 0x81000100 -u "$d/pub" -r "$d/priv" -c "$d/o.ctx" &&
+	if tpm2 load -Q -C 0x81000100 -u "$d/pub.bin" -r "$d/priv.bin" -c "$d/o.ctx" &&
 		tpm2 loadexternal -Q -C o -G ecc:ecdsa-sha256:null -a 'sign|userwithauth' \
 			-u "$1" -c "$d/k.ctx" -n "$d/name" &&
 		tpm2 startauthsession -Q -S "$d/s.ctx" --policy-session &&
@@ -245,7 +241,7 @@ step "the key loads without a passphrase" $K load root
 # What the module sent for it (ksealctl's own PCR_Read, LoadExternal,
 # VerifySignature and FlushContext for the ticket are not the module's).
 step "the module ran PolicyAuthorize once and one Unseal for it" sh -c '
-	awk "NR == FNR { b[\$1] = \$2; next } { d = \$2 - b[\$1]; if (d) print \$1, d }" \
+	awk "FILENAME == ARGV[1] { b[\$1] = \$2; next } { d = \$2 - b[\$1]; if (d) print \$1, d }" \
 		/tmp/cc.before /sys/kernel/debug/kseal/tpm_commands_by_cc > /tmp/cc.diff
 	cat /tmp/cc.diff
 	grep -qx "PolicyAuthorize 1" /tmp/cc.diff && grep -qx "Unseal 1" /tmp/cc.diff'

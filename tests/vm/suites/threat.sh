@@ -7,6 +7,8 @@
 vm_disk_new T
 
 cat > "$VM_DIR/threat-lib.sh" <<'LIB'
+# Checks source this file in their own sh -c: bring blob_parts along.
+. /tests/lib.sh
 # root_unseal HEXFILE PCRLIST [LOCKPCR]: what root can do with tpm2-tools
 # and a copy of the blob; prints the secret in hex on success. A
 # generation 2 lock-bound blob takes PolicyPCR(PCRLIST without the lock

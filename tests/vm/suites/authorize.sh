@@ -181,6 +181,13 @@ check "load with approved= and ticket= of this state" \
 check "  it reads back the same blob" sh -c 'keyctl pipe $(cat /tmp/lid) | cmp -s - /data/k.blob'
 check "  its data key unwraps (the same secret)" \
 	keyctl add kseal d2 "load $(cat /data/d.blob)" @u
+# The TPM commands of a signed load (README, "TPM commands per operation").
+keyctl revoke "$K3"
+before=$(cat /sys/kernel/debug/kseal/tpm_commands)
+check "a signed key without lock or recovery branch loads" \
+	keyctl add kseal k3b "load $(cat /data/k3.blob) $(signed /data/pol_a.bin /data/t_a.bin)" @u
+check "  in 6 TPM commands: Load, StartAuthSession, PolicyPCR, PolicyAuthorize, Unseal, FlushContext" \
+	test $(($(cat /sys/kernel/debug/kseal/tpm_commands) - before)) = 6
 
 load_refused "Key was rejected" "the signed policy does not match this boot's PCR values" \
 	"a state the admin signed but not this one is refused" \

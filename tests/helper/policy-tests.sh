@@ -11,40 +11,8 @@ cd "$(dirname "$0")"
 
 BIN=$PWD/ksealctl-fake
 T=$(mktemp -d /tmp/kseal-policy.XXXXXX)
-SWTPM_PID=
-# shellcheck source=tests/lib/tap.sh
-. ../lib/tap.sh
-
-cleanup() {
-	# shellcheck disable=SC2086
-	[ -n "$SWTPM_PID" ] && kill $SWTPM_PID 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-ok() {
-	tap_result "$1" "$2" "$T/err"
-}
-
-# start_swtpm DIR: as in run-tests.sh, a swtpm on a free port $P.
-start_swtpm() {
-	local hi pid=
-	hi=$(($(cut -f1 /proc/sys/net/ipv4/ip_local_port_range) - 2))
-	[ "$hi" -gt 21000 ] || hi=60000
-	mkdir -p "$1"
-	for P in $(shuf -i "20000-$hi" -n 20); do
-		if swtpm socket --tpm2 --tpmstate dir="$1" --server type=tcp,port="$P" \
-			--ctrl type=tcp,port=$((P + 1)) --flags not-need-init,startup-clear \
-			--daemon --pid file="$1/pid" 2>"$T/err"; then
-			for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$1/pid" ] && break; sleep 0.1; done
-			pid=$(cat "$1/pid")
-			SWTPM_PID="$SWTPM_PID $pid"
-			break
-		fi
-		grep -q 'Address already in use' "$T/err" || break
-	done
-	[ -n "$pid" ]
-}
+# shellcheck source=tests/helper/lib.sh
+. ./lib.sh
 
 start_swtpm "$T/tpm"
 ok $? "swtpm started on port $P"

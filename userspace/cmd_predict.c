@@ -41,7 +41,7 @@
 #include "authenticode.h"
 #include "eventlog.h"
 #include "ksealctl.h"
-#include "payload.h"
+#include "policy_key.h"
 #include "tpm.h"
 
 #define DEFAULT_EVENTLOG "/sys/kernel/security/tpm0/binary_bios_measurements"
@@ -89,7 +89,7 @@ static int parse(int argc, char **argv, struct predict_args *a)
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PCRS:
-			if (!payload_pcrs_mask(optarg, &a->mask) || !a->mask) {
+			if (!pcr_mask_parse(optarg, &a->mask)) {
 				kerr("%s: bad --pcrs '%s'; use indexes 0..23 and ranges, e.g. 0,2-4,7",
 				     g.cmd, optarg);
 				return KX_USAGE;

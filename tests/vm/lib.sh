@@ -44,6 +44,18 @@ vm_allow_skip() {
 	vm_skip_ok=${vm_skip_ok:+$vm_skip_ok|}$1
 }
 
+# vm_build_module KDIR DIR: kseal.ko built against the kernel tree or
+# headers KDIR in a copy of the sources in DIR (DIR/kmod/kseal.ko), leaving
+# the release build in kmod/ untouched; on failure the build log on stderr.
+vm_build_module() {
+	mkdir -p "$2/kmod" &&
+	cp -r "$repo/Kbuild" "$repo/include" "$2/" &&
+	cp "$repo"/kmod/Kbuild "$repo"/kmod/*.[ch] "$2/kmod/" &&
+	rm -f "$2"/kmod/*.mod.c &&
+	make -s -C "$1" M="$2" modules > "$2/build.log" 2>&1 ||
+		{ cat "$2/build.log" >&2; return 1; }
+}
+
 # vm_tpm_new NAME: a fresh TPM ("a new machine"). Its directory also holds
 # the machine's UEFI variable store once a --uefi boot has used it.
 vm_tpm_new() {

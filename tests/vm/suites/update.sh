@@ -20,12 +20,8 @@ update_kernel_b() {
 	k612=$("$repo/scripts/kernel-6.12.sh") || return 1
 	abi=$(cat "$k612/abi")
 	kb=$W/kbuild
-	mkdir -p "$kb/kmod"
-	cp -r "$repo/Kbuild" "$repo/include" "$kb/"
-	cp "$repo"/kmod/Kbuild "$repo"/kmod/*.[ch] "$kb/kmod/"
-	rm -f "$kb"/kmod/*.mod.c
-	make -s -C "$k612/headers/usr/src/linux-headers-$abi" M="$kb" modules \
-		> "$W/kbuild.log" 2>&1 || { cat "$W/kbuild.log"; return 1; }
+	vm_build_module "$k612/headers/usr/src/linux-headers-$abi" "$kb" 2>&1 ||
+		return 1
 	"$here/mkinitramfs.sh" "$W/initrd-b" "$k612/image" "$abi" "$repo" \
 		"$kb/kmod/kseal.ko" > "$W/mkinitramfs.log" 2>&1 ||
 		{ cat "$W/mkinitramfs.log"; return 1; }

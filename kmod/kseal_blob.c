@@ -64,6 +64,23 @@ int kseal_sealed_blob_branches(const struct kseal_sealed_blob *b,
 				   auth_policy);
 }
 
+/*
+ * A Tang section comes with generation 2 only (its header digest is what
+ * binds the section to the sealed seed); its recovery wrap is empty
+ * unless the blob has a recovery branch.
+ */
+static bool kseal_sealed_tang_valid(const struct kseal_sealed_blob *b)
+{
+	static const u8 zero[KSEAL_TANG_WRAP_SIZE];
+
+	if (!(b->flags & KSEAL_BLOB_F_TANG))
+		return !b->tang.n;
+	if (!(b->flags & KSEAL_BLOB_F_POLICY2) || !kseal_tang_size(&b->tang))
+		return false;
+	return (b->flags & KSEAL_BLOB_F_RECOVERY) ||
+	       !memcmp(b->tang.recovery_wrap, zero, sizeof(zero));
+}
+
 /* The rules shared by parser and writer, on the decoded fields. */
 static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
 {
@@ -93,6 +110,8 @@ static bool kseal_sealed_blob_valid(const struct kseal_sealed_blob *b)
 	} else if (b->lock_pcr) {
 		return false;
 	}
+	if (!kseal_sealed_tang_valid(b))
+		return false;
 	/* The object's policy must be the one the header fields describe. */
 	if (kseal_sealed_blob_branches(b, pcr_branch, recovery_branch,
 				       auth_policy) ||
@@ -178,8 +197,17 @@ static int kseal_sealed_blob_decode(const u8 *buf, size_t len,
 	    !kseal_rd_bytes(&r, &b->lock_pcr, 1) ||
 	    !kseal_rd_bytes(&r, b->pcr_policy, KSEAL_DIGEST_SIZE) ||
 	    !kseal_rd_bytes(&r, b->auth_policy, KSEAL_DIGEST_SIZE) ||
-	    !kseal_rd_bytes(&r, b->key_id, KSEAL_DIGEST_SIZE) ||
-	    !kseal_rd_sized(&r, &b->public_len, b->public_area,
+	    !kseal_rd_bytes(&r, b->key_id, KSEAL_DIGEST_SIZE))
+		return -EBADMSG;
+	if (b->flags & KSEAL_BLOB_F_TANG) {
+		int n = kseal_tang_decode(r.p, r.left, &b->tang);
+
+		if (n < 0)
+			return n;
+		r.p += n;
+		r.left -= n;
+	}
+	if (!kseal_rd_sized(&r, &b->public_len, b->public_area,
 			    KSEAL_PUBLIC_MAX) ||
 	    !kseal_rd_sized(&r, &b->private_len, b->private_area,
 			    KSEAL_PRIVATE_MAX))
@@ -203,11 +231,17 @@ int kseal_sealed_blob_parse(const u8 *buf, size_t len,
 	return ret;
 }
 
+static size_t kseal_sealed_tang_size(const struct kseal_sealed_blob *b)
+{
+	return (b->flags & KSEAL_BLOB_F_TANG) ? kseal_tang_size(&b->tang) : 0;
+}
+
 size_t kseal_sealed_blob_size(const struct kseal_sealed_blob *b)
 {
 	if (!kseal_sealed_blob_valid(b))
 		return 0;
-	return KSEAL_SEALED_FIXED_SIZE + b->public_len + b->private_len;
+	return KSEAL_SEALED_FIXED_SIZE + kseal_sealed_tang_size(b) +
+	       b->public_len + b->private_len;
 }
 
 static u8 *kseal_put_sized(u8 *p, const u8 *src, u16 len)
@@ -238,22 +272,31 @@ static u8 *kseal_sealed_hdr_put(const struct kseal_sealed_blob *b, u8 *p,
 	memcpy(p, b->auth_policy, KSEAL_DIGEST_SIZE);
 	p += KSEAL_DIGEST_SIZE;
 	memcpy(p, b->key_id, KSEAL_DIGEST_SIZE);
-	return p + KSEAL_DIGEST_SIZE;
+	p += KSEAL_DIGEST_SIZE;
+	if (b->flags & KSEAL_BLOB_F_TANG)
+		p = kseal_tang_encode(&b->tang, p);
+	return p;
 }
 
-void kseal_sealed_blob_hdr_digest(const struct kseal_sealed_blob *b, u8 *out)
+int kseal_sealed_blob_hdr_digest(const struct kseal_sealed_blob *b, u8 *out)
 {
-	u8 hdr[KSEAL_SEALED_FIXED_SIZE];
-	u8 *end;
+	u8 *hdr, *end;
 
+	memset(out, 0, KSEAL_DIGEST_SIZE);
 	/* Parsed and sealed blobs have exactly this name size; never more. */
-	if (b->parent_name_len > KSEAL_NAME_MAX) {
-		memset(out, 0, KSEAL_DIGEST_SIZE);
-		return;
-	}
+	if (b->parent_name_len > KSEAL_NAME_MAX ||
+	    ((b->flags & KSEAL_BLOB_F_TANG) && !kseal_tang_size(&b->tang)))
+		return -EINVAL;
+	/* Too large for the stack with a Tang section of P-384 points. */
+	hdr = kmalloc(KSEAL_SEALED_FIXED_SIZE + KSEAL_TANG_SECTION_MAX,
+		      GFP_KERNEL);
+	if (!hdr)
+		return -ENOMEM;
 	/* The total length depends on the TPM's answer: it is left out. */
 	end = kseal_sealed_hdr_put(b, hdr, 0);
 	sha256(hdr, end - hdr, out);
+	kfree(hdr);
+	return 0;
 }
 
 ssize_t kseal_sealed_blob_write(const struct kseal_sealed_blob *b, u8 *buf,

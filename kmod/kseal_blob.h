@@ -11,6 +11,7 @@
 #include <kseal/limits.h>
 
 #include "kseal_hex.h"
+#include "kseal_tang.h"
 
 /*
  * A sealed key blob, decoded. public_area and private_area hold the TPM2B
@@ -31,6 +32,8 @@ struct kseal_sealed_blob {
 	u8 pcr_policy[KSEAL_DIGEST_SIZE];
 	u8 auth_policy[KSEAL_DIGEST_SIZE];
 	u8 key_id[KSEAL_DIGEST_SIZE];
+	/* With KSEAL_BLOB_F_TANG; tang.n is 0 without it. */
+	struct kseal_tang tang;
 	u16 public_len;
 	u8 public_area[KSEAL_PUBLIC_MAX];
 	u16 private_len;
@@ -54,10 +57,12 @@ int kseal_sealed_blob_branches(const struct kseal_sealed_blob *b,
 			       u8 *auth_policy);
 
 /*
- * sha256 of @b's fixed fields as written, with the total length as zero:
- * generation 2 seals it beside the secret.
+ * sha256 of @b's fields before the public size as written (the Tang
+ * section included), with the total length as zero: generation 2 seals it
+ * beside the secret. 0, -EINVAL for a section that cannot be written, or
+ * -ENOMEM.
  */
-void kseal_sealed_blob_hdr_digest(const struct kseal_sealed_blob *b, u8 *out);
+int kseal_sealed_blob_hdr_digest(const struct kseal_sealed_blob *b, u8 *out);
 
 /* Encoded size of @b; 0 if @b is inconsistent and would not be written. */
 size_t kseal_sealed_blob_size(const struct kseal_sealed_blob *b);

@@ -14,6 +14,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/slab.h>
 #include <crypto/algapi.h>
 /* 6.12 moved the unaligned accessors from asm/ to linux/ (see Kbuild). */
 #ifdef KSEAL_HAVE_LINUX_UNALIGNED_H
@@ -28,6 +29,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -81,6 +83,19 @@ static inline void put_unaligned_be32(u32 v, void *p)
 	b[1] = v >> 16;
 	b[2] = v >> 8;
 	b[3] = v;
+}
+
+/* Host stand-ins for the kernel's allocator. */
+#define GFP_KERNEL 0
+static inline void *kmalloc(size_t n, int gfp)
+{
+	(void)gfp;
+	return malloc(n);
+}
+
+static inline void kfree(const void *p)
+{
+	free((void *)p);
 }
 
 /* Host stand-in for the kernel's wipe: the compiler must not elide it. */

@@ -6,6 +6,7 @@
  */
 #include "kseal_hex.h"
 #include "kseal_options.h"
+#include "kseal_tang.h"
 
 struct kseal_tok {
 	const char *p;
@@ -199,6 +200,47 @@ out:
 	return ret;
 }
 
+/* A point x || y of P-256 or P-384, of the curve of the ones before. */
+static int kseal_parse_point(const char *p, size_t n, struct kseal_opts *o,
+			     u8 *out)
+{
+	u8 curve = kseal_tang_curve_of(n / 2);
+
+	if (n & 1 || !curve || (o->tang_curve && o->tang_curve != curve) ||
+	    kseal_hex_decode(p, n, out, KSEAL_TANG_POINT_MAX) != (int)(n / 2))
+		return -EINVAL;
+	o->tang_curve = curve;
+	return 0;
+}
+
+/*
+ * tang=: at load "<i>:<point>", server i's answer; elsewhere a server's
+ * exchange key, in server order.
+ */
+static int kseal_parse_tang(const char *v, size_t vn, struct kseal_opts *o)
+{
+	const char *colon;
+	u32 i;
+
+	if (o->verb != KSEAL_VERB_LOAD) {
+		if (o->tang_n >= KSEAL_TANG_SERVERS_MAX ||
+		    kseal_parse_point(v, vn, o, o->tang_point[o->tang_n]))
+			return -EINVAL;
+		o->tang_n++;
+		return 0;
+	}
+	colon = memchr(v, ':', vn);
+	if (!colon ||
+	    kseal_parse_dec(v, colon - v, KSEAL_TANG_SERVERS_MAX, &i) || !i ||
+	    (o->tang_answered & (1U << (i - 1))))
+		return -EINVAL;
+	colon++;
+	if (kseal_parse_point(colon, v + vn - colon, o, o->tang_point[i - 1]))
+		return -EINVAL;
+	o->tang_answered |= 1U << (i - 1);
+	return 0;
+}
+
 /* Parse one name=value option if it is in @allowed. */
 static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 			   struct kseal_opts *o)
@@ -207,7 +249,7 @@ static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 	struct kseal_tok name;
 	const char *v;
 	size_t vn;
-	u32 bit;
+	u32 bit, n32;
 	int ret;
 
 	if (!eq)
@@ -237,9 +279,16 @@ static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 		bit = KSEAL_OPT_APPROVED;
 	else if (kseal_tok_is(&name, "ticket"))
 		bit = KSEAL_OPT_TICKET;
+	else if (kseal_tok_is(&name, "tang"))
+		bit = KSEAL_OPT_TANG;
+	else if (kseal_tok_is(&name, "tang_threshold"))
+		bit = KSEAL_OPT_TANG_THRESHOLD;
+	else if (kseal_tok_is(&name, "tang_session"))
+		bit = KSEAL_OPT_TANG_SESSION;
 	else
 		return -EINVAL;
-	if (!(bit & allowed) || (o->present & bit))
+	/* tang= is the one option that repeats: one per server. */
+	if (!(bit & allowed) || (o->present & bit & ~KSEAL_OPT_TANG))
 		return -EINVAL;
 	o->present |= bit;
 
@@ -272,6 +321,17 @@ static int kseal_parse_opt(const struct kseal_tok *t, u32 allowed,
 					     KSEAL_DIGEST_SIZE);
 	case KSEAL_OPT_TICKET:
 		return kseal_parse_ticket(v, vn, o);
+	case KSEAL_OPT_TANG:
+		return kseal_parse_tang(v, vn, o);
+	case KSEAL_OPT_TANG_THRESHOLD:
+		ret = kseal_parse_dec(v, vn, KSEAL_TANG_SERVERS_MAX, &n32);
+		if (ret || !n32)
+			return -EINVAL;
+		o->tang_threshold = (u8)n32;
+		return 0;
+	case KSEAL_OPT_TANG_SESSION:
+		return kseal_copy_str(v, vn, o->tang_session,
+				      KSEAL_TANG_DESC_MAX);
 	default:
 		/* logon keys need a qualified "subsystem:name" description */
 		if (!vn || v[0] == ':' || !memchr(v, ':', vn))
@@ -315,9 +375,11 @@ static int kseal_parse_update(const struct kseal_tok *t, struct kseal_opts *o)
 	return -EINVAL;
 }
 
+#define KSEAL_OPT_TANG_BIND	(KSEAL_OPT_TANG | KSEAL_OPT_TANG_THRESHOLD)
 #define KSEAL_SEALED_NEW_OPTS (KSEAL_OPT_PCRS | KSEAL_OPT_PARENT | \
 			       KSEAL_OPT_PARENT_NAME | KSEAL_OPT_RECOVERY | \
-			       KSEAL_OPT_LOCK | KSEAL_OPT_POLICY_KEY)
+			       KSEAL_OPT_LOCK | KSEAL_OPT_POLICY_KEY | \
+			       KSEAL_OPT_TANG_BIND)
 #define KSEAL_OPT_SIGNED	(KSEAL_OPT_APPROVED | KSEAL_OPT_TICKET)
 
 /*
@@ -333,6 +395,16 @@ static int kseal_check_signed_new(const struct kseal_opts *o)
 	if (!(o->pcr_mask & ~lock_bit))
 		return -EINVAL;
 	return 0;
+}
+
+/* Servers to bind to: a threshold needs them, and at most N of them. */
+static int kseal_check_tang_bind(struct kseal_opts *o)
+{
+	if (!(o->present & KSEAL_OPT_TANG))
+		return (o->present & KSEAL_OPT_TANG_THRESHOLD) ? -EINVAL : 0;
+	if (!(o->present & KSEAL_OPT_TANG_THRESHOLD))
+		o->tang_threshold = o->tang_n;
+	return o->tang_threshold > o->tang_n ? -EINVAL : 0;
 }
 
 static int kseal_opts_do_parse(const char *payload, size_t len,
@@ -362,12 +434,14 @@ static int kseal_opts_do_parse(const char *payload, size_t len,
 		o->verb = KSEAL_VERB_LOAD;
 		ret = kseal_parse_blob_hex(&arg, o);
 		allowed = KSEAL_OPT_RECOVERY | KSEAL_OPT_LOGON |
-			  KSEAL_OPT_SIGNED;
+			  KSEAL_OPT_SIGNED | KSEAL_OPT_TANG |
+			  KSEAL_OPT_TANG_SESSION;
 	} else if (kseal_tok_is(&verb, "update")) {
 		o->verb = KSEAL_VERB_UPDATE;
 		ret = kseal_parse_update(&arg, o);
 		allowed = o->update == KSEAL_UPD_RESEAL ?
-			  KSEAL_OPT_PCRS | KSEAL_OPT_RECOVERY : 0;
+			  KSEAL_OPT_PCRS | KSEAL_OPT_RECOVERY |
+			  KSEAL_OPT_TANG_BIND : 0;
 	} else {
 		return -EINVAL;
 	}
@@ -405,11 +479,16 @@ static int kseal_opts_do_parse(const char *payload, size_t len,
 			o->pcr_mask |= 1U << o->lock_pcr;
 		if (!(o->present & KSEAL_OPT_PARENT))
 			o->parent = KSEAL_PARENT_DEFAULT;
-		break;
+		return kseal_check_tang_bind(o);
 	case KSEAL_VERB_LOAD:
-		/* recovery is for sealed blobs, logon for data blobs */
-		if ((o->present & KSEAL_OPT_RECOVERY) &&
-		    (o->present & KSEAL_OPT_LOGON))
+		/* recovery and Tang are for sealed blobs, logon for data blobs */
+		if ((o->present & KSEAL_OPT_LOGON) &&
+		    (o->present & (KSEAL_OPT_RECOVERY | KSEAL_OPT_TANG |
+				   KSEAL_OPT_TANG_SESSION)))
+			return -EINVAL;
+		/* Answers answer the session's points: no session, no use. */
+		if ((o->present & KSEAL_OPT_TANG) &&
+		    !(o->present & KSEAL_OPT_TANG_SESSION))
 			return -EINVAL;
 		/* A signed policy: both parts, for a sealed blob, alone. */
 		if (!(o->present & KSEAL_OPT_SIGNED))
@@ -419,7 +498,7 @@ static int kseal_opts_do_parse(const char *payload, size_t len,
 			return -EINVAL;
 		break;
 	default:
-		break;
+		return kseal_check_tang_bind(o);
 	}
 	return 0;
 }

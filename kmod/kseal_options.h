@@ -4,11 +4,15 @@
  *
  *   new <bytes> [pcrs=<list>] [parent=<handle>] [parent_name=<hex>]
  *       [recovery=<pass>] [lock=<pcr>] [policy_key=<hex>]
+ *       [tang=<point> [tang=<point>...] [tang_threshold=<T>]]
  *   new <bytes> wrap=<ref> [logon=<desc>]
  *   load <hex blob> [recovery=<pass>]
  *   load <hex blob> approved=<hex> ticket=<hex>
  *   load <hex blob> [logon=<desc>]
+ *   load <hex blob> tang_session=<desc> [tang=<i>:<point>...] (with any
+ *       of the sealed options above)
  *   update reseal [pcrs=<list>] [recovery=<pass>]
+ *       [tang=<point> [tang=<point>...] [tang_threshold=<T>]]
  *   update rotate
  *   update retire=<n>
  *   update rewrap=<ref>
@@ -30,12 +34,22 @@
  * hierarchy, TPM2B_DIGEST), 80, 112 or 144 hex digits: the TPM computes
  * its digest with the hash of its choice (its context integrity hash:
  * sha256 gives 32 bytes, sha384 48, swtpm's sha512 64). They come together
- * and not with recovery= (one branch per load). Every error is -EINVAL.
+ * and not with recovery= (one branch per load).
+ *
+ * Tang (KSEAL_BLOB_F_TANG): a <point> is x || y in hex without a 04
+ * prefix, 128 digits for P-256 or 192 for P-384. At new and reseal, each
+ * tang= is one server's exchange key, the only option that may repeat
+ * (1..KSEAL_TANG_SERVERS_MAX times, all of one curve), in server order;
+ * tang_threshold (1..N, default N) needs tang=. At load, tang=<i>:<point>
+ * is server i's answer (i = 1..N, each at most once, all of one curve) and
+ * needs tang_session=, the description of the caller's kseal_tang key (1
+ * to KSEAL_TANG_DESC_MAX bytes). Every error is -EINVAL.
  */
 #ifndef KSEAL_OPTIONS_H
 #define KSEAL_OPTIONS_H
 
 #include "kseal_compat.h"
+#include <kseal/blob.h>
 #include <kseal/limits.h>
 
 enum kseal_verb {
@@ -65,6 +79,9 @@ enum kseal_update {
 #define KSEAL_OPT_POLICY_KEY	0x0200U
 #define KSEAL_OPT_APPROVED	0x0400U
 #define KSEAL_OPT_TICKET	0x0800U
+#define KSEAL_OPT_TANG		0x1000U
+#define KSEAL_OPT_TANG_THRESHOLD 0x2000U
+#define KSEAL_OPT_TANG_SESSION	0x4000U
 
 /* TPMT_TK_VERIFIED: tag TPM_ST_VERIFIED, hierarchy, TPM2B_DIGEST. */
 #define KSEAL_TICKET_TAG	0x8022
@@ -103,6 +120,18 @@ struct kseal_opts {
 	char wrap[KSEAL_REF_MAX + 1];
 	char rewrap[KSEAL_REF_MAX + 1];
 	char logon[KSEAL_LOGON_DESC_MAX + 1];
+	/*
+	 * tang=: tang_curve is KSEAL_TANG_P256 or _P384. At new and reseal
+	 * tang_point[0..tang_n - 1] are the servers' keys and tang_threshold
+	 * is set; at load tang_point[i - 1] is server i's answer for every
+	 * bit i - 1 of tang_answered.
+	 */
+	u8 tang_curve;
+	u8 tang_n;
+	u8 tang_threshold;
+	u8 tang_answered;
+	u8 tang_point[KSEAL_TANG_SERVERS_MAX][KSEAL_TANG_POINT_MAX];
+	char tang_session[KSEAL_TANG_DESC_MAX + 1];
 };
 
 /* Parse @len bytes of @payload (not modified) into @o; 0 or -EINVAL. */

@@ -268,6 +268,10 @@ int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 	b->pcr_mask = r->pcr_mask;
 	b->lock_pcr = (r->flags & KSEAL_BLOB_F_LOCK) ? r->lock_pcr : 0;
 	memcpy(b->key_id, r->id, sizeof(b->key_id));
+	if (r->tang) {
+		b->flags |= KSEAL_BLOB_F_TANG;
+		b->tang = *r->tang;
+	}
 
 	ret = kseal_parent_read(t, r->parent, &parent);
 	if (ret)
@@ -287,7 +291,9 @@ int kseal_seal(struct kseal_tpm2 *t, const struct kseal_seal_req *r,
 		auth_len = kseal_recovery_auth(r->pass, r->pass_len, auth);
 	/* The TPM keeps the header's digest with the secret (blob.h). */
 	memcpy(data, r->secret, r->secret_len);
-	kseal_sealed_blob_hdr_digest(b, data + r->secret_len);
+	ret = kseal_sealed_blob_hdr_digest(b, data + r->secret_len);
+	if (ret)
+		goto out;
 	b->public_len = sizeof(b->public_area);
 	b->private_len = sizeof(b->private_area);
 	/*
@@ -540,13 +546,16 @@ static int kseal_unsealed_split(const struct kseal_sealed_blob *b, u8 *out,
 				u16 *n)
 {
 	u8 digest[KSEAL_DIGEST_SIZE];
+	int ret;
 
 	if (!(b->flags & KSEAL_BLOB_F_POLICY2))
 		return 0;
 	if (*n < KSEAL_SEALED_KEY_MIN + KSEAL_DIGEST_SIZE)
 		return -EBADMSG;
 	*n -= KSEAL_DIGEST_SIZE;
-	kseal_sealed_blob_hdr_digest(b, digest);
+	ret = kseal_sealed_blob_hdr_digest(b, digest);
+	if (ret)
+		return ret;
 	if (crypto_memneq(digest, out + *n, sizeof(digest))) {
 		pr_err_ratelimited("the blob's header differs from the one sealed with the key: the blob was damaged or altered\n");
 		return -EBADMSG;

@@ -18,7 +18,8 @@
  * bytes); sealing writes the parent's Name to @name. With
  * KSEAL_BLOB_F_AUTHORIZE in @flags, @signer is the digest of the policy
  * signing key's sha256 Name and @pcr_mask the signed selection (plus the
- * lock PCR).
+ * lock PCR). With @tang, the blob carries that Tang section (and
+ * KSEAL_BLOB_F_TANG): @secret is then the seed, not the key's secret.
  */
 struct kseal_seal_req {
 	const u8 *secret;
@@ -33,6 +34,7 @@ struct kseal_seal_req {
 	const u8 *signer;
 	const char *pass;
 	size_t pass_len;
+	const struct kseal_tang *tang;
 };
 
 /* Seals r->secret now; on success *blob is a new kmalloc'ed blob. */

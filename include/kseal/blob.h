@@ -38,6 +38,8 @@
  *              unsealed secret against it (a TPM cannot hand back another
  *              secret); data blobs name their wrapping key by it. It stays
  *              the same across reseal and reveals nothing of the secret.
+ *            S Tang section, only with KSEAL_BLOB_F_TANG (below); S = 0
+ *              without it
  *            2 public size P, 1..KSEAL_PUBLIC_MAX
  *            P TPM2B_PUBLIC payload (TPMT_PUBLIC): a keyedhash object,
  *              nameAlg sha256, fixedTPM and fixedParent set, userWithAuth
@@ -46,7 +48,38 @@
  *            Q TPM2B_PRIVATE payload
  *
  * The blob ends there: total length = 20 + 4 + 2 + 34 + 4 + 1 + 32 + 32 +
- * 32 + 2 + P + 2 + Q, and the buffer holds exactly that many bytes.
+ * 32 + S + 2 + P + 2 + Q, and the buffer holds exactly that many bytes.
+ *
+ * Tang section (KSEAL_BLOB_F_TANG, generation 2 only). The key is bound to
+ * N Tang servers as well as to the TPM: the TPM seals seed = F XOR pad(Z)
+ * rather than the secret F, where Z is 32 random bytes split T-of-N
+ * (Shamir over GF(2^8)) among the servers, and pad(Z) is
+ * HMAC-SHA256(Z, "kseal tang v1 0") || HMAC-SHA256(Z, "kseal tang v1 1")
+ * || ... cut to the key length. The key id stays HMAC-SHA256(F, ...): load
+ * recombines F and checks it. With c the coordinate size of the curve
+ * (32 for P-256, 48 for P-384), points as x || y, big-endian:
+ *
+ *   size       field
+ *   ---------- -----------------------------------------------------------
+ *            1 curve: KSEAL_TANG_P256 (1) or KSEAL_TANG_P384 (2)
+ *            1 N servers, 1..KSEAL_TANG_SERVERS_MAX
+ *            1 T threshold, 1..N
+ *            1 reserved, 0
+ *           32 recovery wrap: with KSEAL_BLOB_F_RECOVERY, Z XOR
+ *              HMAC-SHA256(HMAC-SHA256(seed, "kseal tang recovery v1"),
+ *              passphrase); without it all zero
+ *   N * (4c + 48), server i = 1..N in order:
+ *           2c S_i, the server's exchange key
+ *           2c C_i = c_i * G; K_i = c_i * S_i, whose x coordinate keys
+ *              the next two fields (c_i itself is forgotten)
+ *           32 wrapped share: share_i XOR HMAC-SHA256(K_i.x,
+ *              "kseal tang share v1"); share_i is Z's Shamir share at x = i
+ *           16 check: the first 16 bytes of HMAC-SHA256(K_i.x,
+ *              "kseal tang check v1"), which names a wrong answer
+ *
+ * The section lies before the public size, so the header digest sealed
+ * with generation 2 covers it. The parser checks sizes and ranges only;
+ * the points are checked on their curve before any use.
  *
  * Policies. Generation 1 (KSEAL_BLOB_F_POLICY2 clear, written by kseal
  * 0.1): the PCR branch is the PCR digest field; the recovery branch is
@@ -141,12 +174,24 @@
 #define KSEAL_BLOB_F_LOCK	0x00000002U	/* lock PCR field is valid */
 #define KSEAL_BLOB_F_POLICY2	0x00000004U	/* policy generation 2, below */
 #define KSEAL_BLOB_F_AUTHORIZE	0x00000008U	/* signed PCR policies */
+#define KSEAL_BLOB_F_TANG	0x00000010U	/* Tang section, above */
 #define KSEAL_BLOB_SEALED_FLAGS	(KSEAL_BLOB_F_RECOVERY | KSEAL_BLOB_F_LOCK | \
-				 KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_AUTHORIZE)
+				 KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_AUTHORIZE | \
+				 KSEAL_BLOB_F_TANG)
 
 /* Sealed key body size without the public and private payloads. */
 #define KSEAL_SEALED_FIXED_SIZE	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4 + 1 + \
 				 32 + 32 + 32 + 2 + 2)
+
+/* Tang section (KSEAL_BLOB_F_TANG), after the key id. */
+#define KSEAL_TANG_P256		1
+#define KSEAL_TANG_P384		2
+#define KSEAL_TANG_HDR_SIZE	(4 + KSEAL_TANG_WRAP_SIZE)
+/* One server's record, for coordinate size c. */
+#define KSEAL_TANG_SERVER_SIZE(c) (4 * (c) + KSEAL_TANG_SHARE_SIZE + \
+				   KSEAL_TANG_CHECK_SIZE)
+#define KSEAL_TANG_SECTION_MAX	(KSEAL_TANG_HDR_SIZE + KSEAL_TANG_SERVERS_MAX * \
+				 KSEAL_TANG_SERVER_SIZE(KSEAL_TANG_COORD_MAX))
 
 /* Data key body (kind 2). */
 #define KSEAL_BLOB_DATA_FLAGS	0x00000000U	/* no flags defined yet */

@@ -58,6 +58,21 @@
 #define KSEAL_REF_MAX		128	/* wrap=/rewrap= key serial or description */
 #define KSEAL_LOGON_DESC_MAX	128	/* logon= description */
 
+/*
+ * Tang servers of a sealed key (KSEAL_BLOB_F_TANG): at most 8, the secret
+ * Z split among them is 32 bytes, each wrapped share 32 and its check 16.
+ * Curves P-256 and P-384: coordinates of at most 48 bytes.
+ */
+#define KSEAL_TANG_SERVERS_MAX	8
+#define KSEAL_TANG_SECRET_SIZE	32
+#define KSEAL_TANG_SHARE_SIZE	32
+#define KSEAL_TANG_CHECK_SIZE	16
+#define KSEAL_TANG_WRAP_SIZE	32
+#define KSEAL_TANG_COORD_MAX	48
+#define KSEAL_TANG_POINT_MAX	(2 * KSEAL_TANG_COORD_MAX)
+/* tang_session= description of a kseal_tang key. */
+#define KSEAL_TANG_DESC_MAX	128
+
 /* Data keys: live versions per key. */
 #define KSEAL_VERSIONS_MAX	64
 

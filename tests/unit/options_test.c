@@ -385,4 +385,178 @@ TEST(recovery_wiped_after_late_error)
 	EXPECT_TRUE(is_zero(&o, sizeof(o)));
 }
 
+/* "<prefix><n hex digits of @fill>" in @buf. */
+static char *point(char *buf, const char *prefix, size_t digits, char fill)
+{
+	size_t n = strlen(prefix);
+
+	memcpy(buf, prefix, n);
+	memset(buf + n, fill, digits);
+	buf[n + digits] = '\0';
+	return buf;
+}
+
+TEST(tang_new)
+{
+	char p1[256], p2[256], p3[256], s[4096];
+	struct kseal_opts o;
+	int i;
+
+	point(p1, "tang=", 128, 'a');
+	point(p2, "tang=", 128, 'B');
+	point(p3, "tang=", 192, '1');
+	snprintf(s, sizeof(s), "new 32 %s %s tang_threshold=1", p1, p2);
+	ASSERT_EQ(0, parse(s, &o));
+	EXPECT_EQ(KSEAL_OPT_TANG | KSEAL_OPT_TANG_THRESHOLD, o.present);
+	EXPECT_EQ(KSEAL_TANG_P256, o.tang_curve);
+	EXPECT_EQ(2, o.tang_n);
+	EXPECT_EQ(1, o.tang_threshold);
+	EXPECT_EQ(0xaa, o.tang_point[0][0]);
+	EXPECT_EQ(0xaa, o.tang_point[0][63]);
+	EXPECT_EQ(0, o.tang_point[0][64]);
+	EXPECT_EQ(0xbb, o.tang_point[1][0]);
+	/* T defaults to N. */
+	snprintf(s, sizeof(s), "new 32 %s %s", p1, p2);
+	ASSERT_EQ(0, parse(s, &o));
+	EXPECT_EQ(2, o.tang_threshold);
+	snprintf(s, sizeof(s), "new 48 %s", p3);
+	ASSERT_EQ(0, parse(s, &o));
+	EXPECT_EQ(KSEAL_TANG_P384, o.tang_curve);
+	EXPECT_EQ(1, o.tang_n);
+	EXPECT_EQ(0x11, o.tang_point[0][95]);
+	/* Eight servers, not nine. */
+	strcpy(s, "new 32");
+	for (i = 0; i < 8; i++) {
+		strcat(s, " ");
+		strcat(s, p1);
+	}
+	ASSERT_EQ(0, parse(s, &o));
+	EXPECT_EQ(8, o.tang_n);
+	strcat(s, " tang_threshold=8");
+	ASSERT_EQ(0, parse(s, &o));
+	strcat(s, " ");
+	strcat(s, p1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	/* The same on reseal. */
+	snprintf(s, sizeof(s), "update reseal %s tang_threshold=1", p1);
+	ASSERT_EQ(0, parse(s, &o));
+	EXPECT_EQ(1, o.tang_n);
+	EXPECT_EQ(1, o.tang_threshold);
+}
+
+TEST(tang_new_rejections)
+{
+	char p1[256], p3[256], s[4096];
+	struct kseal_opts o;
+
+	point(p1, "tang=", 128, 'a');
+	point(p3, "tang=", 192, '1');
+	/* mixed curves */
+	snprintf(s, sizeof(s), "new 32 %s %s", p1, p3);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	/* threshold: above N, 0, without tang=, twice, leading zero */
+	snprintf(s, sizeof(s), "new 32 %s tang_threshold=2", p1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	snprintf(s, sizeof(s), "new 32 %s tang_threshold=0", p1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	snprintf(s, sizeof(s), "new 32 %s tang_threshold=01", p1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	snprintf(s, sizeof(s), "new 32 %s tang_threshold=1 tang_threshold=1",
+		 p1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	EXPECT_EQ(-EINVAL, parse("new 32 tang_threshold=1", &o));
+	EXPECT_EQ(-EINVAL, parse("update reseal tang_threshold=1", &o));
+	/* sizes other than 128 and 192 digits, odd, not hex, 04 prefix */
+	EXPECT_EQ(-EINVAL, parse(point(s, "new 32 tang=", 126, 'a'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "new 32 tang=", 127, 'a'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "new 32 tang=", 130, 'a'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "new 32 tang=", 256, 'a'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "new 32 tang=", 128, 'g'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "new 32 tang=04", 128, 'a'), &o));
+	EXPECT_EQ(-EINVAL, parse("new 32 tang=", &o));
+	/* not for data keys, not with the answers' form, not on rotate */
+	snprintf(s, sizeof(s), "new 32 wrap=k %s", p1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "new 32 tang=1:", 128, 'a'), &o));
+	snprintf(s, sizeof(s), "update rotate %s", p1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	snprintf(s, sizeof(s), "new 32 tang_session=x %s", p1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+}
+
+TEST(tang_load)
+{
+	char a1[256], a3[256], s[4096];
+	struct kseal_opts o;
+
+	point(a1, "tang=1:", 128, 'c');
+	point(a3, "tang=3:", 128, 'd');
+	snprintf(s, sizeof(s), "load 00 tang_session=kseal:t1 %s %s", a3, a1);
+	ASSERT_EQ(0, parse(s, &o));
+	EXPECT_EQ(KSEAL_OPT_TANG | KSEAL_OPT_TANG_SESSION, o.present);
+	EXPECT_STREQ("kseal:t1", o.tang_session);
+	EXPECT_EQ(0x5, o.tang_answered);
+	EXPECT_EQ(KSEAL_TANG_P256, o.tang_curve);
+	EXPECT_EQ(0xcc, o.tang_point[0][63]);
+	EXPECT_EQ(0, o.tang_point[1][0]);
+	EXPECT_EQ(0xdd, o.tang_point[2][0]);
+	EXPECT_EQ(0, o.tang_n);
+	/* A session without answers (the kernel refuses it by T), with
+	 * recovery= and with a signed policy.
+	 */
+	ASSERT_EQ(0, parse("load 00 tang_session=x", &o));
+	ASSERT_EQ(0, parse("load 00 tang_session=x recovery=pw", &o));
+	point(s, "load 00 tang_session=x approved=", 64, '0');
+	strcat(s, " ticket=802240000007002000");
+	memset(s + strlen(s), '0', 62);
+	s[strlen("load 00 tang_session=x approved=") + 64 +
+	  strlen(" ticket=802240000007002000") + 62] = '\0';
+	ASSERT_EQ(0, parse(s, &o));
+	/* Server 8, and P-384 answers. */
+	ASSERT_EQ(0, parse(point(s, "load 00 tang_session=x tang=8:", 192,
+				 'e'), &o));
+	EXPECT_EQ(0x80, o.tang_answered);
+	EXPECT_EQ(KSEAL_TANG_P384, o.tang_curve);
+}
+
+TEST(tang_load_rejections)
+{
+	char a1[256], s[4096];
+	struct kseal_opts o;
+
+	point(a1, "tang=1:", 128, 'c');
+	/* answers need their session */
+	snprintf(s, sizeof(s), "load 00 %s", a1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	/* one answer per server, servers 1..8 */
+	snprintf(s, sizeof(s), "load 00 tang_session=x %s %s", a1, a1);
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "load 00 tang_session=x tang=0:",
+				       128, 'c'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "load 00 tang_session=x tang=9:",
+				       128, 'c'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "load 00 tang_session=x tang=01:",
+				       128, 'c'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "load 00 tang_session=x tang=:",
+				       128, 'c'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "load 00 tang_session=x tang=",
+				       128, 'c'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "load 00 tang_session=x tang=1:",
+				       130, 'c'), &o));
+	/* one curve */
+	snprintf(s, sizeof(s), "load 00 tang_session=x %s", a1);
+	point(s + strlen(s), " tang=2:", 192, 'c');
+	EXPECT_EQ(-EINVAL, parse(s, &o));
+	/* session: twice, empty, too long, with logon= */
+	EXPECT_EQ(-EINVAL, parse("load 00 tang_session=x tang_session=x", &o));
+	EXPECT_EQ(-EINVAL, parse("load 00 tang_session=", &o));
+	EXPECT_EQ(0, parse(point(s, "load 00 tang_session=", 128, 'x'), &o));
+	EXPECT_EQ(-EINVAL, parse(point(s, "load 00 tang_session=", 129, 'x'),
+				 &o));
+	EXPECT_EQ(-EINVAL, parse("load 00 tang_session=x logon=a:b", &o));
+	/* no threshold at load */
+	EXPECT_EQ(-EINVAL, parse("load 00 tang_session=x tang_threshold=1", &o));
+	EXPECT_TRUE(is_zero(&o, sizeof(o)));
+}
+
 TEST_HARNESS_MAIN

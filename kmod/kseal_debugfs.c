@@ -37,6 +37,7 @@ KSEAL_COUNTER(creates, atomic64_read(&kseal_stats.creates));
 KSEAL_COUNTER(unseals, atomic64_read(&kseal_stats.unseals));
 KSEAL_COUNTER(failures, atomic64_read(&kseal_stats.failures));
 KSEAL_COUNTER(keys, atomic_read(&kseal_stats.keys));
+KSEAL_COUNTER(tang_refusals, atomic64_read(&kseal_stats.tang_refusals));
 
 static const struct {
 	u32 cc;
@@ -84,6 +85,8 @@ void kseal_debugfs_init(void)
 	debugfs_create_file_unsafe("failures", 0444, dir, NULL,
 				   &failures_fops);
 	debugfs_create_file_unsafe("keys", 0444, dir, NULL, &keys_fops);
+	debugfs_create_file_unsafe("tang_refusals", 0444, dir, NULL,
+				   &tang_refusals_fops);
 	debugfs_create_file("tpm_commands_by_cc", 0444, dir, NULL,
 			    &tpm_commands_by_cc_fops);
 	kseal_debugfs_dir = dir;

@@ -17,6 +17,7 @@
 #include "kseal_key.h"
 #include "kseal_logon.h"
 #include "kseal_sysfs.h"
+#include "kseal_tang_session.h"
 #include "kseal_tpm2.h"
 
 static int __init kseal_init(void)
@@ -43,16 +44,23 @@ static int __init kseal_init(void)
 		pr_err("cannot allocate the logon export workqueue: %d\n", ret);
 		goto exposure_exit;
 	}
+	ret = register_key_type(&kseal_tang_type);
+	if (ret) {
+		pr_err("cannot register key type kseal_tang: %d\n", ret);
+		goto logon_exit;
+	}
 	ret = register_key_type(&kseal_key_type);
 	if (ret) {
 		pr_err("cannot register key type: %d\n", ret);
-		goto logon_exit;
+		goto tang_exit;
 	}
 	/* Last: it cannot fail, so no error path has to undo it. */
 	kseal_debugfs_init();
 	pr_info("version %s loaded\n", KSEAL_VERSION_STRING);
 	return 0;
 
+tang_exit:
+	unregister_key_type(&kseal_tang_type);
 logon_exit:
 	kseal_logon_exit();
 exposure_exit:
@@ -71,6 +79,7 @@ static void __exit kseal_exit(void)
 	kseal_exposure_exit();
 	/* Unregistering revokes and garbage-collects every kseal key. */
 	unregister_key_type(&kseal_key_type);
+	unregister_key_type(&kseal_tang_type);
 	/* Payloads replaced or revoked are freed by RCU callbacks: wait. */
 	rcu_barrier();
 	/* Every export's work was flushed when its key was destroyed. */

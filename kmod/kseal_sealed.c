@@ -35,6 +35,8 @@
 #include "kseal_seal.h"
 #include "kseal_sealed.h"
 #include "kseal_stats.h"
+#include "kseal_tang_key.h"
+#include "kseal_tang_session.h"
 #include "kseal_tpm2.h"
 
 /* Label of the key id that blobs carry and data blobs refer to. */
@@ -54,6 +56,8 @@ struct kseal_sealed {
 	/* Created or loaded after a lock of this boot: root may know it. */
 	bool after_lock;
 	u8 id[KSEAL_SEALED_ID_SIZE];
+	/* KSEAL_BLOB_F_TANG: the servers a reseal binds to again. */
+	struct kseal_tang_bind tang;
 	u32 secret_len;
 	u8 secret[KSEAL_SEALED_KEY_MAX];
 };
@@ -90,25 +94,26 @@ static int kseal_sealed_attach(struct key *key, struct kseal_sealed *s)
 	return 0;
 }
 
-/* Seal s->secret with s's parent and policy (and o's passphrase). */
-static int kseal_sealed_seal(struct kseal_tpm2 *t, struct kseal_sealed *s,
-			     const struct kseal_opts *o)
+/* Seal @secret (the key's, or its Tang seed) with s's parent and policy. */
+static int kseal_sealed_seal_one(struct kseal_tpm2 *t, struct kseal_sealed *s,
+				 const struct kseal_opts *o, const u8 *secret,
+				 const struct kseal_tang *sec)
 {
 	const struct kseal_seal_req req = {
-		.secret = s->secret,
+		.secret = secret,
 		.secret_len = s->secret_len,
 		.id = s->id,
 		.parent = s->parent,
 		.pin = s->parent_pinned ? s->parent_name : NULL,
 		.name = s->parent_name,
 		.pcr_mask = s->pcr_mask,
-		.flags = s->flags,
+		.flags = s->flags & ~KSEAL_BLOB_F_TANG,
 		.lock_pcr = s->lock_pcr,
 		.signer = s->signer,
 		.pass = o->recovery,
 		.pass_len = o->recovery_len,
+		.tang = sec,
 	};
-
 	int ret;
 
 	ret = kseal_seal(t, &req, &s->hdr.blob, &s->hdr.blob_len);
@@ -117,6 +122,50 @@ static int kseal_sealed_seal(struct kseal_tpm2 *t, struct kseal_sealed *s,
 	/* Its blob now names the parent: a reseal must find the same one. */
 	s->parent_pinned = true;
 	return 0;
+}
+
+/* The servers of "new" or "update reseal" tang= options. */
+static void kseal_sealed_tang_opts(struct kseal_sealed *s,
+				   const struct kseal_opts *o)
+{
+	if (!(o->present & KSEAL_OPT_TANG))
+		return;
+	memset(&s->tang, 0, sizeof(s->tang));
+	s->tang.curve = o->tang_curve;
+	s->tang.n = o->tang_n;
+	s->tang.t = o->tang_threshold;
+	memcpy(s->tang.s, o->tang_point, sizeof(s->tang.s));
+	s->flags |= KSEAL_BLOB_F_TANG;
+}
+
+/*
+ * Seal s->secret with s's parent and policy (and o's passphrase). A
+ * Tang-bound key seals its seed under a fresh Z instead (kseal_tang_key.c).
+ */
+static int kseal_sealed_seal(struct kseal_tpm2 *t, struct kseal_sealed *s,
+			     const struct kseal_opts *o)
+{
+	struct kseal_tang *sec = NULL;
+	u8 *seed = NULL;
+	int ret;
+
+	if (s->flags & KSEAL_BLOB_F_TANG) {
+		sec = kmalloc(sizeof(*sec), GFP_KERNEL);
+		seed = kmalloc(KSEAL_SEALED_KEY_MAX, GFP_KERNEL);
+		if (!sec || !seed) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		ret = kseal_tang_bind(&s->tang, s->secret, s->secret_len,
+				      o->recovery, o->recovery_len, sec, seed);
+		if (ret)
+			goto out;
+	}
+	ret = kseal_sealed_seal_one(t, s, o, seed ? seed : s->secret, sec);
+out:
+	kfree_sensitive(seed);
+	kfree(sec);
+	return ret;
 }
 
 int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
@@ -158,6 +207,7 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 		s->flags |= KSEAL_BLOB_F_AUTHORIZE;
 		memcpy(s->signer, o->policy_key + 2, sizeof(s->signer));
 	}
+	kseal_sealed_tang_opts(s, o);
 
 	ret = kseal_tpm2_open(&t, true);
 	if (ret)
@@ -210,13 +260,88 @@ static int kseal_sealed_signed_check(const struct kseal_sealed_blob *b,
 	return 0;
 }
 
+/*
+ * Tang options only for a Tang-bound blob, which without recovery= needs
+ * a session (and T answers, which kseal_tang_recover() counts).
+ */
+static int kseal_sealed_tang_check(const struct kseal_sealed_blob *b,
+				   const struct kseal_opts *o)
+{
+	bool given = o->present & (KSEAL_OPT_TANG | KSEAL_OPT_TANG_SESSION);
+
+	if (!(b->flags & KSEAL_BLOB_F_TANG) && given) {
+		pr_info_ratelimited("tang= or tang_session= given for a blob not bound to Tang servers\n");
+		return -EINVAL;
+	}
+	if ((b->flags & KSEAL_BLOB_F_TANG) &&
+	    !(o->present & (KSEAL_OPT_TANG_SESSION | KSEAL_OPT_RECOVERY))) {
+		pr_err_ratelimited("this key needs %u of %u Tang answers (tang_session= and tang=<i>:<answer>; ksealctl load asks the servers) or recovery=: refused\n",
+				   b->tang.t, b->tang.n);
+		return -EKEYREJECTED;
+	}
+	return 0;
+}
+
+/*
+ * Z of a Tang-bound blob from the servers' answers, before any TPM
+ * command: a key whose servers do not answer costs the TPM nothing. The
+ * session is used up whatever happens.
+ */
+static int kseal_sealed_tang_answers(const struct kseal_sealed_blob *b,
+				     const struct kseal_opts *o,
+				     const u8 *blob, size_t blob_len, u8 *z)
+{
+	struct kseal_ecmr_scalar *e;
+	int ret;
+
+	e = kcalloc(KSEAL_TANG_SERVERS_MAX, sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	ret = kseal_tang_session_take(o->tang_session, blob, blob_len, e);
+	if (!ret && !(o->present & KSEAL_OPT_RECOVERY))
+		ret = kseal_tang_recover(&b->tang, e, o->tang_answered,
+					 o->tang_curve, &o->tang_point[0][0], z);
+	kfree_sensitive(e);
+	if (ret)
+		atomic64_inc(&kseal_stats.tang_refusals);
+	return ret;
+}
+
+/* Unseal @b into s->secret: F, for a Tang-bound blob seed XOR pad(Z). */
+static int kseal_sealed_unseal(struct kseal_sealed *s,
+			       const struct kseal_sealed_blob *b,
+			       const struct kseal_opts *o, u8 *z)
+{
+	struct kseal_tpm2 t;
+	int ret;
+
+	ret = kseal_tpm2_open(&t, true);
+	if (ret)
+		return ret;
+	ret = kseal_unseal(&t, b, o, s->secret, &s->secret_len);
+	kseal_tpm2_close(&t);
+	if (ret)
+		return ret;
+	atomic64_inc(&kseal_stats.unseals);
+	if (!(b->flags & KSEAL_BLOB_F_TANG))
+		return 0;
+	/* The recovery branch stands in for every Tang server. */
+	if (o->present & KSEAL_OPT_RECOVERY) {
+		ret = kseal_tang_unwrap_recovery(&b->tang, s->secret,
+						 s->secret_len, o->recovery, z);
+		if (ret)
+			return ret;
+	}
+	return kseal_tang_pad(z, s->secret, s->secret_len);
+}
+
 int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 		      const u8 *blob, size_t blob_len)
 {
 	struct kseal_sealed_blob *b;
 	struct kseal_sealed *s = NULL;
 	u8 id[KSEAL_SEALED_ID_SIZE];
-	struct kseal_tpm2 t;
+	u8 z[KSEAL_TANG_SECRET_SIZE];
 	int ret;
 
 	/* Only data keys have a logon export. */
@@ -235,8 +360,15 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 		goto out;
 	}
 	ret = kseal_sealed_signed_check(b, o);
+	if (!ret)
+		ret = kseal_sealed_tang_check(b, o);
 	if (ret)
 		goto out;
+	if (o->present & KSEAL_OPT_TANG_SESSION) {
+		ret = kseal_sealed_tang_answers(b, o, blob, blob_len, z);
+		if (ret)
+			goto out;
+	}
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (s)
 		s->hdr.blob = kmemdup(blob, blob_len, GFP_KERNEL);
@@ -254,21 +386,28 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 	s->lock_pcr = b->lock_pcr;
 	if (b->flags & KSEAL_BLOB_F_AUTHORIZE)
 		memcpy(s->signer, b->pcr_policy, sizeof(s->signer));
+	if (b->flags & KSEAL_BLOB_F_TANG)
+		kseal_tang_bind_of(&b->tang, &s->tang);
 
-	ret = kseal_tpm2_open(&t, true);
+	ret = kseal_sealed_unseal(s, b, o, z);
 	if (ret)
 		goto out;
-	ret = kseal_unseal(&t, b, o, s->secret, &s->secret_len);
-	kseal_tpm2_close(&t);
-	if (ret)
-		goto out;
-	atomic64_inc(&kseal_stats.unseals);
-	/* A TPM (or something in front of it) cannot hand back another secret. */
+	/*
+	 * A TPM (or something in front of it) cannot hand back another
+	 * secret, nor can wrong Tang answers or a wrong passphrase give
+	 * another F: nothing is instantiated unless F has the blob's id.
+	 */
 	ret = kseal_kdf(s->secret, s->secret_len, KSEAL_ID_LABEL, id);
 	if (ret)
 		goto out;
 	if (crypto_memneq(id, b->key_id, sizeof(id))) {
-		pr_err_ratelimited("the unsealed secret does not match the blob's key id: refused\n");
+		if (b->flags & KSEAL_BLOB_F_TANG)
+			pr_err_ratelimited("the secret recombined from the TPM and %s does not match the blob's key id: refused\n",
+					   (o->present & KSEAL_OPT_RECOVERY) ?
+					   "the recovery passphrase" :
+					   "the Tang answers");
+		else
+			pr_err_ratelimited("the unsealed secret does not match the blob's key id: refused\n");
 		ret = -EBADMSG;
 		goto out;
 	}
@@ -279,6 +418,7 @@ int kseal_sealed_load(struct key *key, const struct kseal_opts *o,
 		goto out;
 	s = NULL;
 out:
+	memzero_explicit(z, sizeof(z));
 	kseal_sealed_free(s);
 	kfree(b);
 	return ret;
@@ -324,6 +464,8 @@ static int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 		s->flags |= KSEAL_BLOB_F_RECOVERY;
 	/* A reseal writes generation 2, leaving an old recovery branch. */
 	s->flags |= KSEAL_BLOB_F_POLICY2;
+	/* tang= rebinds; without it a Tang key keeps its servers, new Z. */
+	kseal_sealed_tang_opts(s, o);
 	if (s->secret_len > KSEAL_SEALED_NEW_MAX) {
 		pr_info_ratelimited("a sealed key of %u bytes cannot be resealed: generation 2 seals at most %u; create a new key and rotate to it\n",
 				    s->secret_len, KSEAL_SEALED_NEW_MAX);
@@ -377,8 +519,9 @@ static void kseal_show_pcrs(struct seq_file *m, u32 mask)
 
 /*
  * /proc/keys: "sealed pcrs=<list> parent=<handle>[ recovery][ lock=<pcr>]
- * [ signer=<Name>]", the signer's sha256 Name in hex as policy_key= takes
- * it; pcrs= then lists the signed selection and the lock PCR.
+ * [ signer=<Name>][ tang=<T>/<N>]", the signer's sha256 Name in hex as
+ * policy_key= takes it (pcrs= then lists the signed selection and the
+ * lock PCR), T of the key's N Tang servers needed to load it.
  */
 static void kseal_sealed_describe(const struct kseal_payload *p,
 				  struct seq_file *m)
@@ -395,6 +538,8 @@ static void kseal_sealed_describe(const struct kseal_payload *p,
 	if (s->flags & KSEAL_BLOB_F_AUTHORIZE)
 		seq_printf(m, " signer=%04x%*phN", KSEAL_TPM_ALG_SHA256,
 			   (int)sizeof(s->signer), s->signer);
+	if (s->flags & KSEAL_BLOB_F_TANG)
+		seq_printf(m, " tang=%u/%u", s->tang.t, s->tang.n);
 }
 
 static void kseal_sealed_free_payload(struct kseal_payload *p)

@@ -13,6 +13,7 @@ struct kseal_stats {
 	atomic64_t creates;	/* sealed keys created */
 	atomic64_t unseals;	/* successful TPM unseals */
 	atomic64_t failures;	/* failed create, load, update or lock */
+	atomic64_t tang_refusals; /* loads refused by their Tang answers */
 	atomic_t keys;		/* instantiated kseal keys alive */
 };
 

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: the sealed blob parser. A blob that parses must have
  * the size it claims, write back byte for byte, and parse again into the
- * same fields; a refused blob must leave the output zeroed.
+ * same fields, and a Tang section only with its flag; a refused blob must leave the output zeroed.
  */
 #include <stdlib.h>
 
@@ -14,8 +14,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static struct kseal_sealed_blob b, b2, zero;
-	static u8 out[KSEAL_SEALED_FIXED_SIZE + KSEAL_PUBLIC_MAX +
-		      KSEAL_PRIVATE_MAX];
+	static u8 out[KSEAL_SEALED_FIXED_SIZE + KSEAL_TANG_SECTION_MAX +
+		      KSEAL_PUBLIC_MAX + KSEAL_PRIVATE_MAX];
+	u8 digest[32];
 	u8 *short_buf;
 	int kind, ret;
 
@@ -43,6 +44,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	free(short_buf);
 	if (kseal_sealed_blob_parse(out, size, &b2) ||
 	    memcmp(&b, &b2, sizeof(b)))
+		abort();
+	/* Every blob that parses has a header digest (Tang section too). */
+	if (kseal_sealed_blob_hdr_digest(&b, digest))
+		abort();
+	if (!!(b.flags & KSEAL_BLOB_F_TANG) != !!b.tang.n)
 		abort();
 	return 0;
 }

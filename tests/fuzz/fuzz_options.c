@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "kseal_options.h"
+#include "kseal_tang.h"
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
@@ -102,6 +103,24 @@ static size_t render(const struct kseal_opts *o, char *buf)
 		p = put_hex(p, "policy_key", o->policy_key, KSEAL_NAME_MAX);
 	if (o->present & KSEAL_OPT_APPROVED)
 		p = put_hex(p, "approved", o->approved, KSEAL_DIGEST_SIZE);
+	if (o->present & KSEAL_OPT_TANG) {
+		unsigned int i, c = kseal_tang_coord_size(o->tang_curve);
+
+		for (i = 0; i < KSEAL_TANG_SERVERS_MAX; i++) {
+			if (o->verb == KSEAL_VERB_LOAD &&
+			    (o->tang_answered & (1U << i)))
+				p += sprintf(p, " tang=%u:", i + 1);
+			else if (o->verb != KSEAL_VERB_LOAD && i < o->tang_n)
+				p = put(p, " tang=");
+			else
+				continue;
+			p = put_bytes(p, o->tang_point[i], 2 * c);
+		}
+	}
+	if (o->present & KSEAL_OPT_TANG_THRESHOLD)
+		p += sprintf(p, " tang_threshold=%u", o->tang_threshold);
+	if (o->present & KSEAL_OPT_TANG_SESSION)
+		p += sprintf(p, " tang_session=%s", o->tang_session);
 	if (o->present & KSEAL_OPT_TICKET) {
 		p += sprintf(p, " ticket=%04x%08x%04x", KSEAL_TICKET_TAG,
 			     o->ticket_hierarchy, o->ticket_len);
@@ -176,8 +195,27 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	check_str(o.wrap, KSEAL_REF_MAX, o.present & KSEAL_OPT_WRAP);
 	check_str(o.rewrap, KSEAL_REF_MAX, o.present & KSEAL_OPT_REWRAP);
 	check_str(o.logon, KSEAL_LOGON_DESC_MAX, o.present & KSEAL_OPT_LOGON);
+	check_str(o.tang_session, KSEAL_TANG_DESC_MAX,
+		  o.present & KSEAL_OPT_TANG_SESSION);
+	/* Tang: servers with 1 <= T <= N <= 8, answers with their session. */
+	if (!(o.present & KSEAL_OPT_TANG) !=
+	    (!o.tang_curve && !o.tang_n && !o.tang_answered))
+		abort();
+	if ((o.present & KSEAL_OPT_TANG) && o.verb != KSEAL_VERB_LOAD &&
+	    (!o.tang_n || o.tang_n > KSEAL_TANG_SERVERS_MAX ||
+	     !o.tang_threshold || o.tang_threshold > o.tang_n ||
+	     o.tang_answered))
+		abort();
+	if ((o.present & KSEAL_OPT_TANG) && o.verb == KSEAL_VERB_LOAD &&
+	    (!o.tang_answered || o.tang_n ||
+	     !(o.present & KSEAL_OPT_TANG_SESSION)))
+		abort();
+	if ((o.present & KSEAL_OPT_TANG_THRESHOLD) &&
+	    !(o.present & KSEAL_OPT_TANG))
+		abort();
 
 	/* round trip through the canonical form */
+	/* Hex is rendered in lowercase: at most as long as the input. */
 	buf = malloc(size + 256);
 	if (!buf)
 		abort();

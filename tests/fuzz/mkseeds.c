@@ -62,6 +62,24 @@ static size_t make_blob(u32 flags, u16 pub, u16 priv, u8 *out, size_t cap)
 		exit(1);
 	}
 	memset(b.key_id, 0x3c, sizeof(b.key_id));
+	if (flags & KSEAL_BLOB_F_TANG) {
+		/* P-384 and a recovery wrap with recovery, else P-256. */
+		b.tang.curve = (flags & KSEAL_BLOB_F_RECOVERY) ?
+			       KSEAL_TANG_P384 : KSEAL_TANG_P256;
+		b.tang.n = (flags & KSEAL_BLOB_F_LOCK) ? KSEAL_TANG_SERVERS_MAX : 3;
+		b.tang.t = 2;
+		if (flags & KSEAL_BLOB_F_RECOVERY)
+			memset(b.tang.recovery_wrap, 0x5e,
+			       sizeof(b.tang.recovery_wrap));
+		for (i = 0; i < b.tang.n; i++) {
+			unsigned int c = kseal_tang_coord_size(b.tang.curve);
+
+			memset(b.tang.srv[i].s, 0x61 + i, 2 * c);
+			memset(b.tang.srv[i].c, 0x71 + i, 2 * c);
+			memset(b.tang.srv[i].share, 0x81 + i, 32);
+			memset(b.tang.srv[i].check, 0x91 + i, 16);
+		}
+	}
 	b.public_len = pub;
 	for (i = 0; i < pub; i++)
 		b.public_area[i] = (u8)i;
@@ -215,8 +233,12 @@ int main(int argc, char **argv)
 		"update retire=3", "update rewrap=root2",
 		"new 32 pcrs=0,2,4,7,9 lock=15 recovery=pw policy_key=000b78af2c26fef13e9e1f10ced433fa95c817dfbb17231d8a277a43b95a0932a427",
 		"load 4b53424c0001 approved=1831f642b8c778ae730f3d842c87c86107599e8d22e1167681d4115b890516b7 ticket=80224000000100405c85955f709283ecce2b74f1b1552918819f390911816e7bb466805a38ab87f35c85955f709283ecce2b74f1b1552918819f390911816e7bb466805a38ab87f3",
+		"new 32 tang=6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5 tang_threshold=1",
+		"load 4b53424c0001 tang_session=kseal:tang tang=1:6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5",
+		"update reseal tang=aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab73617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f",
 	};
-	u8 blob[KSEAL_SEALED_FIXED_SIZE + KSEAL_PUBLIC_MAX + KSEAL_PRIVATE_MAX];
+	u8 blob[KSEAL_SEALED_FIXED_SIZE + KSEAL_TANG_SECTION_MAX +
+		KSEAL_PUBLIC_MAX + KSEAL_PRIVATE_MAX];
 	char hex[sizeof(blob) * 2], name[32], *opt;
 	u32 flags;
 	size_t n, i;
@@ -227,8 +249,8 @@ int main(int argc, char **argv)
 	}
 	dir = argv[1];
 	for (flags = 0; flags <= KSEAL_BLOB_SEALED_FLAGS; flags++) {
-		/* signed policies are generation 2 only */
-		if ((flags & KSEAL_BLOB_F_AUTHORIZE) &&
+		/* signed policies and Tang are generation 2 only */
+		if ((flags & (KSEAL_BLOB_F_AUTHORIZE | KSEAL_BLOB_F_TANG)) &&
 		    !(flags & KSEAL_BLOB_F_POLICY2))
 			continue;
 		n = make_blob(flags, 78, 222, blob, sizeof(blob));

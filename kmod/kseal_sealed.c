@@ -124,18 +124,31 @@ static int kseal_sealed_seal_one(struct kseal_tpm2 *t, struct kseal_sealed *s,
 	return 0;
 }
 
-/* The servers of "new" or "update reseal" tang= options. */
-static void kseal_sealed_tang_opts(struct kseal_sealed *s,
-				   const struct kseal_opts *o)
+/*
+ * The servers of "new" or "update reseal" tang= options, each checked on
+ * its curve before any TPM command.
+ */
+static int kseal_sealed_tang_opts(struct kseal_sealed *s,
+				  const struct kseal_opts *o)
 {
+	unsigned int i;
+
 	if (!(o->present & KSEAL_OPT_TANG))
-		return;
+		return 0;
+	for (i = 0; i < o->tang_n; i++) {
+		if (kseal_ecmr_check(o->tang_curve, o->tang_point[i])) {
+			pr_info_ratelimited("tang= number %u is not a point on the curve: nothing was sealed\n",
+					    i + 1);
+			return -EINVAL;
+		}
+	}
 	memset(&s->tang, 0, sizeof(s->tang));
 	s->tang.curve = o->tang_curve;
 	s->tang.n = o->tang_n;
 	s->tang.t = o->tang_threshold;
 	memcpy(s->tang.s, o->tang_point, sizeof(s->tang.s));
 	s->flags |= KSEAL_BLOB_F_TANG;
+	return 0;
 }
 
 /*
@@ -207,7 +220,9 @@ int kseal_sealed_new(struct key *key, const struct kseal_opts *o)
 		s->flags |= KSEAL_BLOB_F_AUTHORIZE;
 		memcpy(s->signer, o->policy_key + 2, sizeof(s->signer));
 	}
-	kseal_sealed_tang_opts(s, o);
+	ret = kseal_sealed_tang_opts(s, o);
+	if (ret)
+		goto out;
 
 	ret = kseal_tpm2_open(&t, true);
 	if (ret)
@@ -465,7 +480,9 @@ static int kseal_sealed_reseal(struct key *key, const struct kseal_opts *o)
 	/* A reseal writes generation 2, leaving an old recovery branch. */
 	s->flags |= KSEAL_BLOB_F_POLICY2;
 	/* tang= rebinds; without it a Tang key keeps its servers, new Z. */
-	kseal_sealed_tang_opts(s, o);
+	ret = kseal_sealed_tang_opts(s, o);
+	if (ret)
+		goto err_free;
 	if (s->secret_len > KSEAL_SEALED_NEW_MAX) {
 		pr_info_ratelimited("a sealed key of %u bytes cannot be resealed: generation 2 seals at most %u; create a new key and rotate to it\n",
 				    s->secret_len, KSEAL_SEALED_NEW_MAX);

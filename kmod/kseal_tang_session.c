@@ -98,7 +98,7 @@ static int kseal_tang_instantiate(struct key *key,
 		}
 		p += sprintf(p, "%u ", i + 1);
 		kseal_hex_encode(x, 2 * c, p);
-		p += 2 * c;
+		p += 4 * c;
 		*p++ = '\n';
 	}
 	s->text_len = p - s->text;
@@ -113,6 +113,13 @@ out:
 	kfree(b);
 	kseal_tang_sess_free(s);
 	return ret;
+}
+
+/* One exchange per session: a new blob needs a new session. */
+static int kseal_tang_update(struct key *key,
+			     struct key_preparsed_payload *prep)
+{
+	return -EOPNOTSUPP;
 }
 
 static long kseal_tang_read(const struct key *key, char *buffer, size_t buflen)
@@ -158,6 +165,7 @@ static void kseal_tang_describe(const struct key *key, struct seq_file *m)
 struct key_type kseal_tang_type = {
 	.name = "kseal_tang",
 	.instantiate = kseal_tang_instantiate,
+	.update = kseal_tang_update,
 	.revoke = kseal_tang_revoke,
 	.destroy = kseal_tang_destroy,
 	.describe = kseal_tang_describe,

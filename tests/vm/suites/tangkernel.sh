@@ -14,10 +14,28 @@ G256=6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1
 G384=aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab73617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f
 # G with its last y digit changed: not on the curve.
 OFF256=${G256%5}4
+# -G = (x, p - y) of P-256: the key of a server with s = n - 1, which
+# answers Y = -X. With it the key K = c * S differs from C = c * G, so
+# using one for the other cannot go unnoticed.
+P256=ffffffff00000001000000000000000000000000ffffffffffffffffffffffff
+NEG256=6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296b01cbd1c01e58065711814b583f061e9d431cca994cea1313449bf97c840ae0a
+# neg X: -X of a P-256 point x || y, p - y digit by digit.
+neg() {
+	_y=${1#????????????????????????????????????????????????????????????????}
+	_r= _b=0 _i=64
+	while [ $_i -gt 0 ]; do
+		_i=$((_i - 1))
+		_d=$((0x${P256:$_i:1} - 0x${_y:$_i:1} - _b))
+		_b=0
+		[ $_d -lt 0 ] && _d=$((_d + 16)) && _b=1
+		_r=$(printf %x $_d)$_r
+	done
+	echo "${1%"$_y"}$_r"
+}
 _n=0
 # new NAME OPTIONS: a sealed key, its blob in /tmp/NAME.blob.
 new() {
-	keyctl add kseal "$1" "new 32 pcrs=7 $2" @s > "/tmp/$1.id" &&
+	keyctl add kseal "$1" "new 32 pcrs=7${2:+ $2}" @s > "/tmp/$1.id" &&
 	keyctl pipe "$(cat "/tmp/$1.id")" > "/tmp/$1.blob"
 }
 # begin NAME BLOBNAME: a kseal_tang session; its request lines in
@@ -45,7 +63,7 @@ load() {
 # load_refused ERRNO_TEXT LOG_TEXT DESC BLOBNAME OPTIONS: refused, saying
 # LOG_TEXT in the kernel log, and no key of that description is left.
 load_refused() {
-	dmesg -C
+	dmesg -c >/dev/null
 	check_fails "$1" "$3" load "$4" "$5"
 	dmesg > /tmp/dmesg.txt
 	check "$3: the log says why" grep -qF "$2" /tmp/dmesg.txt
@@ -65,12 +83,12 @@ check "a kseal_tang session on the blob" begin s1 t1
 check "  reads one line \"1 <128 hex digits>\"" sh -c \
 	'[ "$(wc -l < /tmp/s1.req)" = 1 ] && grep -qE "^1 [0-9a-f]{128}\$" /tmp/s1.req'
 check "  the request is not C_1 (it is blinded)" sh -c \
-	"! grep -q \"\$(cut -c 3-66 /tmp/s1.req)\" /tmp/t1.blob"
+	'X=$(cut -c 3-66 /tmp/s1.req) && [ ${#X} = 64 ] && ! grep -q "$X" /tmp/t1.blob'
 check_fails "Operation not supported" "  a session cannot be updated" \
 	keyctl update "$(cat /tmp/s1.id)" "begin 00"
-check_fails "Invalid argument" "a session on a blob without Tang: EINVAL" sh -c \
-	'keyctl add kseal p0 "new 32 pcrs=7" @s > /tmp/p0.id &&
-	 keyctl add kseal_tang s0 "begin $(keyctl pipe $(cat /tmp/p0.id))" @s'
+check "a key without Tang" new p0 ""
+check_fails "Invalid argument" "a session on a blob without Tang: EINVAL" \
+	begin s0 p0
 
 load_refused "Key was rejected" "Tang answer 1 is not a point on the curve" \
 	"a load with an answer off the curve: EKEYREJECTED" t1 \
@@ -91,6 +109,15 @@ check "  a data key made under t1 loads under the recovered key" sh -c \
 	 keyctl revoke $D && keyctl revoke $(cat /tmp/t1.id) &&
 	 D2=$(keyctl add kseal d2 "load $(cat /tmp/d1.blob)" @s) &&
 	 [ "$(keyctl pkey_decrypt $D2 0 /tmp/c)" = hello ]'
+
+check "a server key other than G (-G)" new t5 "tang=$NEG256"
+check "  neg computes -G from G" [ "$(neg $G256)" = "$NEG256" ]
+begin s9 t5
+X9=$(sed -n 's/^1 //p' /tmp/s9.req)
+check "  its answer -X loads the key" load t5 "tang_session=s9 tang=1:$(neg "$X9")"
+begin s10 t5
+load_refused "Key was rejected" "Tang answer 1 does not recover its share" \
+	"  X, the answer of a server with key G, does not" t5 "tang_session=s10$(echoed s10)"
 
 check "2 of 3 servers, P-384" new t3 "tang=$G384 tang=$G384 tang=$G384 tang_threshold=2"
 check "  /proc/keys shows tang=2/3" grep -q " t3: .* tang=2/3\$" /proc/keys

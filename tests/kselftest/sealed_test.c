@@ -984,7 +984,10 @@ TEST_F_TIMEOUT(sealed, bad_blobs_format, 300)
 	MUT(p, EBADMSG, "kind 2 (data key), flags 0",
 	    kseal_put_be16(x->b + 6, KSEAL_BLOB_KIND_DATA); x->b[15] = 0);
 	MUT(p, EBADMSG, "creator 0", kseal_put_be32(x->b + 8, 0));
-	MUT(p, EINVAL, "unknown flag 0x10", x->b[15] |= 0x10);
+	MUT(p, EINVAL, "unknown flag 0x20", x->b[15] |= 0x20);
+	/* The Tang flag reads a section where the public size is. */
+	MUT(p, EBADMSG, "Tang flag without a Tang section",
+	    x->b[15] |= KSEAL_BLOB_F_TANG);
 	/* A signed policy's authPolicy is not a fixed PCR policy's. */
 	MUT(p, EBADMSG, "signed-policy flag on a PCR-only blob",
 	    x->b[15] |= KSEAL_BLOB_F_AUTHORIZE);

@@ -7,6 +7,11 @@
  * ecc_gen_privkey, ecc_make_pub_key) changed between them. Every point
  * that comes in is checked on its curve before use and every result
  * before it goes out.
+ *
+ * ecc_point_mult_shamir() is not constant time (the kernel uses it for
+ * signature checks, with public scalars). Each secret scalar here serves
+ * one exchange only: c_i two products at bind time, then forgotten; e_i
+ * one request and one answer, then wiped.
  */
 #include <crypto/ecdh.h>
 #include <crypto/internal/ecc.h>

@@ -58,10 +58,11 @@ cp "$repo"/tests/vm/guest/*.sh "$stage/tests/" 2>/dev/null || true
 # The TAP emitter guest/lib.sh sources.
 install -m 0644 "$repo/tests/lib/tap.sh" "$stage/tests/tap.sh"
 
-# Debian kernel modules the tests load, with their dependencies.
+# Debian kernel modules the tests load, with their dependencies; ecc is
+# kseal.ko's own dependency (the Tang exchange), built in on some kernels.
 mods=(virtio_pci virtio_blk ext4 dm_crypt dm_mod tpm_vtpm_proxy gcm ghash_generic
       ctr xts aes_generic crc32c_generic cryptd dm_flakey loop
-      ecdh_generic drbg jitterentropy_rng sha512_generic qemu_fw_cfg)
+      ecc ecdh_generic drbg jitterentropy_rng sha512_generic qemu_fw_cfg)
 if [ "$img" != - ]; then
 	mkdir -p "$stage/lib/modules/$abi"
 	for m in "${mods[@]}"; do

@@ -96,11 +96,12 @@ wait_logon() {
 	return 1
 }
 
-# What modprobe would load before kseal.ko: ecdh_generic, whose symbols it
-# uses, and what the ECDH key generation asks for at run time (the default
-# RNG). Built in on some kernels.
+# What modprobe would load before kseal.ko: ecc, whose symbols it uses
+# (the Tang exchange), ecdh_generic, whose kpp it asks for, and what the
+# ECDH key generation asks for at run time (the default RNG). Built in on
+# some kernels.
 kseal_deps() {
-	modprobe -q -a sha512_generic jitterentropy_rng drbg ecdh_generic \
+	modprobe -q -a sha512_generic jitterentropy_rng drbg ecc ecdh_generic \
 		2>/dev/null
 }
 

@@ -90,9 +90,14 @@ check "a key without Tang" new p0 ""
 check_fails "Invalid argument" "a session on a blob without Tang: EINVAL" \
 	begin s0 p0
 
+# Refused before the TPM: no command goes out, the refusal is counted.
+DBG=/sys/kernel/debug/kseal
+C0=$(cat $DBG/tpm_commands) R0=$(cat $DBG/tang_refusals)
 load_refused "Key was rejected" "Tang answer 1 is not a point on the curve" \
 	"a load with an answer off the curve: EKEYREJECTED" t1 \
 	"tang_session=s1 tang=1:$OFF256"
+check "  no TPM command was sent" [ "$(cat $DBG/tpm_commands)" = "$C0" ]
+check "  debugfs tang_refusals counts it" [ "$(cat $DBG/tang_refusals)" = $((R0 + 1)) ]
 check "  and the total" grep -qF "this key needs 1 of 1 Tang answers, 0 recovered their share: refused" /tmp/dmesg.txt
 load_refused "Key has been revoked" "tang_session=s1 was used by a load already" \
 	"a second load with the same session (right answer): refused" t1 \

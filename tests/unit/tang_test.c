@@ -18,7 +18,8 @@ static void unhex(const char *h, u8 *out)
 	for (i = 0; i < Z; i++) {
 		unsigned int v;
 
-		sscanf(h + 2 * i, "%2x", &v);
+		if (sscanf(h + 2 * i, "%2x", &v) != 1)
+			abort();
 		out[i] = (u8)v;
 	}
 }

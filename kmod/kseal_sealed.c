@@ -19,7 +19,8 @@
  *           policy without a lock PCR reads no PCR: 3)
  * With bus_encryption=0 new and reseal send no StartAuthSession, a
  * recovery blob loads in 6 commands either way and the passphrase goes
- * by PolicyPassword.
+ * by PolicyPassword. Tang binding adds no TPM command, and a load refused
+ * for its Tang answers sends none.
  */
 #include <crypto/algapi.h>
 #include <linux/bitops.h>

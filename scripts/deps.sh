@@ -14,7 +14,7 @@ PACKAGES=(
 	build-essential make gcc pkg-config kmod cpio xz-utils e2fsprogs
 	linux-headers-amd64
 	libtss2-dev libkeyutils-dev libjson-c-dev libssl-dev libdevmapper-dev libblkid-dev
-	libaudit-dev
+	libaudit-dev libjose-dev libcurl4-openssl-dev tang jose socat
 	qemu-system-x86 swtpm swtpm-tools busybox-static keyutils tpm2-tools
 	dmsetup sparse clang libclang-rt-14-dev python3 perl
 	flex bison bc libelf-dev dkms debhelper dh-dkms lintian fakeroot openssl

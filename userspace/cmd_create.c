@@ -13,10 +13,13 @@
 #include "ksealctl.h"
 #include "policy_key.h"
 #include "state.h"
+#include "tang.h"
+#include "tang_keys.h"
 
 static const char help[] =
 "Usage: ksealctl create NAME [--pcrs LIST] [--bytes N] [--lock-pcr N]\n"
 "                            [--recovery | --recovery-fd FD] [--policy-key PUB.pem]\n"
+"                            [--tang URL [--tang-thp THP]]... [--tang-threshold T] [--yes]\n"
 "       ksealctl create NAME --wrapped-by SEALED [--bytes N] [--logon DESC]\n"
 "Create a key in the kernel, store its blob in the state directory.\n"
 "  --pcrs LIST        PCRs (sha256 bank) the sealed key is bound to\n"
@@ -30,15 +33,23 @@ static const char help[] =
 "  --policy-key PUB.pem  bind to PCR states signed with this key (ECDSA P-256\n"
 "                     or RSA-2048 public key) instead of the current values;\n"
 "                     --pcrs is the selection the signed policies cover\n"
+"  --tang URL         also bind to Tang server URL (repeatable, up to 8): the\n"
+"                     key then loads only while enough servers answer\n"
+"  --tang-thp THP     the thumbprint of the signing key of the i-th --tang\n"
+"                     server (tang-show-keys on the server prints it)\n"
+"  --tang-threshold T how many of the servers must answer (default: all)\n"
+"  --yes              trust --tang servers given without --tang-thp\n"
 "  --wrapped-by NAME  create a data key wrapped by sealed key NAME\n"
 "  --logon DESC       also offer the data key as logon key DESC (subsys:name)\n";
 
-enum { O_BYTES = OPT_SUB, O_LOCK, O_WRAP, O_LOGON, O_PKEY };
+enum { O_BYTES = OPT_SUB, O_LOCK, O_WRAP, O_LOGON, O_PKEY, O_YES };
 
 struct create_args {
 	const char *name, *wrapped_by, *logon, *policy_key;
 	long bytes, lock_pcr;
 	struct seal_opts seal;
+	struct tang_args tang;
+	bool yes;
 };
 
 static int parse(int argc, char **argv, struct create_args *a)
@@ -52,6 +63,8 @@ static int parse(int argc, char **argv, struct create_args *a)
 		{ "wrapped-by", required_argument, NULL, O_WRAP },
 		{ "logon", required_argument, NULL, O_LOGON },
 		{ "policy-key", required_argument, NULL, O_PKEY },
+		TANG_LONGOPTS,
+		{ "yes", no_argument, NULL, O_YES },
 		{ 0 }
 	};
 	int c;
@@ -86,6 +99,15 @@ static int parse(int argc, char **argv, struct create_args *a)
 		case O_PKEY:
 			a->policy_key = optarg;
 			break;
+		case OPT_TANG:
+		case OPT_TANG_THP:
+		case OPT_TANG_THRESHOLD:
+			if (tang_arg("create", c, optarg, &a->tang))
+				return KX_USAGE;
+			break;
+		case O_YES:
+			a->yes = true;
+			break;
 		case O_LOGON:
 			if (!valid_logon_desc(optarg)) {
 				kerr("create: bad --logon '%s'; use subsystem:name without spaces",
@@ -118,6 +140,12 @@ static int parse(int argc, char **argv, struct create_args *a)
 		kerr("create: --pcrs, --lock-pcr, --recovery and --policy-key are for sealed keys, not with --wrapped-by");
 		return KX_USAGE;
 	}
+	if (a->wrapped_by && (a->tang.n || a->tang.nthp || a->tang.threshold)) {
+		kerr("create: --tang, --tang-thp and --tang-threshold are for sealed keys, not with --wrapped-by");
+		return KX_USAGE;
+	}
+	if (tang_args_check("create", &a->tang))
+		return KX_USAGE;
 	if (!a->wrapped_by && a->logon) {
 		kerr("create: --logon needs --wrapped-by: only data keys can be logon keys");
 		return KX_USAGE;
@@ -186,11 +214,14 @@ static int policy_signer(const struct create_args *a, struct kkey *k)
 	return KX_OK;
 }
 
-/* Builds the "new" payload of a sealed key; shared with rotate. */
+/*
+ * Builds the "new" payload of a sealed key; shared with rotate. @tang:
+ * the Tang options of tang_bind, or NULL.
+ */
 char *sealed_new_payload(const struct kkey *k, const char *parent_name,
-			 const char *pass)
+			 const char *pass, const char *tang)
 {
-	size_t len = 512;
+	size_t len = 512 + (tang ? strlen(tang) : 0);
 	char *p = malloc(len);
 	int n;
 
@@ -203,7 +234,9 @@ char *sealed_new_payload(const struct kkey *k, const char *parent_name,
 	if (pass)
 		n += snprintf(p + n, len - n, " recovery=%s", pass);
 	if (k->lock_pcr >= 0)
-		snprintf(p + n, len - n, " lock=%d", k->lock_pcr);
+		n += snprintf(p + n, len - n, " lock=%d", k->lock_pcr);
+	if (tang)
+		snprintf(p + n, len - n, "%s", tang);
 	return p;
 }
 
@@ -212,7 +245,8 @@ int cmd_create(int argc, char **argv)
 	struct create_args a;
 	struct kstate st;
 	struct kkey *k;
-	char *pass = NULL, *payload = NULL, *blob = NULL;
+	char *pass = NULL, *payload = NULL, *blob = NULL, *tang = NULL;
+	struct ktang servers[TANG_SERVERS_MAX];
 	struct kmeta m;
 	char pname[2 * KSEAL_BLOB_PARENT_NAME_SIZE + 1];
 	int32_t ring, s, wrap = -1;
@@ -317,7 +351,19 @@ int cmd_create(int argc, char **argv)
 			if (rc)
 				goto out;
 		}
-		payload = sealed_new_payload(k, pname, pass);
+		if (a.tang.n) {
+			int t = a.tang.threshold ? (int)a.tang.threshold :
+						   a.tang.n;
+
+			rc = tang_bind("create", a.tang.url, a.tang.thp,
+				       a.tang.n, t, a.yes, servers, &tang);
+			if (rc)
+				goto out;
+			memcpy(k->tang, servers, sizeof(servers));
+			k->tang_n = a.tang.n;
+			k->tang_t = t;
+		}
+		payload = sealed_new_payload(k, pname, pass, tang);
 	}
 	if (!payload) {
 		rc = KX_STATE;
@@ -355,11 +401,12 @@ int cmd_create(int argc, char **argv)
 	key_set_blob(k, blob);
 	rc = state_commit(&st);
 	if (!rc)
-		kinfo("created %s key %s (serial %d)%s%.16s",
+		kinfo("created %s key %s (serial %d)%s%.16s%s",
 		      k->kind == KIND_SEALED ? "sealed" : "data", a.name, s,
 		      k->pk_name[0] ? ", PCR states signed by " : "",
-		      k->pk_fp);
+		      k->pk_fp, k->tang_n ? ", bound to Tang servers" : "");
 out:
+	free(tang);
 	free_secret(payload);
 	free_secret(pass);
 	free(blob);

@@ -17,6 +17,7 @@
 #include "kbackend.h"
 #include "ksealctl.h"
 #include "state.h"
+#include "tang_keys.h"
 
 #define STAGING_RING "kseal-staging"
 
@@ -32,16 +33,23 @@ static const char rotate_help[] =
 static const char reseal_help[] =
 "Usage: ksealctl reseal NAME [--pcrs LIST]\n"
 "                       [--recovery | --recovery-fd FD | --no-recovery]\n"
+"                       [--tang URL [--tang-thp THP]]... [--tang-threshold T] [--yes]\n"
 "Bind a loaded sealed key to the current PCR values (after a firmware or\n"
 "kernel update: load it with --recovery first) and save the new blob.\n"
 "  --pcrs LIST        a new PCR selection (default: keep the current one)\n"
 "  --recovery         keep the recovery passphrase: ask for it on the terminal\n"
 "  --recovery-fd FD   keep it, reading it from file descriptor FD\n"
 "  --no-recovery      drop the recovery passphrase\n"
+"  --tang URL         bind to these Tang servers instead (as create does);\n"
+"                     without it a Tang-bound key is bound again to its\n"
+"                     recorded servers' current exchange keys, each server\n"
+"                     verified with its recorded thumbprint (after a Tang\n"
+"                     key rotation, while the old key is still served)\n"
+"  --tang-thp THP, --tang-threshold T, --yes   as for create\n"
 "A key with a recovery passphrase needs one of the last three: the kernel\n"
 "does not keep the passphrase.\n";
 
-enum { O_NOREC = OPT_SUB };
+enum { O_NOREC = OPT_SUB, O_YES };
 
 /*
  * @what names the request in messages; the payload itself is never
@@ -71,8 +79,9 @@ static int update_and_read(int32_t s, const char *payload, const char *what,
 static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 			 int32_t old, const char *pass)
 {
+	struct ktang servers[TANG_SERVERS_MAX];
 	int32_t stage, s, d;
-	char *payload, upd[64];
+	char *payload, upd[64], *tang = NULL;
 	char pname[2 * KSEAL_BLOB_PARENT_NAME_SIZE + 1];
 	size_t i;
 	int rc;
@@ -94,13 +103,20 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 	rc = pinned_parent_name(st->dir, "rotate", pname);
 	if (rc)
 		return rc;
+	/* The new key binds to the servers' current exchange keys. */
+	if (k->tang_n) {
+		rc = tang_rebind("rotate", k, servers, &tang);
+		if (rc)
+			return rc;
+	}
 	stage = kb_new_keyring(STAGING_RING);
 	if (stage < 0) {
 		kerr("rotate: cannot create the staging keyring: %s; check the keyring quota",
 		     strerror(errno));
 		return KX_KERNEL;
 	}
-	payload = sealed_new_payload(k, pname, pass);
+	payload = sealed_new_payload(k, pname, pass, tang);
+	free(tang);
 	if (!payload) {
 		rc = KX_STATE;
 		goto out;
@@ -128,6 +144,8 @@ static int rotate_sealed(struct kstate *st, int32_t ring, struct kkey *k,
 	key_set_blob(k, payload);
 	free(payload);
 	k->version++;
+	if (k->tang_n)
+		memcpy(k->tang, servers, sizeof(servers));
 	snprintf(upd, sizeof(upd), "update rewrap=%d", s);
 	for (i = 0; i < st->n; i++) {
 		struct kkey *dk = &st->keys[i];
@@ -249,11 +267,15 @@ int cmd_reseal(int argc, char **argv)
 		PCRS_LONGOPT,
 		RECOVERY_LONGOPTS,
 		{ "no-recovery", no_argument, NULL, O_NOREC },
+		TANG_LONGOPTS,
+		{ "yes", no_argument, NULL, O_YES },
 		{ 0 }
 	};
 	struct seal_opts seal = SEAL_OPTS_INIT;
-	bool norec = false;
-	char *pass = NULL, *payload = NULL;
+	struct tang_args ta = { .n = 0 };
+	struct ktang servers[TANG_SERVERS_MAX];
+	bool norec = false, yes = false;
+	char *pass = NULL, *payload = NULL, *tang = NULL;
 	struct kstate st;
 	struct kkey *k;
 	int32_t ring, s;
@@ -270,6 +292,15 @@ int cmd_reseal(int argc, char **argv)
 		case O_NOREC:
 			norec = true;
 			break;
+		case OPT_TANG:
+		case OPT_TANG_THP:
+		case OPT_TANG_THRESHOLD:
+			if (tang_arg("reseal", c, optarg, &ta))
+				return KX_USAGE;
+			break;
+		case O_YES:
+			yes = true;
+			break;
 		default:
 			if (global_opt(c, optarg, reseal_help, &rc) <= 0)
 				return rc;
@@ -281,6 +312,12 @@ int cmd_reseal(int argc, char **argv)
 	}
 	if (seal.recovery && norec) {
 		kerr("reseal: --recovery and --no-recovery exclude each other");
+		return KX_USAGE;
+	}
+	if (tang_args_check("reseal", &ta))
+		return KX_USAGE;
+	if (!ta.n && (ta.nthp || ta.threshold)) {
+		kerr("reseal: --tang-thp and --tang-threshold go with --tang servers");
 		return KX_USAGE;
 	}
 	rc = state_open(&st, g.state_dir, true);
@@ -320,10 +357,22 @@ int cmd_reseal(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (asprintf(&payload, "update reseal%s%s%s%s",
+	if (ta.n) {
+		rc = tang_bind("reseal", ta.url, ta.thp, ta.n,
+			       ta.threshold ? (int)ta.threshold : ta.n, yes,
+			       servers, &tang);
+		if (rc)
+			goto out;
+	} else if (k->tang_n) {
+		rc = tang_rebind("reseal", k, servers, &tang);
+		if (rc)
+			goto out;
+	}
+	if (asprintf(&payload, "update reseal%s%s%s%s%s",
 		     seal.pcrs ? " pcrs=" : "",
 		     seal.pcrs ? seal.pcrs : "",
-		     pass ? " recovery=" : "", pass ? pass : "") < 0) {
+		     pass ? " recovery=" : "", pass ? pass : "",
+		     tang ? tang : "") < 0) {
 		payload = NULL;
 		kerr("reseal: out of memory");
 		rc = KX_STATE;
@@ -335,12 +384,21 @@ int cmd_reseal(int argc, char **argv)
 			snprintf(k->pcrs, sizeof(k->pcrs), "%s",
 				 seal.pcrs);
 		k->recovery = pass != NULL;
+		if (ta.n) {
+			k->tang_n = ta.n;
+			k->tang_t = ta.threshold ? (int)ta.threshold : ta.n;
+		}
+		if (tang)
+			memcpy(k->tang, servers, sizeof(servers));
 		rc = state_commit(&st);
 	}
 	if (!rc)
-		kinfo("resealed %s to the current values of PCRs %s%s", k->name,
-		      k->pcrs, pass ? ", with its recovery passphrase" : "");
+		kinfo("resealed %s to the current values of PCRs %s%s%s",
+		      k->name, k->pcrs,
+		      pass ? ", with its recovery passphrase" : "",
+		      tang ? ", bound to its Tang servers' current keys" : "");
 out:
+	free(tang);
 	free_secret(payload);
 	free_secret(pass);
 	state_close(&st);

@@ -12,6 +12,7 @@
 #include "kbackend.h"
 #include "ksealctl.h"
 #include "state.h"
+#include "tang_keys.h"
 #include "tpm.h"
 
 int32_t kring(bool create)
@@ -65,17 +66,18 @@ const char *load_advice(int err)
 }
 
 static char *load_payload(const struct kkey *k, const char *pass,
-			  const char *approval)
+			  const char *approval, const char *tang)
 {
-	size_t len = strlen(k->blob) + 512;
+	size_t len = strlen(k->blob) + strlen(approval) +
+		     (tang ? strlen(tang) : 0) + 512;
 	char *p = malloc(len);
 
 	if (!p)
 		return NULL;
 	if (k->kind == KIND_SEALED)
-		snprintf(p, len, "load %s%s%s%s", k->blob,
+		snprintf(p, len, "load %s%s%s%s%s", k->blob,
 			 pass ? " recovery=" : "", pass ? pass : "",
-			 approval);
+			 approval, tang ? tang : "");
 	else
 		snprintf(p, len, "load %s%s%s", k->blob,
 			 k->logon[0] ? " logon=" : "", k->logon);
@@ -124,6 +126,7 @@ int32_t load_one(int32_t ring, const struct kkey *k, const char *pass,
 		 int *reported)
 {
 	char approval[2 * sizeof(TPMT_TK_VERIFIED) + 128] = "", *payload;
+	char *tang = NULL;
 	kserial_t s;
 	int saved;
 
@@ -137,7 +140,21 @@ int32_t load_one(int32_t ring, const struct kkey *k, const char *pass,
 			return -1;
 		}
 	}
-	payload = load_payload(k, pass, approval);
+	/*
+	 * A Tang-bound key needs its servers' answers first; with the
+	 * recovery passphrase the kernel takes the Tang secret from the
+	 * blob's recovery wrap instead.
+	 */
+	if (k->kind == KIND_SEALED && k->tang_n && !pass) {
+		*reported = tang_exchange(k, &tang);
+		if (*reported) {
+			if (*reported != KX_REFUSED)
+				errno = EIO;
+			return -1;
+		}
+	}
+	payload = load_payload(k, pass, approval, tang);
+	free(tang);
 	if (!payload) {
 		errno = ENOMEM;
 		return -1;

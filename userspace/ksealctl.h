@@ -142,6 +142,7 @@ enum {
 	OPT_STATE_DIR = 0x100, OPT_KEYRING, OPT_TCTI, OPT_CONF, OPT_JSON,
 	OPT_HELP, OPT_VERSION,
 	OPT_PCRS, OPT_RECOVERY, OPT_RECOVERY_FD,	/* struct seal_opts */
+	OPT_TANG, OPT_TANG_THP, OPT_TANG_THRESHOLD,	/* struct tang_args */
 	OPT_SUB,		/* first code free for subcommand options */
 };
 
@@ -217,7 +218,7 @@ int ensure_loaded(struct kstate *st, int32_t ring, const char *name,
 char *key_read_blob(int32_t serial);
 /* @parent_name: the pinned parent's Name in hex (pinned_parent_name). */
 char *sealed_new_payload(const struct kkey *k, const char *parent_name,
-			 const char *pass);
+			 const char *pass, const char *tang);
 /*
  * The parent Name provision recorded for this TPM, in hex, for a new
  * sealed key; KX_REFUSED with one line naming @what when there is none.

@@ -18,6 +18,7 @@
 
 #include "payload.h"
 #include "state.h"
+#include "tang.h"
 
 #define CURRENT		"current"
 #define CURRENT_TMP	"current.tmp"
@@ -223,6 +224,80 @@ static const char *bad_payload_field(json_object *o, enum kkind kind,
 	return NULL;
 }
 
+/* A thumbprint as Tang prints it: base64url, no padding. */
+static bool thp_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 16 && n < 64 &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
+/*
+ * "tang": {"threshold": T, "servers": [{"url", "kid", "thp", "crv"}...]}.
+ * The kid goes into a request path: base64url only.
+ */
+static const char *tang_from_json(struct kkey *k, json_object *t)
+{
+	json_object *a, *e;
+	const char *url, *kid, *thp, *crv;
+	int64_t th;
+	size_t i, n;
+
+	if (!json_object_is_type(t, json_type_object) ||
+	    !json_object_object_get_ex(t, "servers", &a) ||
+	    !json_object_is_type(a, json_type_array) ||
+	    !jint(t, "threshold", &th))
+		return "tang is not an object of threshold and servers";
+	n = json_object_array_length(a);
+	if (n < 1 || n > sizeof(k->tang) / sizeof(k->tang[0]) || th < 1 ||
+	    th > (int64_t)n)
+		return "tang needs 1..8 servers and a threshold 1..their number";
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(a, i);
+		url = jstr(e, "url");
+		kid = jstr(e, "kid");
+		thp = jstr(e, "thp");
+		crv = jstr(e, "crv");
+		if (!url || strlen(url) > KSEAL_TANG_URL_MAX ||
+		    !tang_url_ok(url) || !kid || !thp_ok(kid) || !thp ||
+		    !thp_ok(thp) || tang_curve_from_name(crv) == TANG_CURVE_NONE)
+			return "a tang server lacks a valid url, kid, thp or crv";
+		COPY(k->tang[i].url, url);
+		COPY(k->tang[i].kid, kid);
+		COPY(k->tang[i].thp, thp);
+		k->tang[i].curve = tang_curve_from_name(crv);
+		if (k->tang[i].curve != k->tang[0].curve)
+			return "tang servers on different curves";
+	}
+	k->tang_n = (int)n;
+	k->tang_t = (int)th;
+	return NULL;
+}
+
+static json_object *tang_to_json(const struct kkey *k)
+{
+	json_object *t = json_object_new_object(), *a = json_object_new_array();
+	int i;
+
+	json_object_object_add(t, "threshold", json_object_new_int(k->tang_t));
+	for (i = 0; i < k->tang_n; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "url",
+				json_object_new_string(k->tang[i].url));
+		json_object_object_add(e, "kid",
+				json_object_new_string(k->tang[i].kid));
+		json_object_object_add(e, "thp",
+				json_object_new_string(k->tang[i].thp));
+		json_object_object_add(e, "crv", json_object_new_string(
+				tang_curve_name(k->tang[i].curve)));
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(t, "servers", a);
+	return t;
+}
+
 /*
  * Returns NULL on success or why the file is damaged; *field names a field
  * that would change a keyctl payload (then the whole state is refused).
@@ -289,6 +364,11 @@ static const char *key_from_json(struct kkey *k, const char *file,
 			COPY(k->pk_fp, jstr(pk, "pkfp"));
 			k->pk_pem = strdup(jstr(pk, "pem"));
 		}
+		if (json_object_object_get_ex(o, "tang", &pk)) {
+			why = tang_from_json(k, pk);
+			if (why)
+				goto out;
+		}
 		{
 			json_object *r;
 
@@ -343,6 +423,8 @@ static char *key_to_json(const struct kkey *k)
 					json_object_new_string(k->pk_pem));
 			json_object_object_add(o, "policy_key", pk);
 		}
+		if (k->tang_n)
+			json_object_object_add(o, "tang", tang_to_json(k));
 	} else {
 		json_object_object_add(o, "wrapped_by",
 				       json_object_new_string(k->wrapped_by));

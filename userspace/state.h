@@ -17,6 +17,20 @@
 
 enum kkind { KIND_SEALED, KIND_DATA };
 
+/*
+ * A Tang server a sealed key is bound to, in the order of the kernel's
+ * server index: its URL, the thumbprint (S256, base64url) of the
+ * exchange key the blob holds (the path of its recovery requests), the
+ * pinned thumbprint of its signing key, and the curve.
+ */
+#define KSEAL_TANG_URL_MAX	512
+struct ktang {
+	char url[KSEAL_TANG_URL_MAX + 1];
+	char kid[64];
+	char thp[64];
+	int curve;				/* enum tang_curve */
+};
+
 struct kkey {
 	char name[KSEAL_KEY_NAME_MAX + 1];
 	enum kkind kind;
@@ -39,6 +53,9 @@ struct kkey {
 	char pk_name[2 * 34 + 1];
 	char pk_fp[2 * 32 + 1];
 	char *pk_pem;
+	/* Tang servers: @tang_n of them (0: none), @tang_t needed. */
+	int tang_t, tang_n;
+	struct ktang tang[8];
 	char *blob;				/* lowercase hex */
 	bool dirty;				/* rewrite on commit */
 	bool removed;				/* leave out on commit */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
 
@@ -19,6 +20,8 @@
 #include "kbackend.h"
 #include "ksealctl.h"
 #include "state.h"
+#include "tang.h"
+#include "tang_keys.h"
 
 static const char load_help[] =
 "Usage: ksealctl load [NAME...|--all] [--recovery | --recovery-fd FD]\n"
@@ -128,6 +131,7 @@ static bool has_recovery(const struct kkey *k)
 struct load_count {
 	int loaded, failed;
 	int refused;	/* of the failed: no signed policy matched */
+	bool *tang;	/* boot: keys whose Tang servers did not answer */
 };
 
 /*
@@ -168,6 +172,9 @@ static void load_pass(struct kstate *st, int32_t ring, const bool *w,
 			continue;
 		}
 		s = load_one(ring, k, pass, &why);
+		if (s < 0 && n->tang && why == KX_REFUSED &&
+		    errno == EHOSTUNREACH)
+			n->tang[j] = true;
 		if (s < 0 && refused && errno == EKEYREJECTED &&
 		    has_recovery(k)) {
 			if (!why)
@@ -516,9 +523,98 @@ static int recover_one(int32_t ring, const char *name, const char *prog,
 	return rc;
 }
 
+/* list --json: the Tang binding of @k, or null. */
+static json_object *tang_json(const struct kkey *k)
+{
+	json_object *o, *a;
+	int i;
+
+	if (!k->tang_n)
+		return NULL;
+	o = json_object_new_object();
+	a = json_object_new_array();
+	json_object_object_add(o, "threshold", json_object_new_int(k->tang_t));
+	for (i = 0; i < k->tang_n; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "url",
+				json_object_new_string(k->tang[i].url));
+		json_object_object_add(e, "kid",
+				json_object_new_string(k->tang[i].kid));
+		json_object_object_add(e, "thp",
+				json_object_new_string(k->tang[i].thp));
+		json_object_object_add(e, "crv", json_object_new_string(
+				tang_curve_name(k->tang[i].curve)));
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(o, "servers", a);
+	return o;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/*
+ * Boot: the sealed keys whose Tang servers did not answer (@wait) are
+ * tried again with a growing pause until TANG_WAIT seconds have passed
+ * since @start (the network may still be coming up). A key still
+ * unloaded then and that has a recovery passphrase is marked in
+ * @refused, so the boot asks for it.
+ */
+static void tang_retry(struct kstate *st, int32_t ring, bool *wait,
+		       bool *refused, struct load_count *cnt, double start)
+{
+	long limit = tang_wait(), delay = 1;
+	size_t j, left = 0;
+	int why;
+
+	for (j = 0; j < st->n; j++)
+		left += wait[j];
+	if (left)
+		kinfo("boot: %zu key%s wait%s for Tang servers, up to TANG_WAIT=%ld s",
+		      left, left == 1 ? "" : "s", left == 1 ? "s" : "", limit);
+	while (left && now_s() + (double)delay <= start + (double)limit) {
+		sleep((unsigned int)delay);
+		delay = delay >= 16 ? 30 : delay * 2;
+		for (j = 0; j < st->n; j++) {
+			int32_t s;
+
+			if (!wait[j])
+				continue;
+			s = load_one(ring, &st->keys[j], NULL, &why);
+			if (s >= 0) {
+				kinfo("loaded %s (serial %d)", st->keys[j].name,
+				      s);
+				cnt->failed--;
+				cnt->loaded++;
+			}
+			if (s >= 0 || why != KX_REFUSED ||
+			    errno != EHOSTUNREACH) {
+				wait[j] = false;
+				left--;
+			}
+		}
+	}
+	for (j = 0; j < st->n; j++) {
+		if (!wait[j])
+			continue;
+		kerr("%s: its Tang servers did not answer within TANG_WAIT=%ld s: %s",
+		     st->keys[j].name, limit, has_recovery(&st->keys[j]) ?
+		     "asking for its recovery passphrase" :
+		     "it stays unloaded until it is loaded by hand (ksealctl load)");
+		if (has_recovery(&st->keys[j]))
+			refused[j] = true;
+	}
 }
 
 /* Everything of cmd_boot before the lock; returns the load's KX_* code. */
@@ -528,6 +624,7 @@ static int boot_load(void)
 	struct kstate st;
 	bool *refused = NULL, nobody = false, opened = true;
 	char **names = NULL, *v, *prog;
+	double start = now_s();
 	long timeout = KSEAL_DEFAULT_RECOVERY_TIMEOUT;
 	size_t j, nref = 0;
 	int rc, extra;
@@ -556,12 +653,14 @@ static int boot_load(void)
 	}
 	refused = calloc(st.n + 1, sizeof(*refused));
 	names = calloc(st.n + 1, sizeof(*names));
-	if (!refused || !names || !prog) {
+	cnt.tang = calloc(st.n + 1, sizeof(*cnt.tang));
+	if (!refused || !names || !prog || !cnt.tang) {
 		kerr("boot: out of memory; loading nothing, locking");
 		rc = KX_STATE;
 		goto out;
 	}
 	load_pass(&st, ring, NULL, 0, NULL, &cnt, refused);
+	tang_retry(&st, ring, cnt.tang, refused, &cnt, start);
 	for (j = 0; j < st.n; j++)
 		if (refused[j])
 			names[nref++] = strdup(st.keys[j].name);
@@ -604,6 +703,7 @@ out:
 		free(names[j]);
 	free(names);
 	free(refused);
+	free(cnt.tang);
 	free(prog);
 	return rc;
 }
@@ -636,7 +736,9 @@ static const char list_help[] =
 "List the keys of the state directory: kind, version, policy or wrapping\n"
 "key, and whether and under which serial each is loaded. recovery=OLD\n"
 "(\"legacy_recovery\": true in JSON) marks a sealed key whose recovery\n"
-"passphrase still unseals it after the lock: reseal it before the lock.\n";
+"passphrase still unseals it after the lock: reseal it before the lock.\n"
+"tang T/N marks a key bound to N Tang servers, T of which must answer;\n"
+"their URLs follow on lines of their own (no server is asked).\n";
 
 int cmd_list(int argc, char **argv)
 {
@@ -688,8 +790,12 @@ int cmd_list(int argc, char **argv)
 				n += snprintf(pol + n, sizeof(pol) - n, " lock=%d",
 					      k->lock_pcr);
 			if (k->recovery || legacy)
-				snprintf(pol + n, sizeof(pol) - n, "%s",
-					 legacy ? " recovery=OLD" : " recovery");
+				n += snprintf(pol + n, sizeof(pol) - n, "%s",
+					      legacy ? " recovery=OLD" :
+					      " recovery");
+			if (k->tang_n)
+				snprintf(pol + n, sizeof(pol) - n,
+					 " tang %d/%d", k->tang_t, k->tang_n);
 		} else {
 			snprintf(pol, sizeof(pol), "%s%s%s", k->wrapped_by,
 				 k->logon[0] ? " logon=" : "", k->logon);
@@ -722,6 +828,7 @@ int cmd_list(int argc, char **argv)
 				json_object_object_add(o, "policy_key",
 					k->pk_name[0] ?
 					json_object_new_string(k->pk_fp) : NULL);
+				json_object_object_add(o, "tang", tang_json(k));
 			} else {
 				json_object_object_add(o, "wrapped_by",
 					json_object_new_string(k->wrapped_by));
@@ -745,6 +852,10 @@ int cmd_list(int argc, char **argv)
 			printf("%-20s %-6s %3d %-36s %s\n", k->name,
 			       k->kind == KIND_SEALED ? "sealed" : "data",
 			       k->version, pol, ld);
+			/* The servers, one line each, under their key. */
+			for (int t = 0; t < k->tang_n; t++)
+				printf("%-20s   tang server %d: %s\n", "", t + 1,
+				       k->tang[t].url);
 		}
 	}
 	if (arr) {

@@ -13,6 +13,8 @@
 
 #include "ksealctl.h"
 #include "state.h"
+#include "tang.h"
+#include "tang_keys.h"
 #include "tpm.h"
 
 #define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
@@ -23,7 +25,10 @@ static const char help[] =
 "kernel lockdown, Secure Boot, swap, hibernation, sealed keys with the old\n"
 "recovery branch, sealed keys bound to no boot-chain PCR (PCR 7 alone),\n"
 "and whether keys under signed PCR policies have a signed state for the\n"
-"current PCRs. Exit 0 if all are OK, 6 if any check warns.\n";
+"current PCRs. For keys bound to Tang servers, asks each server for its\n"
+"advertisement (TANG_TIMEOUT): reachable, signed by the pinned key, and\n"
+"still advertising the exchange key the blob is bound to.\n"
+"Exit 0 if all are OK, 6 if any check warns.\n";
 
 struct report {
 	json_object *arr;
@@ -286,6 +291,65 @@ static void check_recovery(struct report *r, const struct kstate *st)
 }
 
 /*
+ * Each Tang server of each Tang-bound key: reachable, its advertisement
+ * verified with the recorded pin, and the recorded exchange key still
+ * advertised. A rotated server still answers for its old key while the
+ * old key is served (hidden), so the fix is a reseal before it goes.
+ */
+static void check_tang(struct report *r, const struct kstate *st)
+{
+	long timeout = tang_timeout();
+	size_t i, j;
+	int t;
+
+	for (i = 0; i < st->n; i++) {
+		const struct kkey *k = &st->keys[i];
+
+		for (t = 0; t < k->tang_n; t++) {
+			const struct ktang *s = &k->tang[t];
+			struct tang_adv adv;
+			struct tang_body b;
+			const char *what;
+			char why[160], d[KSEAL_TANG_URL_MAX + 256], a[160];
+			bool ok = false, kid = false;
+
+			if (tang_http(s->url, NULL, NULL, timeout, &b, why,
+				      sizeof(why))) {
+				snprintf(d, sizeof(d), "%s: Tang server %s: %s",
+					 k->name, s->url, why);
+				snprintf(a, sizeof(a),
+					 "bring the server back before the next boot needs it (tang %d/%d)",
+					 k->tang_t, k->tang_n);
+				check(r, "tang", false, d, a);
+				continue;
+			}
+			if (tang_adv_parse(b.buf, b.len, s->thp, &adv, &what)) {
+				snprintf(d, sizeof(d), "%s: Tang server %s: advertisement refused: %s",
+					 k->name, s->url, what);
+				free(b.buf);
+				check(r, "tang", false, d,
+				      "check the server's keys (tang-show-keys) against the recorded thp (ksealctl list --json)");
+				continue;
+			}
+			free(b.buf);
+			for (j = 0; j < adv.nkids; j++)
+				kid |= !strcmp(adv.kids[j], s->kid);
+			if (kid)
+				snprintf(d, sizeof(d), "%s: Tang server %s reachable, key %.12s advertised",
+					 k->name, s->url, s->kid);
+			else
+				snprintf(d, sizeof(d), "%s: Tang server %s: rotated: key %.12s is no longer advertised",
+					 k->name, s->url, s->kid);
+			snprintf(a, sizeof(a),
+				 "run ksealctl reseal %s while the old key is still served",
+				 k->name);
+			ok = kid;
+			check(r, "tang", ok, d, a);
+		}
+	}
+}
+
+/*
  * Keys under signed PCR policies: their signer and selection, and whether
  * a signed state is installed for the current PCRs (else the key loaded
  * with its recovery passphrase, and the next boot in this state asks too).
@@ -378,6 +442,7 @@ int cmd_status(int argc, char **argv)
 	check_kernel(&r, st.n, st.nextra);
 	check_recovery(&r, &st);
 	check_signed(&r, &st);
+	check_tang(&r, &st);
 	check_boot_chain(&r, &st);
 	state_close(&st);
 	if (r.arr) {

@@ -237,8 +237,10 @@ out:
 	json_decref(set);
 	json_decref(jws);
 	memset(x, 0, sizeof(x));
-	if (rc)
+	if (rc) {
 		adv->curve = TANG_CURVE_NONE;
+		adv->thp[0] = '\0';
+	}
 	return rc;
 }
 

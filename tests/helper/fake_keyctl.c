@@ -14,6 +14,16 @@
  * key's Name digest, what ksealctl reads back) around the fake's own
  * text. Loading it needs approved= and ticket= (recorded for the tests,
  * which check the ticket with the TPM itself) or the recovery passphrase.
+ *
+ * A sealed key made with tang= gets a real sealed header too, with
+ * KSEAL_BLOB_F_TANG and a Tang section holding the exchange points the
+ * helper passed (as S_i and, standing in for the kernel's C_i, again).
+ * No ECMR arithmetic here: a kseal_tang session ("begin <blob>") reads
+ * back each server's own S_i as its blinded request, a point the real
+ * server answers; loading the blob needs tang_session= naming such a
+ * session of this blob and at least T well-formed tang=<i>:<point>
+ * answers (or recovery=), and the session is revoked after the attempt,
+ * as the module does. What the helper passed is recorded for the tests.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -261,13 +271,46 @@ static void opt_val(const char *payload, const char *opt, char *out,
 		 v ? v + strlen(opt) : "");
 }
 
+/* Bytes of a sealed header before the key id ends (no Tang section). */
+#define SEALED_HDR 161
+
+/*
+ * The Tang section for the tang= options of @payload, in hex, appended
+ * to @hdr; the options themselves (" tang=..." each) into @opts.
+ */
+static void tang_section(const char *payload, char *hdr, size_t len,
+			 char *opts, size_t olen)
+{
+	const char *t = payload;
+	char pts[8][200], v[16];
+	size_t n = 0, i, o = strlen(hdr), c = 0;
+
+	*opts = '\0';
+	while ((t = strstr(t, " tang=")) && n < 8) {
+		t += 6;
+		snprintf(pts[n], sizeof(pts[n]), "%.*s",
+			 (int)strcspn(t, " "), t);
+		c = strlen(pts[n]) / 4;
+		snprintf(opts + strlen(opts), olen - strlen(opts), " tang=%s",
+			 pts[n]);
+		n++;
+	}
+	opt_val(payload, " tang_threshold=", v, sizeof(v));
+	o += (size_t)snprintf(hdr + o, len - o, "%02x%02zx%02lx00%064d",
+			      c == 48 ? KSEAL_TANG_P384 : KSEAL_TANG_P256, n,
+			      v[0] ? strtol(v, NULL, 10) : (long)n, 0);
+	for (i = 0; i < n; i++)
+		o += (size_t)snprintf(hdr + o, len - o, "%s%s%064d%032d",
+				      pts[i], pts[i], 0, 0);
+}
+
 /* The hex of a sealed blob's bytes before the public size. */
 static void auth_header(const char *payload, char *hdr, size_t len)
 {
 	char v[128], name[72], pname[72], parent[16];
 	unsigned int mask = 0;
 	long lock = -1;
-	unsigned int flags = KSEAL_BLOB_F_AUTHORIZE | KSEAL_BLOB_F_POLICY2;
+	unsigned int flags = KSEAL_BLOB_F_POLICY2;
 
 	opt_val(payload, " pcrs=", v, sizeof(v));
 	payload_pcrs_mask(v[0] ? v : "7", &mask);
@@ -279,6 +322,10 @@ static void auth_header(const char *payload, char *hdr, size_t len)
 	}
 	if (strstr(payload, " recovery="))
 		flags |= KSEAL_BLOB_F_RECOVERY;
+	if (strstr(payload, " policy_key="))
+		flags |= KSEAL_BLOB_F_AUTHORIZE;
+	if (strstr(payload, " tang="))
+		flags |= KSEAL_BLOB_F_TANG;
 	opt_val(payload, " policy_key=", name, sizeof(name));
 	opt_val(payload, " parent_name=", pname, sizeof(pname));
 	pname[68] = '\0';
@@ -295,6 +342,111 @@ static void auth_header(const char *payload, char *hdr, size_t len)
 			*hdr = '0';
 }
 
+/* The flags of the sealed header @hdr (hex), 0 for none. */
+static unsigned int hdr_flags(const char *hdr)
+{
+	char f[9];
+
+	if (strlen(hdr) < 2 * SEALED_HDR)
+		return 0;
+	snprintf(f, sizeof(f), "%.8s", hdr + 2 * KSEAL_BLOB_OFF_FLAGS);
+	return (unsigned int)strtoul(f, NULL, 16);
+}
+
+/* Hex length of the header of blob @hex: with its Tang section, if any. */
+static size_t hdr_len(const char *hex)
+{
+	char b[3];
+	size_t n, c;
+
+	if (!(hdr_flags(hex) & KSEAL_BLOB_F_TANG))
+		return 2 * SEALED_HDR;
+	if (strlen(hex) < 2 * SEALED_HDR + 4)
+		return 0;
+	snprintf(b, sizeof(b), "%.2s", hex + 2 * SEALED_HDR);
+	c = strtoul(b, NULL, 16) == KSEAL_TANG_P384 ? 48 : 32;
+	snprintf(b, sizeof(b), "%.2s", hex + 2 * SEALED_HDR + 2);
+	n = strtoul(b, NULL, 16);
+	return 2 * (SEALED_HDR + 36 + n * (4 * c + 48));
+}
+
+/* "<i> <S_i>\n" for each server of the Tang section of @hdr. */
+static bool tang_lines(const char *hdr, char *out, size_t len)
+{
+	const char *t = hdr + 2 * SEALED_HDR;
+	char b[3];
+	size_t n, c, i, o = 0;
+
+	if (!(hdr_flags(hdr) & KSEAL_BLOB_F_TANG))
+		return false;
+	snprintf(b, sizeof(b), "%.2s", t);
+	c = strtoul(b, NULL, 16) == KSEAL_TANG_P384 ? 48 : 32;
+	snprintf(b, sizeof(b), "%.2s", t + 2);
+	n = strtoul(b, NULL, 16);
+	t += 2 * 36;
+	*out = '\0';
+	for (i = 0; i < n; i++, t += 2 * (4 * c + 48))
+		o += (size_t)snprintf(out + o, len - o, "%zu %.*s\n", i + 1,
+				      (int)(4 * c), t);
+	return true;
+}
+
+/* The threshold and server count of the Tang section of @hdr. */
+static void tang_tn(const char *hdr, long *t, long *n, size_t *c)
+{
+	char b[3];
+
+	snprintf(b, sizeof(b), "%.2s", hdr + 2 * SEALED_HDR);
+	*c = strtoul(b, NULL, 16) == KSEAL_TANG_P384 ? 48 : 32;
+	snprintf(b, sizeof(b), "%.2s", hdr + 2 * SEALED_HDR + 2);
+	*n = strtol(b, NULL, 16);
+	snprintf(b, sizeof(b), "%.2s", hdr + 2 * SEALED_HDR + 4);
+	*t = strtol(b, NULL, 16);
+}
+
+/*
+ * The Tang options of a load of Tang blob @hdr: the session must be one
+ * the caller holds, of this blob, and at least T answers well formed;
+ * the session is used up either way. The answers go to @ans.
+ */
+static int tang_load(const char *payload, const char *hdr, char *ans,
+		     size_t len)
+{
+	char desc[128];
+	const char *a = payload;
+	json_object *sk;
+	long t, n, got = 0, seen = 0;
+	size_t c;
+
+	*ans = '\0';
+	opt_val(payload, " tang_session=", desc, sizeof(desc));
+	sk = desc[0] ? in_ring_by_desc(KB_PROCESS_RING, "kseal_tang", desc) :
+		       NULL;
+	if (sk)
+		json_object_object_add(sk, "revoked", json_object_new_int(1));
+	if (recovery_ok(payload))
+		return 0;
+	if (!sk)
+		return EKEYREJECTED;
+	if (strcmp(sget(sk, "blob"), hdr))
+		return EINVAL;
+	tang_tn(hdr, &t, &n, &c);
+	while ((a = strstr(a, " tang="))) {
+		char *end;
+		long i = strtol(a + 6, &end, 10);
+		size_t h = *end == ':' ? strcspn(end + 1, " ") : 0;
+
+		a += 6;
+		if (i < 1 || i > n || h != 4 * c || (seen & 1L << i))
+			return EINVAL;
+		seen |= 1L << i;
+		got++;
+		snprintf(ans + strlen(ans), len - strlen(ans), " %.*s",
+			 (int)(end + 1 + h - (a)), a);
+	}
+	return got < t ? EKEYREJECTED : 0;
+}
+
 static kserial_t f_add_locked(const char *type, const char *desc,
 			      const char *payload, kserial_t ring)
 {
@@ -304,6 +456,24 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 
 	if (!strcmp(type, "keyring"))
 		return new_key(type, desc, "", ring);
+	if (!strcmp(type, "kseal_tang")) {
+		char lines[8 * 200], *hdr;
+		size_t n = strncmp(payload, "begin ", 6) ? 0 :
+			   hdr_len(payload + 6);
+		kserial_t s;
+
+		if (!n || strlen(payload + 6) < n)
+			return fail(EINVAL);
+		hdr = strndup(payload + 6, n);
+		if (!hdr || !tang_lines(hdr, lines, sizeof(lines))) {
+			free(hdr);
+			return fail(EINVAL);
+		}
+		s = new_key(type, desc, lines, ring);
+		sset(by_serial(s), "blob", hdr);
+		free(hdr);
+		return s;
+	}
 	snprintf(id, sizeof(id), "%ld%ld", (long)getpid(),
 		 (long)iget(db, "next"));
 	if (!strncmp(payload, "new ", 4)) {
@@ -323,10 +493,19 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 				 (int)strcspn(wt + 2, ":"), wt + 2);
 		}
 		s = new_key(type, desc, text, ring);
-		if (!w && strstr(payload, " policy_key=")) {
-			char hdr[512];
+		if (!w && (strstr(payload, " policy_key=") ||
+			   strstr(payload, " tang="))) {
+			char hdr[8192], opts[2048];
 
 			auth_header(payload, hdr, sizeof(hdr));
+			if (strstr(payload, " tang=")) {
+				tang_section(payload, hdr, sizeof(hdr), opts,
+					     sizeof(opts));
+				sset(by_serial(s), "tang", opts);
+				opt_val(payload, " tang_threshold=", opts,
+					sizeof(opts));
+				sset(by_serial(s), "tang_threshold", opts);
+			}
 			sset(by_serial(s), "hdr", hdr);
 			opt_val(payload, " policy_key=", hdr, sizeof(hdr));
 			sset(by_serial(s), "policy_key", hdr);
@@ -340,20 +519,37 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 		return s;
 	}
 	if (!strncmp(payload, "load ", 5)) {
-		size_t n = strcspn(payload + 5, " ");
-		char *t, hdr[512] = "", ap[80], tk[200];
+		size_t n = strcspn(payload + 5, " "), hl;
+		char *t, hdr[8192] = "", ap[80], tk[200], ans[2048] = "";
 		size_t tkd;
 		kserial_t s;
+		int e;
 
 		/* A blob with a sealed header: the fake's text follows it. */
-		if (n > 2 * 163 && !strncmp(payload + 5, "4b53424c", 8)) {
-			snprintf(hdr, sizeof(hdr), "%.322s", payload + 5);
-			t = unhex(payload + 5 + 2 * 163, n - 2 * 163 - 6);
+		hl = n > 2 * SEALED_HDR &&
+		     !strncmp(payload + 5, "4b53424c", 8) ? hdr_len(payload + 5) : 0;
+		if (hl && n > hl + 4 + 6 && hl < sizeof(hdr)) {
+			snprintf(hdr, sizeof(hdr), "%.*s", (int)hl, payload + 5);
+			t = unhex(payload + 5 + hl + 4, n - hl - 4 - 6);
 		} else {
 			t = unhex(payload + 5, n);
 		}
 		if (!t)
 			return fail(EINVAL);
+		/* The module's order: the Tang answers before anything else. */
+		if (!(hdr_flags(hdr) & KSEAL_BLOB_F_TANG) &&
+		    (strstr(payload, " tang=") ||
+		     strstr(payload, " tang_session="))) {
+			free(t);
+			return fail(EINVAL);
+		}
+		if (hdr_flags(hdr) & KSEAL_BLOB_F_TANG) {
+			e = tang_load(payload, hdr, ans, sizeof(ans));
+			if (e) {
+				free(t);
+				return fail(e);
+			}
+		}
 		opt_val(payload, " approved=", ap, sizeof(ap));
 		opt_val(payload, " ticket=", tk, sizeof(tk));
 		if ((ap[0] || tk[0]) && !hdr[0]) {
@@ -362,7 +558,8 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 		}
 		/* A ticket's HMAC: sha256, sha384 or (swtpm) sha512. */
 		tkd = strlen(tk) < 16 ? 0 : strlen(tk) - 16;
-		if (hdr[0] && !recovery_ok(payload) &&
+		if ((hdr_flags(hdr) & KSEAL_BLOB_F_AUTHORIZE) &&
+		    !recovery_ok(payload) &&
 		    (strstr(payload, " recovery=") || strlen(ap) != 64 ||
 		     (tkd != 64 && tkd != 96 && tkd != 128))) {
 			free(t);
@@ -389,6 +586,7 @@ static kserial_t f_add_locked(const char *type, const char *desc,
 			sset(by_serial(s), "hdr", hdr);
 			sset(by_serial(s), "approved", ap);
 			sset(by_serial(s), "ticket", tk);
+			sset(by_serial(s), "tang_answers", ans);
 		}
 		return s;
 	}
@@ -450,6 +648,26 @@ long kb_update(kserial_t key, const char *payload, size_t len)
 		snprintf(text, sizeof(text), "D:%s:%d:%s", b, ver + 1, c);
 	} else if (!strncmp(payload, "update reseal", 13) && a[0] == 'S') {
 		snprintf(text, sizeof(text), "S:%s:%d:%s", b, ver + 1, c);
+		/* A rebind: a new Tang section for the servers given. */
+		if (strstr(payload, " tang=")) {
+			char hdr[8192], opts[2048];
+
+			if (strlen(sget(k, "hdr")) >= 2 * SEALED_HDR)
+				snprintf(hdr, sizeof(hdr), "%.*s%08x%.*s",
+					 2 * KSEAL_BLOB_OFF_FLAGS, sget(k, "hdr"),
+					 hdr_flags(sget(k, "hdr")) |
+					 KSEAL_BLOB_F_TANG,
+					 2 * (SEALED_HDR - KSEAL_BLOB_OFF_FLAGS - 4),
+					 sget(k, "hdr") + 2 * KSEAL_BLOB_OFF_FLAGS + 8);
+			else
+				auth_header(payload, hdr, sizeof(hdr));
+			tang_section(payload, hdr, sizeof(hdr), opts,
+				     sizeof(opts));
+			sset(k, "hdr", hdr);
+			sset(k, "tang", opts);
+			opt_val(payload, " tang_threshold=", opts, sizeof(opts));
+			sset(k, "tang_threshold", opts);
+		}
 	} else if (!strncmp(payload, "update rewrap=", 14) && a[0] == 'D') {
 		json_object *w = by_serial(atoi(payload + 14));
 		const char *wt = w ? sget(w, "text") : "";
@@ -488,7 +706,13 @@ long kb_read(kserial_t key, char **out)
 	}
 	t = sget(k, "text");
 	n = strlen(t);
-	*out = malloc(2 * n + 512);
+	/* A Tang session reads as the module's text lines. */
+	if (!strcmp(sget(k, "type"), "kseal_tang")) {
+		*out = strdup(t);
+		db_close(false);
+		return (long)n;
+	}
+	*out = malloc(2 * n + strlen(sget(k, "hdr")) + 512);
 	**out = '\0';
 	h = sget(k, "hdr");
 	/* Header, public size, the text as the public part, one private byte. */

@@ -355,7 +355,7 @@ int cmd_create(int argc, char **argv)
 			int t = a.tang.threshold ? (int)a.tang.threshold :
 						   a.tang.n;
 
-			rc = tang_bind("create", a.tang.url, a.tang.thp,
+			rc = tang_bind("create", a.tang.url, a.tang.thp, NULL,
 				       a.tang.n, t, a.yes, servers, &tang);
 			if (rc)
 				goto out;

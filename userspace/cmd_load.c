@@ -583,8 +583,17 @@ static void tang_retry(struct kstate *st, int32_t ring, bool *wait,
 	if (left)
 		kinfo("boot: %zu key%s wait%s for Tang servers, up to TANG_WAIT=%ld s",
 		      left, left == 1 ? "" : "s", left == 1 ? "s" : "", limit);
-	while (left && now_s() + (double)delay <= start + (double)limit) {
-		sleep((unsigned int)delay);
+	while (left) {
+		/* The last try falls on the deadline, not after it. */
+		double rem = start + (double)limit - now_s(), pause;
+		struct timespec ts;
+
+		if (rem <= 0)
+			break;
+		pause = rem < (double)delay ? rem : (double)delay;
+		ts.tv_sec = (time_t)pause;
+		ts.tv_nsec = (long)((pause - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
 		delay = delay >= 16 ? 30 : delay * 2;
 		for (j = 0; j < st->n; j++) {
 			int32_t s;

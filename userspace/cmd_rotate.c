@@ -358,7 +358,7 @@ int cmd_reseal(int argc, char **argv)
 		}
 	}
 	if (ta.n) {
-		rc = tang_bind("reseal", ta.url, ta.thp, ta.n,
+		rc = tang_bind("reseal", ta.url, ta.thp, NULL, ta.n,
 			       ta.threshold ? (int)ta.threshold : ta.n, yes,
 			       servers, &tang);
 		if (rc)

@@ -311,9 +311,13 @@ static void check_tang(struct report *r, const struct kstate *st)
 			struct tang_body b;
 			const char *what;
 			char why[160], d[KSEAL_TANG_URL_MAX + 256], a[160];
+			char path[16 + sizeof(s->thp)];
 			bool ok = false, kid = false;
 
-			if (tang_http(s->url, NULL, NULL, timeout, &b, why,
+			/* Signed by the pinned key too, even once rotated. */
+			snprintf(path, sizeof(path), "adv%s%s",
+				 s->jwk[0] ? "/" : "", s->jwk[0] ? s->thp : "");
+			if (tang_http(s->url, path, NULL, timeout, &b, why,
 				      sizeof(why))) {
 				snprintf(d, sizeof(d), "%s: Tang server %s: %s",
 					 k->name, s->url, why);
@@ -323,7 +327,9 @@ static void check_tang(struct report *r, const struct kstate *st)
 				check(r, "tang", false, d, a);
 				continue;
 			}
-			if (tang_adv_parse(b.buf, b.len, s->thp, &adv, &what)) {
+			if (tang_adv_parse(b.buf, b.len, s->thp,
+					   s->jwk[0] ? s->jwk : NULL, &adv,
+					   &what)) {
 				snprintf(d, sizeof(d), "%s: Tang server %s: advertisement refused: %s",
 					 k->name, s->url, what);
 				free(b.buf);

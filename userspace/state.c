@@ -240,7 +240,7 @@ static bool thp_ok(const char *s)
 static const char *tang_from_json(struct kkey *k, json_object *t)
 {
 	json_object *a, *e;
-	const char *url, *kid, *thp, *crv;
+	const char *url, *kid, *thp, *crv, *jwk;
 	int64_t th;
 	size_t i, n;
 
@@ -259,6 +259,12 @@ static const char *tang_from_json(struct kkey *k, json_object *t)
 		kid = jstr(e, "kid");
 		thp = jstr(e, "thp");
 		crv = jstr(e, "crv");
+		jwk = jstr(e, "jwk");
+		if (jwk && (strlen(jwk) >= sizeof(k->tang[i].jwk) ||
+			    jwk[0] != '{'))
+			return "a tang server's jwk is not a JSON object";
+		if (jwk)
+			COPY(k->tang[i].jwk, jwk);
 		if (!url || strlen(url) > KSEAL_TANG_URL_MAX ||
 		    !tang_url_ok(url) || !kid || !thp_ok(kid) || !thp ||
 		    !thp_ok(thp) || tang_curve_from_name(crv) == TANG_CURVE_NONE)
@@ -292,6 +298,9 @@ static json_object *tang_to_json(const struct kkey *k)
 				json_object_new_string(k->tang[i].thp));
 		json_object_object_add(e, "crv", json_object_new_string(
 				tang_curve_name(k->tang[i].curve)));
+		if (k->tang[i].jwk[0])
+			json_object_object_add(e, "jwk", json_object_new_string(
+					k->tang[i].jwk));
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(t, "servers", a);

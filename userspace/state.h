@@ -21,7 +21,9 @@ enum kkind { KIND_SEALED, KIND_DATA };
  * A Tang server a sealed key is bound to, in the order of the kernel's
  * server index: its URL, the thumbprint (S256, base64url) of the
  * exchange key the blob holds (the path of its recovery requests), the
- * pinned thumbprint of its signing key, and the curve.
+ * pinned thumbprint of its signing key and that key itself (to verify
+ * the server's signature once it no longer advertises the key), and the
+ * curve.
  */
 #define KSEAL_TANG_URL_MAX	512
 struct ktang {
@@ -29,6 +31,8 @@ struct ktang {
 	char kid[64];
 	char thp[64];
 	int curve;				/* enum tang_curve */
+	/* The pinned signing key's public JWK, "" if not recorded. */
+	char jwk[1024];
 };
 
 struct kkey {

@@ -77,6 +77,18 @@ static bool thumbprint(const json_t *jwk, const char *alg, char *out)
 	return ok;
 }
 
+/* @jwk as compact JSON into @out. */
+static bool jwk_text(const json_t *jwk, char *out)
+{
+	char *s = json_dumps(jwk, JSON_COMPACT | JSON_SORT_KEYS);
+	bool ok = s && strlen(s) < TANG_JWK_MAX;
+
+	if (ok)
+		strcpy(out, s);
+	free(s);
+	return ok;
+}
+
 /* Does @jwk have thumbprint @pin in either hash Tang prints? */
 static bool pin_matches(const json_t *jwk, const char *pin)
 {
@@ -145,8 +157,27 @@ static json_t *adv_keys(const json_t *jws, const char **why)
 	return set;
 }
 
+/*
+ * The pinned key @pin_jwk, recorded when it was still advertised: its
+ * thumbprint must be @pin and one signature of @jws must be its.
+ */
+static bool pin_signed(const json_t *jws, const char *pin,
+		       const char *pin_jwk, struct tang_adv *adv)
+{
+	json_t *k = json_loads(pin_jwk, JSON_REJECT_DUPLICATES, NULL);
+	bool ok = json_is_object(k) && !json_object_get(k, "d") &&
+		  jose_jwk_prm(NULL, k, true, "verify") &&
+		  pin_matches(k, pin) &&
+		  jose_jws_ver(NULL, jws, NULL, k, false) &&
+		  jwk_text(k, adv->sigjwk);
+
+	json_decref(k);
+	return ok;
+}
+
 int tang_adv_parse(const void *buf, size_t len, const char *pin,
-		   struct tang_adv *adv, const char **why)
+		   const char *pin_jwk, struct tang_adv *adv,
+		   const char **why)
 {
 	json_t *jws, *set, *keys, *k, *sigs = NULL;
 	uint8_t x[TANG_COORD_MAX], y[TANG_COORD_MAX];
@@ -185,9 +216,16 @@ int tang_adv_parse(const void *buf, size_t len, const char *pin,
 					      why);
 				goto out;
 			}
-			if (pin && !pinned && pin_matches(k, pin)) {
+			if (pin && !pinned && pin_matches(k, pin) &&
+			    jwk_text(k, adv->sigjwk)) {
 				pinned = true;
 				snprintf(adv->thp, sizeof(adv->thp), "%s", pin);
+			}
+			if (!pin && adv->nsigners == 1 &&
+			    !jwk_text(k, adv->sigjwk)) {
+				rc = adv_fail(TANG_ADV_FORMAT,
+					      "a signing key is too large", why);
+				goto out;
 			}
 			json_array_append(sigs, k);
 		}
@@ -219,6 +257,10 @@ int tang_adv_parse(const void *buf, size_t len, const char *pin,
 			      why);
 		goto out;
 	}
+	if (pin && !pinned && pin_jwk && pin_signed(jws, pin, pin_jwk, adv)) {
+		pinned = true;
+		snprintf(adv->thp, sizeof(adv->thp), "%s", pin);
+	}
 	if (pin && !pinned) {
 		rc = adv_fail(TANG_ADV_PIN,
 			      "no key that signed it has the pinned thumbprint",
@@ -240,6 +282,7 @@ out:
 	if (rc) {
 		adv->curve = TANG_CURVE_NONE;
 		adv->thp[0] = '\0';
+		adv->sigjwk[0] = '\0';
 	}
 	return rc;
 }

@@ -23,6 +23,8 @@ enum tang_curve { TANG_CURVE_NONE = 0, TANG_P256 = 1, TANG_P384 = 2 };
 /* base64url of a SHA-256 thumbprint is 43 characters; SHA-1's 27. */
 #define TANG_THP_MAX		64
 #define TANG_SIGNERS_MAX	16
+/* A public EC signing key as compact JSON (P-521 takes about 250). */
+#define TANG_JWK_MAX		1024
 /* The most ksealctl reads of a server's answer. */
 #define TANG_BODY_MAX		65536
 
@@ -50,6 +52,9 @@ struct tang_adv {
 	uint8_t x[TANG_COORD_MAX], y[TANG_COORD_MAX];
 	/* The signing key that matched the pin, as the pin was given. */
 	char thp[TANG_THP_MAX];
+	/* Its public JWK (compact JSON): with it a later check verifies
+	 * the key's signature after the server stopped advertising it. */
+	char sigjwk[TANG_JWK_MAX];
 	/* S256 thumbprints of every advertised signing key, for an unpinned create. */
 	char signers[TANG_SIGNERS_MAX][TANG_THP_MAX];
 	size_t nsigners;
@@ -60,15 +65,19 @@ struct tang_adv {
 
 /*
  * Parses and verifies an advertisement (@buf, @len bytes, the body of
- * GET /adv): a JWS whose payload is a JWK set, signed by every key of the
- * set with key_ops "verify". With @pin (an S256 or S1 thumbprint in
- * base64url), one of those keys must have it; without, the caller decides
- * on adv->signers. Picks the first exchange key (alg ECMR, key_ops
+ * GET /adv or /adv/<thp>): a JWS whose payload is a JWK set, signed by
+ * every key of the set with key_ops "verify". With @pin (an S256 or S1
+ * thumbprint in base64url), one of those keys must have it, or else
+ * @pin_jwk (the pinned key's public JWK recorded earlier, or NULL) must
+ * have it and have signed too: a server signs /adv/<thp> with a rotated
+ * key it no longer advertises. Without @pin, the caller decides on
+ * adv->signers. Picks the first exchange key (alg ECMR, key_ops
  * deriveKey) on P-256 or P-384. TANG_ADV_OK or the error; @why is one
  * phrase for a message either way.
  */
 int tang_adv_parse(const void *buf, size_t len, const char *pin,
-		   struct tang_adv *adv, const char **why);
+		   const char *pin_jwk, struct tang_adv *adv,
+		   const char **why);
 
 /*
  * Parses a recovery answer (the body of POST /rec/<kid>): a JWK of @curve
@@ -98,12 +107,12 @@ struct tang_body {
 };
 
 /*
- * GET @url/adv, or POST @body to @url/rec/@kid when @kid is set, with
- * @timeout seconds for the whole request. 0 and the answer in @out
+ * GET @url/@path, or POST @body there when @body is set (path
+ * "rec/<kid>"), with @timeout seconds for the whole request. 0 and the answer in @out
  * (freed by the caller) on HTTP 200; else -1 and one phrase in @why
  * ("unreachable (...)", "timed out after N s", "HTTP 404", ...).
  */
-int tang_http(const char *url, const char *kid, const char *body,
+int tang_http(const char *url, const char *path, const char *body,
 	      long timeout, struct tang_body *out, char *why, size_t whylen);
 
 /* True for a URL ksealctl takes: http:// or https://, no spaces. */

@@ -45,7 +45,7 @@ static size_t collect(char *p, size_t size, size_t n, void *arg)
 	return len;
 }
 
-int tang_http(const char *url, const char *kid, const char *body,
+int tang_http(const char *url, const char *path, const char *body,
 	      long timeout, struct tang_body *out, char *why, size_t whylen)
 {
 	static bool inited;
@@ -68,8 +68,7 @@ int tang_http(const char *url, const char *kid, const char *body,
 	/* URL "http://host:port" or ".../" both end in one slash. */
 	while (n && url[n - 1] == '/')
 		n--;
-	snprintf(full, sizeof(full), "%.*s/%s%s", (int)n, url,
-		 kid ? "rec/" : "adv", kid ? kid : "");
+	snprintf(full, sizeof(full), "%.*s/%s", (int)n, url, path);
 	c = curl_easy_init();
 	if (!c) {
 		snprintf(why, whylen, "cannot start the HTTP client");
@@ -85,7 +84,7 @@ int tang_http(const char *url, const char *kid, const char *body,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
 	/* No proxy from the environment: the servers are named exactly. */
 	curl_easy_setopt(c, CURLOPT_PROXY, "");
-	if (kid) {
+	if (body) {
 		hdr = curl_slist_append(hdr,
 					"Content-Type: application/jwk+json");
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);

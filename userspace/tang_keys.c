@@ -141,19 +141,28 @@ static int trust_unpinned(const char *cmd, const char *url,
 
 /* One server's advertisement, fetched and verified into @adv. */
 static int bind_one(const char *cmd, const char *url, const char *pin,
-		    bool yes, long timeout, struct tang_adv *adv)
+		    const char *jwk, bool yes, long timeout,
+		    struct tang_adv *adv)
 {
 	char why[160], list[TANG_SIGNERS_MAX * (TANG_THP_MAX + 2)];
+	char path[16 + TANG_THP_MAX];
 	struct tang_body b;
 	const char *what;
 	int r;
 
-	if (tang_http(url, NULL, NULL, timeout, &b, why, sizeof(why))) {
-		kerr("%s: Tang server %s: %s; nothing was written: check the URL and that the server is up",
-		     cmd, url, why);
+	/* With a recorded key: the advertisement signed by that key too. */
+	snprintf(path, sizeof(path), "adv%s%s", jwk ? "/" : "",
+		 jwk ? pin : "");
+	if (tang_http(url, path, NULL, timeout, &b, why, sizeof(why))) {
+		if (jwk && !strcmp(why, "HTTP status 404"))
+			kerr("%s: Tang server %s no longer has the pinned signing key %s (HTTP 404 for %s); nothing was written: bind the key to its new keys with ksealctl reseal NAME --tang URL --tang-thp THP",
+			     cmd, url, pin, path);
+		else
+			kerr("%s: Tang server %s: %s; nothing was written: check the URL and that the server is up",
+			     cmd, url, why);
 		return KX_REFUSED;
 	}
-	r = tang_adv_parse(b.buf, b.len, pin, adv, &what);
+	r = tang_adv_parse(b.buf, b.len, pin, jwk, adv, &what);
 	free(b.buf);
 	switch (r) {
 	case TANG_ADV_OK:
@@ -178,8 +187,8 @@ static int bind_one(const char *cmd, const char *url, const char *pin,
 }
 
 int tang_bind(const char *cmd, const char *const *urls,
-	      const char *const *pins, int n, int t, bool yes,
-	      struct ktang *out, char **opts)
+	      const char *const *pins, const char *const *jwks, int n, int t,
+	      bool yes, struct ktang *out, char **opts)
 {
 	long timeout = tang_timeout();
 	struct tang_adv adv;
@@ -196,7 +205,8 @@ int tang_bind(const char *cmd, const char *const *urls,
 	for (i = 0; i < n; i++) {
 		size_t c;
 
-		rc = bind_one(cmd, urls[i], pins[i], yes, timeout, &adv);
+		rc = bind_one(cmd, urls[i], pins[i], jwks ? jwks[i] : NULL, yes,
+			      timeout, &adv);
 		if (rc) {
 			free(p);
 			return rc;
@@ -212,6 +222,7 @@ int tang_bind(const char *cmd, const char *const *urls,
 		snprintf(out[i].url, sizeof(out[i].url), "%s", urls[i]);
 		snprintf(out[i].kid, sizeof(out[i].kid), "%s", adv.kid);
 		snprintf(out[i].thp, sizeof(out[i].thp), "%s", adv.thp);
+		snprintf(out[i].jwk, sizeof(out[i].jwk), "%s", adv.sigjwk);
 		out[i].curve = adv.curve;
 		c = tang_coord_size(adv.curve);
 		o += (size_t)snprintf(p + o, len - o, " tang=");
@@ -231,14 +242,16 @@ int tang_rebind(const char *cmd, const struct kkey *k, struct ktang *out,
 		char **opts)
 {
 	const char *urls[TANG_SERVERS_MAX], *pins[TANG_SERVERS_MAX];
+	const char *jwks[TANG_SERVERS_MAX];
 	int i;
 
 	for (i = 0; i < k->tang_n; i++) {
 		urls[i] = k->tang[i].url;
 		pins[i] = k->tang[i].thp;
+		jwks[i] = k->tang[i].jwk[0] ? k->tang[i].jwk : NULL;
 	}
-	return tang_bind(cmd, urls, pins, k->tang_n, k->tang_t, false, out,
-			 opts);
+	return tang_bind(cmd, urls, pins, jwks, k->tang_n, k->tang_t, false,
+			 out, opts);
 }
 
 /* The blinded requests the kernel made for @k's blob, into @xy. */
@@ -286,6 +299,7 @@ int tang_exchange(const struct kkey *k, char **opts)
 	uint8_t xy[TANG_SERVERS_MAX * 2 * TANG_COORD_MAX];
 	uint8_t y[2 * TANG_COORD_MAX];
 	char desc[32 + KSEAL_KEY_NAME_MAX], fails[2048] = "", *p;
+	char path[8 + sizeof(k->tang[0].kid)];
 	long timeout = tang_timeout();
 	kserial_t s;
 
@@ -311,7 +325,8 @@ int tang_exchange(const struct kkey *k, char **opts)
 
 		if (!req) {
 			snprintf(why, sizeof(why), "out of memory");
-		} else if (!tang_http(t->url, t->kid, req, timeout, &b, why,
+		} else if (snprintf(path, sizeof(path), "rec/%s", t->kid),
+			   !tang_http(t->url, path, req, timeout, &b, why,
 				      sizeof(why))) {
 			ok = tang_rec_parse(b.buf, b.len, curve, y, &bad);
 			if (!ok)

@@ -43,15 +43,17 @@ int tang_args_check(const char *cmd, const struct tang_args *a);
 /*
  * Fetches and verifies the advertisement of each of the @n servers
  * @urls, the i-th pinned to @pins[i] (NULL: unpinned, allowed with @yes
- * or on a terminal's confirmation), and fills @out with each one's URL,
- * exchange key thumbprint, pin and curve. *opts gets the keyctl options
+ * or on a terminal's confirmation) and, with @jwks (else NULL), to the
+ * recorded key @jwks[i], which also verifies /adv/<pin> of a server
+ * that rotated that key away. Fills @out with each one's URL, exchange
+ * key thumbprint, pin, pinned key and curve. *opts gets the keyctl options
  * " tang=<x||y> ... tang_threshold=<t>" (malloc'd). KX_OK, or a KX_*
  * code after one line naming the server and what to do; nothing is
  * changed then. @cmd prefixes the messages.
  */
 int tang_bind(const char *cmd, const char *const *urls,
-	      const char *const *pins, int n, int t, bool yes,
-	      struct ktang *out, char **opts);
+	      const char *const *pins, const char *const *jwks, int n, int t,
+	      bool yes, struct ktang *out, char **opts);
 
 /*
  * tang_bind for the servers recorded for @k, each verified against its

@@ -186,6 +186,18 @@ k create t2 --tang "$URL1" --tang "$URL2" --tang-thp "$THP1" --yes </dev/null >/
 	py "[s['thp'] for s in json.load(open(sys.argv[1]))['tang']['servers']] == sys.argv[2:]" \
 		"$T/state/current/t2.json" "$THP1" "$THP2"
 ok $? "create --yes: the unpinned second server is taken, its signing key's thumbprint recorded"
+# On a terminal the thumbprints are shown and the answer decides.
+./pty-run.py 'Trust it? [y/N] ' 'n' "$BIN" --conf "$CONF" --state-dir "$T/state" --tcti "$TCTI0" \
+	create t5 --tang "$URL1" >"$T/out" 2>&1; rc=$?
+[ $rc = 7 ] && grep -q "signs its advertisement with $THP1" "$T/out" &&
+	grep -q "not trusted; nothing was written" "$T/out" && [ ! -e "$T/state/current/t5.json" ]
+st=$?; [ $st = 0 ] || cat "$T/out" >>"$T/err"
+ok $st "create on a terminal: the thumbprint is shown, answering n refuses (exit 7), nothing written"
+./pty-run.py 'Trust it? [y/N] ' 'y' "$BIN" --conf "$CONF" --state-dir "$T/state" --tcti "$TCTI0" \
+	create t5 --tang "$URL1" >"$T/out" 2>&1 &&
+	py "json.load(open(sys.argv[1]))['tang']['servers'][0]['thp'] == sys.argv[2]" "$T/state/current/t5.json" "$THP1"
+st=$?; [ $st = 0 ] || cat "$T/out" >>"$T/err"
+ok $st "create on a terminal: answering y takes the server, its thumbprint recorded"
 k create t3 --tang "$URL521" --yes >/dev/null 2>"$T/err"; rc=$?
 [ $rc = 7 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q "$URL521 offers only P-521.*jose jwk gen" "$T/err" &&
 	[ ! -e "$T/state/current/t3.json" ]

@@ -321,5 +321,11 @@ k reseal t1 --tang "$URL1" --tang-thp "$(jose jwk thp -i "$T/db1/s2.jwk")" >"$T/
 	py "json.load(open(sys.argv[1]))['tang']['servers'][0]['thp'] == sys.argv[2]" "$T/state/current/t1.json" \
 		"$(jose jwk thp -i "$T/db1/s2.jwk")"
 ok $? "reseal --tang --tang-thp: bound again with the new pin"
+k rotate t1 >"$T/out" 2>"$T/err" &&
+	py "[x.get('tang') for x in rec('t1')] == [' tang=' + sys.argv[2]]" \
+		"$KSEAL_FAKE_KEYRING" "$(point "$T/db1/x2.jwk")" &&
+	py "json.load(open(sys.argv[1]))['version'] == 2 and json.load(open(sys.argv[1]))['tang']['servers'][0]['kid'] == sys.argv[2]" \
+		"$T/state/current/t1.json" "$(jose jwk thp -i "$T/db1/x2.jwk")"
+ok $? "rotate: the new sealed key is bound to the recorded server's current key"
 
 tap_done

@@ -191,6 +191,8 @@ static void load_pass(struct kstate *st, int32_t ring, const bool *w,
 				     errno == EKEYREJECTED &&
 				     blob_authorize(k->blob) ?
 				     "the kernel refused the signed policy and its ticket for this boot's PCRs (see dmesg): check ksealctl policy show, or load with --recovery" :
+				     errno == EKEYREJECTED && k->tang_n ?
+				     "the kernel refused its Tang answers or its PCR policy (dmesg names a server whose answer does not recover its share): check the servers, or load with --recovery" :
 				     load_advice(errno));
 			n->refused += why == KX_REFUSED;
 			n->failed++;

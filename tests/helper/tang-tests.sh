@@ -252,6 +252,12 @@ k load t2 >"$T/out" 2>"$T/err"; rc=$?
 	grep -q "^ksealctl: load t2: 1 of 2 Tang servers answered, 2 needed ($DOWN: unreachable .*): the key stays unloaded; retry when they are reachable, or load with the recovery passphrase$" "$T/err" &&
 	py "not rec('t2')" "$KSEAL_FAKE_KEYRING"
 ok $? "load: 1 of 2 answers for threshold 2 is refused (exit 7): one line for the server, the summary line"
+# The kernel refuses the answers (a hostile server): the advice says so.
+rm -f "$KSEAL_FAKE_KEYRING"
+KSEAL_FAKE_REJECT=t1 k load t1 >"$T/out" 2>"$T/err"; rc=$?
+[ $rc = 4 ] && [ "$(wc -l <"$T/err")" = 1 ] &&
+	grep -q "t1: load failed: Key was rejected by service; the kernel refused its Tang answers or its PCR policy" "$T/err"
+ok $? "load: a refused Tang key's advice names the answers and dmesg"
 # Threshold 1 of two servers: the one answer is enough.
 k create t4 --tang "$URL1" --tang "$URL2" --tang-threshold 1 --tang-thp "$THP1" --tang-thp "$THP2" \
 	>/dev/null 2>"$T/err" &&

@@ -179,18 +179,6 @@
 				 KSEAL_BLOB_F_POLICY2 | KSEAL_BLOB_F_AUTHORIZE | \
 				 KSEAL_BLOB_F_TANG)
 
-/*
- * Tang section (KSEAL_BLOB_F_TANG, only with KSEAL_BLOB_F_POLICY2), right
- * after the key id and before the public size, so the sealed header
- * digest covers it: curve (1), N servers (1), threshold T (1), reserved 0
- * (1), recovery wrap (32), then per server S_i (2c) | C_i (2c) | wrapped
- * share (32) | check (16), c the curve's coordinate size.
- */
-#define KSEAL_BLOB_F_TANG	0x00000010U
-#define KSEAL_TANG_P256		1
-#define KSEAL_TANG_P384		2
-#define KSEAL_TANG_SERVERS_MAX	8
-
 /* Sealed key body size without the public and private payloads. */
 #define KSEAL_SEALED_FIXED_SIZE	(KSEAL_BLOB_HDR_SIZE + 4 + 2 + 34 + 4 + 1 + \
 				 32 + 32 + 32 + 2 + 2)

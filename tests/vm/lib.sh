@@ -10,6 +10,8 @@ VM_TIMEOUT=${VM_TIMEOUT:-240}
 VM_MEM=${VM_MEM:-1024}
 VM_SMP=${VM_SMP:-1}
 VM_TPM_IF=${VM_TPM_IF:-tpm-tis}
+# Debian's tang: an inetd-style server, one HTTP request per process.
+VM_TANGD=${VM_TANGD:-/usr/libexec/tangd}
 # UEFI firmware for vm_boot --uefi (Debian's ovmf): the code is shared and
 # read-only, each machine gets its own copy of the variable store.
 VM_OVMF_CODE=${VM_OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
@@ -120,7 +122,8 @@ vm_kill_later() {
 
 # vm_boot [--tpm NAME|--no-tpm] [--disk NAME] [--disk2 NAME] [--timeout S]
 #         [--kill-after-ms N] [--uefi] [--kernel FILE] [--initrd FILE]
-#         [--append WORDS] LABEL < SCRIPT
+#         [--append WORDS] [--net] [--tang PORT:DBDIR] [--fwd PORT:COMMAND]
+#         LABEL < SCRIPT
 # Boots the VM once, running the guest script read from stdin. TAP from the
 # guest is printed as it arrives and counted. The boot itself fails on a
 # hang, a crash, a non-zero script or suite exit, a script that printed no
@@ -137,9 +140,19 @@ vm_kill_later() {
 # the same file boot after boot (it is measured into PCR 9). --kernel and
 # --initrd boot other files than this run's ($VM_KERNEL, $VM_INITRD) and
 # --append adds kernel command line words (after $VM_APPEND).
+#
+# --net gives the guest a virtio NIC on QEMU's user network with
+# restrict=on: the guest (10.0.2.15) reaches nothing outside QEMU, only the
+# forwards below, at 10.0.2.100:PORT. --tang PORT:DBDIR (repeatable)
+# serves the Tang database DBDIR there, one tangd per connection as inetd
+# would run it; --fwd PORT:COMMAND (repeatable) runs COMMAND per
+# connection with the connection on its stdin and stdout (through
+# /bin/sh -c), its stderr appended to $VM_DIR/fwd-PORT.log. Both imply
+# --net. A Tang server that is "down" is a boot without its --tang.
 vm_boot() {
 	local tpm=default disk="" disk2="" timeout=$VM_TIMEOUT label kill_ms=""
 	local uefi=0 kernel=$VM_KERNEL initrd="" append=${VM_APPEND:-}
+	local net=0 fwds=() fwd
 	while [ $# -gt 1 ]; do
 		case $1 in
 		--tpm) tpm=$2; shift 2 ;;
@@ -152,6 +165,9 @@ vm_boot() {
 		--kernel) kernel=$2; shift 2 ;;
 		--initrd) initrd=$2; shift 2 ;;
 		--append) append="$append $2"; shift 2 ;;
+		--net) net=1; shift ;;
+		--tang) net=1; fwds+=("${2%%:*}:$VM_TANGD ${2#*:}"); shift 2 ;;
+		--fwd) net=1; fwds+=("$2"); shift 2 ;;
 		*) break ;;
 		esac
 	done
@@ -201,8 +217,21 @@ vm_boot() {
 	fi
 	[ -n "$disk" ] && args+=(-drive "file=$VM_DIR/disk-$disk.img,format=raw,if=virtio")
 	[ -n "$disk2" ] && args+=(-drive "file=$VM_DIR/disk-$disk2.img,format=raw,if=virtio")
+	if [ $net = 1 ]; then
+		# A comma inside a QEMU option value is written twice.
+		local nd="user,id=net0,restrict=on" cmd
+		for fwd in "${fwds[@]}"; do
+			# QEMU splits the command into words itself (no shell)
+			# and hands it the connection as stdin, stdout and
+			# stderr: a shell sends its messages to a log instead.
+			cmd="exec 2>>$VM_DIR/fwd-${fwd%%:*}.log; ${fwd#*:}"
+			cmd="/bin/sh -c '${cmd//\'/\'\\\'\'}'"
+			nd+=",guestfwd=tcp:10.0.2.100:${fwd%%:*}-cmd:${cmd//,/,,}"
+		done
+		args+=(-netdev "$nd" -device virtio-net-pci,netdev=net0)
+	fi
 
-	echo "# boot $n: $label${tpm:+ (tpm $tpm)}${disk:+ (disk $disk)}$([ $uefi = 1 ] && echo " (uefi)")"
+	echo "# boot $n: $label${tpm:+ (tpm $tpm)}${disk:+ (disk $disk)}$([ $uefi = 1 ] && echo " (uefi)")$([ $net = 1 ] && echo " (net${fwds[*]:+: ${fwds[*]%%:*}})")"
 	local before_fail=$tap_failed
 	local line rc done_seen=0 script_rc="" t0=$SECONDS killer="" taps=0
 	while IFS= read -r line; do

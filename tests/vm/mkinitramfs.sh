@@ -62,7 +62,8 @@ install -m 0644 "$repo/tests/lib/tap.sh" "$stage/tests/tap.sh"
 # kseal.ko's own dependency (the Tang exchange), built in on some kernels.
 mods=(virtio_pci virtio_blk ext4 dm_crypt dm_mod tpm_vtpm_proxy gcm ghash_generic
       ctr xts aes_generic crc32c_generic cryptd dm_flakey loop
-      ecc ecdh_generic drbg jitterentropy_rng sha512_generic qemu_fw_cfg)
+      ecc ecdh_generic drbg jitterentropy_rng sha512_generic qemu_fw_cfg
+      virtio_net)
 if [ "$img" != - ]; then
 	mkdir -p "$stage/lib/modules/$abi"
 	for m in "${mods[@]}"; do

@@ -79,10 +79,12 @@ sign: module
 deb: deps-if-needed
 	scripts/deb.sh build ..
 
-# The main job, then a kernel update under a signed policy (UEFI boots).
+# The main job, the Tang-bound key that stops loading once the operator
+# withdraws its server, then a kernel update under a signed policy (UEFI
+# boots).
 demo: deps-if-needed
 	$(MAKE) all
-	tests/vm/run demo update
+	tests/vm/run demo tang update
 
 # The benchmark boots live in tests/bench/, not among the suites make
 # check runs.

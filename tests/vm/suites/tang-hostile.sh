@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Hostile Tang servers (tests/vm/hostile-tang, one port per mode): every
+# damaged recovery answer is refused with one clear line, no key, no TPM
+# command and no kernel complaint (the harness fails the boot on an oops,
+# a warning or, on the debug kernel, KASAN, UBSAN or a leak); and create
+# refuses an advertisement that the pinned signing key did not sign. An
+# honest answer through the same proxy loads (the control). Also run on
+# the debug kernel, with the modes whose answers reach the kernel and one
+# of those the helper refuses itself.
+vm_disk_new T
+tang_dir=$VM_DIR/tang
+mkdir -p "$tang_dir/state"
+db=$tang_dir/db
+hostile=$repo/tests/vm/hostile-tang
+if "$repo/tests/vm/tang-keys.sh" new "$db" > "$tang_dir/thp" &&
+	"$repo/tests/vm/tang-keys.sh" new "$tang_dir/db2" > /dev/null; then
+	vm_note_pass "host: two Tang databases"
+else
+	vm_note_fail "host: two Tang databases"
+fi
+vm_disk_put T "$tang_dir/thp" thp
+
+# First, on the host: each mode answers what it claims.
+if "$repo/tests/vm/hostile-tang-check" "$db" > "$tang_dir/check.out" 2>&1; then
+	vm_note_pass "host: hostile-tang-check"
+else
+	vm_note_fail "host: hostile-tang-check"
+fi
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) vm_note_pass "host: ${line#ok - }" ;;
+	*) vm_note_fail "host: ${line#not ok - }" ;;
+	esac
+done < "$tang_dir/check.out"
+
+# Port 7100 + n: mode n of this list. Answers slower than TANG_TIMEOUT (2 s).
+modes="valid offcurve wrongsize wrongcurve zero garbage truncated slow replay status500 advrogue advbadsig"
+if [ "$kernel" = debug ]; then
+	modes="valid offcurve zero replay garbage advrogue"
+fi
+fwds=() n=0
+for m in $modes; do
+	fwds+=(--fwd "$((7100 + n)):$hostile $m $db $tang_dir/state 6")
+	echo "$((7100 + n)) $m"
+	n=$((n + 1))
+done > "$tang_dir/ports"
+vm_disk_put T "$tang_dir/ports" ports
+
+vm_boot --tpm default --disk T --tang "7001:$db" --tang "7002:$tang_dir/db2" "${fwds[@]}" \
+	"tang: hostile servers" <<'GUEST'
+K="ksealctl --state-dir /data/kseal --conf /data/kseal.conf"
+THP=$(cat /data/thp)
+kseal_insmod
+printf 'TANG_TIMEOUT=2\n' > /data/kseal.conf
+check "provision" $K provision
+
+# tpm_count: the module's TPM commands so far.
+tpm_count() { cat /sys/kernel/debug/kseal/tpm_commands; }
+
+check_fails "http://10.0.2.100:7002" "create with a pin the server's signing key does not match is refused" \
+	$K create unpinned --pcrs 7 --tang http://10.0.2.100:7002 --tang-thp "$THP"
+check "  nothing created" sh -c '[ ! -e /data/kseal/current/unpinned.json ] && ! grep -q " unpinned: " /proc/keys'
+
+# A key per recovery mode, each bound to its own hostile server, whose
+# advertisement is tangd's: create works. The advertisement modes must
+# refuse the create.
+# (No "while read": the commands would read the list from stdin.)
+for pm in $(tr ' ' : < /data/ports); do
+	port=${pm%:*} mode=${pm#*:}
+	url=http://10.0.2.100:$port
+	case $mode in
+	adv*)
+		check_fails "$url" "$mode: create refused (the pinned key did not sign this advertisement)" \
+			$K create "h$mode" --pcrs 7 --tang "$url" --tang-thp "$THP"
+		check "$mode:   nothing created" sh -c \
+			"[ ! -e /data/kseal/current/h$mode.json ] && ! grep -q ' h$mode: ' /proc/keys"
+		;;
+	*)
+		check "$mode: create a key bound to it" \
+			$K create "h$mode" --pcrs 7 --tang "$url" --tang-thp "$THP"
+		keyctl unlink "$(keyctl search %:kseal kseal "h$mode")" %:kseal > /dev/null
+		;;
+	esac
+done
+
+for pm in $(tr ' ' : < /data/ports); do
+	port=${pm%:*} mode=${pm#*:}
+	url=http://10.0.2.100:$port
+	case $mode in adv*) continue ;; esac
+	dmesg -c > /dev/null
+	t0=$(date +%s)
+	c0=$(tpm_count)
+	$K load "h$mode" > /tmp/out 2>&1 < /dev/null
+	rc=$?
+	took=$(($(date +%s) - t0))
+	if [ $mode = valid ]; then
+		check "valid (the control): an honest answer through the proxy loads" test $rc = 0
+		tap_detail /tmp/out
+		continue
+	fi
+	tap_diag "$mode: exit $rc"
+	tap_detail /tmp/out
+	check "$mode: load refused" test $rc != 0
+	check "$mode:   in one or two lines" test "$(grep -c . /tmp/out)" -le 2
+	check "$mode:   no key in the kernel" sh -c "! grep -q ' h$mode: ' /proc/keys"
+	check "$mode:   no TPM command sent" test "$(tpm_count)" = "$c0"
+	check "$mode:   no kernel complaint" sh -c '! dmesg | grep -E "BUG:|WARNING:|Oops|KASAN|UBSAN|Call Trace"'
+	case $mode in
+	offcurve | zero)
+		check "$mode:   the kernel log names the answer" \
+			sh -c 'dmesg | grep -q "Tang answer 1 is not a point on the curve"'
+		check "$mode:   and refuses the key" \
+			sh -c 'dmesg | grep -q "this key needs 1 of 1 Tang answers, 0 recovered their share: refused"' ;;
+	replay)
+		check "$mode:   the kernel log names the answer" \
+			sh -c 'dmesg | grep -q "Tang answer 1 does not recover its share"'
+		check "$mode:   and refuses the key" \
+			sh -c 'dmesg | grep -q "this key needs 1 of 1 Tang answers, 0 recovered their share: refused"' ;;
+	*)
+		check "$mode:   the helper names the server" grep -q "$url" /tmp/out
+		check "$mode:   and says none of the servers answered" \
+			grep -q "0 of 1 Tang servers answered, 1 needed" /tmp/out ;;
+	esac
+	case $mode in
+	slow)
+		check "$mode:   the helper gave up at TANG_TIMEOUT (2 s), not the server's 6 s (took $took s)" \
+			test "$took" -lt 6
+		check "$mode:   saying it timed out" grep -qi "time" /tmp/out ;;
+	status500)
+		check "$mode:   with the HTTP status" grep -q "500" /tmp/out ;;
+	esac
+done
+GUEST

@@ -4,9 +4,11 @@
 # command and no kernel complaint (the harness fails the boot on an oops,
 # a warning or, on the debug kernel, KASAN, UBSAN or a leak); and create
 # refuses an advertisement that the pinned signing key did not sign. An
-# honest answer through the same proxy loads (the control). Also run on
-# the debug kernel, with the modes whose answers reach the kernel and one
-# of those the helper refuses itself.
+# honest answer through the same proxy loads (the control). Then the
+# kernel alone, given answers a careless helper would pass (a wrong point,
+# wrong sizes and indexes, a spent session). Also run on the debug
+# kernel, with the modes whose answers reach the kernel, one of those the
+# helper refuses itself and one advertisement.
 vm_disk_new T
 tang_dir=$VM_DIR/tang
 mkdir -p "$tang_dir/state"
@@ -96,6 +98,7 @@ for pm in $(tr ' ' : < /data/ports); do
 	if [ $mode = valid ]; then
 		check "valid (the control): an honest answer through the proxy loads" test $rc = 0
 		tap_detail /tmp/out
+		keyctl pipe "$(keyctl search %:kseal kseal hvalid)" > /tmp/valid.blob
 		continue
 	fi
 	tap_diag "$mode: exit $rc"
@@ -130,4 +133,35 @@ for pm in $(tr ' ' : < /data/ports); do
 		check "$mode:   with the HTTP status" grep -q "500" /tmp/out ;;
 	esac
 done
+
+# The kernel alone, given what a helper that let hostile answers through
+# would pass: a session per load attempt, in this shell's session keyring.
+n=0
+session() {
+	n=$((n + 1))
+	keyctl add kseal_tang "s$n" "begin $(cat /tmp/valid.blob)" @s > /dev/null &&
+	keyctl pipe "$(keyctl search @s kseal_tang "s$n")" > /tmp/x.txt &&
+	X=$(cut -d' ' -f2 /tmp/x.txt)
+}
+kload() { keyctl add kseal "k$n" "load $(cat /tmp/valid.blob) $1" @u; }
+if session; then tap_ok "kernel: a session begins"; else tap_not_ok "kernel: a session begins"; fi
+check "kernel: the session's X is a line '1 <128 hex digits>'" grep -qE '^1 [0-9a-f]{128}$' /tmp/x.txt
+dmesg -c > /dev/null
+check_fails "$E_REJECTED" "kernel: X itself as the answer (a point, the wrong one) is refused" \
+	kload "tang_session=s$n tang=1:$X"
+check "kernel:   the log says it does not recover its share" sh -c \
+	'dmesg | grep -q "Tang answer 1 does not recover its share"'
+check_fails "revoked\|Required key not available" "kernel: the session is spent after one attempt" \
+	kload "tang_session=s$n tang=1:$X"
+session
+check_fails "$E_INVAL" "kernel: an answer of 127 hex digits is refused" \
+	kload "tang_session=s$n tang=1:$(echo "$X" | cut -c2-)"
+session
+check_fails "$E_INVAL" "kernel: an answer for server 2 of 1 is refused" \
+	kload "tang_session=s$n tang=2:$X"
+session
+check_fails "$E_INVAL" "kernel: two answers for server 1 are refused" \
+	kload "tang_session=s$n tang=1:$X tang=1:$X"
+check_fails "$E_REJECTED" "kernel: no session, no answer: refused" kload ""
+check "kernel: no key loaded by any of these" sh -c '! grep -qE " k[0-9]+: " /proc/keys'
 GUEST

@@ -19,7 +19,6 @@ PACKAGES=(
 	dmsetup sparse clang libclang-rt-14-dev python3 perl
 	flex bison bc libelf-dev dkms debhelper dh-dkms lintian fakeroot openssl
 	initramfs-tools-core mmdebstrap systemd pahole ovmf
-	tang jose
 )
 
 missing_packages() {

@@ -60,8 +60,8 @@ vm_disk_put T "$tang_dir/kid_new" kid_new
 vm_boot --tpm default --disk T --tang "7001:$db" "tang rotation: rebind" <<'GUEST'
 . /data/lib.sh
 kseal_insmod
-check "status warns that the server rotated its keys" sh -c \
-	"$K status > /tmp/st; cat /tmp/st; grep -q 'rotated: run ksealctl reseal t' /tmp/st"
+check "status warns that the server rotated its keys, and what to do" sh -c \
+	"$K status > /tmp/st; cat /tmp/st; grep -q 'rotated' /tmp/st && grep -q 'ksealctl reseal t' /tmp/st"
 check "the key still loads through the hidden old key" $K load app
 check "  its data key decrypts" app_decrypts
 check "reseal rebinds it to the new advertisement" $K reseal t

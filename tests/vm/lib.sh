@@ -166,7 +166,7 @@ vm_boot() {
 		--initrd) initrd=$2; shift 2 ;;
 		--append) append="$append $2"; shift 2 ;;
 		--net) net=1; shift ;;
-		--tang) net=1; fwds+=("${2%%:*}:$VM_TANGD ${2#*:}"); shift 2 ;;
+		--tang) net=1; fwds+=("${2%%:*}:exec \"$VM_TANGD\" \"${2#*:}\""); shift 2 ;;
 		--fwd) net=1; fwds+=("$2"); shift 2 ;;
 		*) break ;;
 		esac

@@ -18,7 +18,22 @@ if "$repo/tests/vm/tang-keys.sh" new "$tang_db" > "$tang_dir/thp" &&
 else
 	vm_note_fail "host: a Tang database of P-256 keys, its pin and tangd's advertisement"
 fi
-for f in thp other.thp payload; do vm_disk_put T "$tang_dir/$f" "$f"; done
+# restrict=on: a listener on the host's loopback (10.0.2.2 to the guest)
+# that the host reaches must stay out of the guest's reach.
+hport=$((20000 + RANDOM % 20000))
+echo "$hport" > "$tang_dir/hport"
+python3 -m http.server --bind 127.0.0.1 "$hport" --directory "$tang_dir" > /dev/null 2>&1 &
+hpid=$!
+for _ in $(seq 50); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$hport") 2>/dev/null && break
+	sleep 0.1
+done
+if (exec 3<>"/dev/tcp/127.0.0.1/$hport") 2>/dev/null; then
+	vm_note_pass "host: a listener on the host's loopback"
+else
+	vm_note_fail "host: a listener on the host's loopback"
+fi
+for f in thp other.thp payload hport; do vm_disk_put T "$tang_dir/$f" "$f"; done
 
 cat > "$tang_dir/lib.sh" <<'LIB'
 K="ksealctl --state-dir /data/kseal --conf /data/kseal.conf"
@@ -50,6 +65,8 @@ check "the network: tangd's advertisement of this run's database at $URL/adv" sh
 	"timeout 10 wget -q -O /tmp/adv $URL/adv && grep -q \"\\\"payload\\\": *\\\"\$(cat /data/payload)\\\"\" /tmp/adv"
 check_fails "refused" "the network: a port without a server is unreachable" \
 	timeout 10 wget -q -O- http://10.0.2.100:7002/adv
+check_fails "refused" "the network: the host's loopback listener is unreachable (restrict=on)" \
+	timeout 10 wget -q -O- "http://10.0.2.2:$(cat /data/hport)/"
 say "a storage server whose keys need the operator's Tang server ($URL)"
 step "provision the TPM" $K provision
 refused "$(cat /data/thp)" "create without a pinned thumbprint is refused, showing the thumbprint to pin" \
@@ -65,6 +82,8 @@ step "list shows the server and the threshold" sh -c "$K list | tee /tmp/list; g
 step "a data key under it" $K create app --wrapped-by t --bytes 32
 step "encrypt a file's key with it" app_encrypt
 GUEST
+
+kill "$hpid" 2>/dev/null
 
 vm_boot --tpm default --disk T --tang "7001:$tang_db" "tang: reboot, the server answers" <<'GUEST'
 . /data/lib.sh

@@ -11,7 +11,9 @@
 # find X and Y (the points that do cross user space), and the check value
 # computed from K must equal the blob's, so K is known to be right.
 vm_disk_new T
-tang_dir=$VM_DIR/tang
+# The runner's directory is shared by the suites of one run.
+tang_dir=$VM_DIR/$vm_suite
+rm -rf "$tang_dir"
 mkdir -p "$tang_dir"
 db=$tang_dir/db
 if "$repo/tests/vm/tang-keys.sh" new "$db" > "$tang_dir/thp"; then

@@ -10,7 +10,9 @@
 # kernel, with the modes whose answers reach the kernel, one of those the
 # helper refuses itself and one advertisement.
 vm_disk_new T
-tang_dir=$VM_DIR/tang
+# The runner's directory is shared by the suites of one run.
+tang_dir=$VM_DIR/$vm_suite
+rm -rf "$tang_dir"
 mkdir -p "$tang_dir/state"
 db=$tang_dir/db
 hostile=$repo/tests/vm/hostile-tang

@@ -6,7 +6,9 @@
 # blob is refused and the rebound one loads with the same secret (its
 # data key still decrypts).
 vm_disk_new T
-tang_dir=$VM_DIR/tang
+# The runner's directory is shared by the suites of one run.
+tang_dir=$VM_DIR/$vm_suite
+rm -rf "$tang_dir"
 mkdir -p "$tang_dir"
 db=$tang_dir/db
 tk=$repo/tests/vm/tang-keys.sh
@@ -86,7 +88,8 @@ vm_boot --tpm default --disk T --tang "7001:$db" "tang rotation: the old key rev
 . /data/lib.sh
 kseal_insmod
 check_fails "0 of 1 Tang servers answered, 1 needed" "the old blob is refused" $KOLD load app
-check "  the message names the server" grep -q "$URL" /tmp/check.out
+cp /tmp/check.out /tmp/refused.out
+check "  the message names the server" grep -q "$URL" /tmp/refused.out
 check "  no key in the kernel" sh -c '! grep -qE " (t|app): " /proc/keys'
 check "the rebound blob loads" $K load app
 check "  with the same secret: the data key decrypts what was encrypted before the rotation" app_decrypts

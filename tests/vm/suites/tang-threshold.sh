@@ -4,7 +4,9 @@
 # a reboot with servers 1 and 3, and one with server 2 alone. Within the
 # first boot, the key is also unloaded and loaded again with all three.
 vm_disk_new T
-tang_dir=$VM_DIR/tang
+# The runner's directory is shared by the suites of one run.
+tang_dir=$VM_DIR/$vm_suite
+rm -rf "$tang_dir"
 mkdir -p "$tang_dir"
 ok=1
 for i in 1 2 3; do
@@ -72,7 +74,8 @@ vm_boot --tpm default --disk T --tang "7002:${db}2" "tang 2 of 3: server 2 alone
 kseal_insmod
 before=$(cat /sys/kernel/debug/kseal/tpm_commands)
 check_fails "1 of 3 Tang servers answered, 2 needed" "server 2 alone: load refused" $K load app
-check "  both unreachable servers are named" sh -c "grep -q '$U1' /tmp/check.out && grep -q '$U3' /tmp/check.out"
+cp /tmp/check.out /tmp/refused.out
+check "  both unreachable servers are named" sh -c "grep -q '$U1' /tmp/refused.out && grep -q '$U3' /tmp/refused.out"
 check "  no key in the kernel" sh -c '! grep -qE " (t|app): " /proc/keys'
 check "  the module sent no TPM command for it" \
 	test "$(cat /sys/kernel/debug/kseal/tpm_commands)" = "$before"

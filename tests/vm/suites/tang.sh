@@ -6,7 +6,9 @@
 # Debian's tangd on a database of this run, reached through QEMU's user
 # network (vm_boot --tang). Narrated for make demo.
 vm_disk_new T
-tang_dir=$VM_DIR/tang
+# The runner's directory is shared by the suites of one run.
+tang_dir=$VM_DIR/$vm_suite
+rm -rf "$tang_dir"
 mkdir -p "$tang_dir"
 tang_db=$tang_dir/db1
 if "$repo/tests/vm/tang-keys.sh" new "$tang_db" > "$tang_dir/thp" &&

@@ -106,7 +106,7 @@ K = json.loads(subprocess.run(["jose", "jwk", "exc", "-l", xkey, "-r-", "-o-"],
                               input=cjwk, stdout=subprocess.PIPE, check=True).stdout)
 Kx, Ky = b64d(K["x"]), b64d(K["y"])
 out(hmac.new(Kx, b"kseal tang check v1", hashlib.sha256).digest()[:16] == chk,
-    "host: K = s*C (jose jwk exc) gives the blob's check value")
+    "K = s*C (jose jwk exc) gives the blob's check value")
 share = bytes(a ^ b for a, b in zip(
     wrapped, hmac.new(Kx, b"kseal tang share v1", hashlib.sha256).digest()))
 

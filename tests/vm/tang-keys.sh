@@ -58,7 +58,9 @@ thp_of() { jose jwk thp -i "$1" -a S256 && echo; }
 
 cmd=${1:-}
 db=${2:-}
-[ -n "$cmd" ] && [ -n "$db" ] || die "usage: tang-keys.sh new|rotate|revoke|thp|kid DBDIR [CURVE]"
+if [ -z "$cmd" ] || [ -z "$db" ]; then
+	die "usage: tang-keys.sh new|rotate|revoke|thp|kid DBDIR [CURVE]"
+fi
 case $cmd in
 new)
 	[ -e "$db" ] && [ -n "$(ls -A "$db" 2>/dev/null)" ] && die "$db is not empty"

@@ -525,34 +525,6 @@ static int recover_one(int32_t ring, const char *name, const char *prog,
 	return rc;
 }
 
-/* list --json: the Tang binding of @k, or null. */
-static json_object *tang_json(const struct kkey *k)
-{
-	json_object *o, *a;
-	int i;
-
-	if (!k->tang_n)
-		return NULL;
-	o = json_object_new_object();
-	a = json_object_new_array();
-	json_object_object_add(o, "threshold", json_object_new_int(k->tang_t));
-	for (i = 0; i < k->tang_n; i++) {
-		json_object *e = json_object_new_object();
-
-		json_object_object_add(e, "url",
-				json_object_new_string(k->tang[i].url));
-		json_object_object_add(e, "kid",
-				json_object_new_string(k->tang[i].kid));
-		json_object_object_add(e, "thp",
-				json_object_new_string(k->tang[i].thp));
-		json_object_object_add(e, "crv", json_object_new_string(
-				tang_curve_name(k->tang[i].curve)));
-		json_object_array_add(a, e);
-	}
-	json_object_object_add(o, "servers", a);
-	return o;
-}
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -839,7 +811,8 @@ int cmd_list(int argc, char **argv)
 				json_object_object_add(o, "policy_key",
 					k->pk_name[0] ?
 					json_object_new_string(k->pk_fp) : NULL);
-				json_object_object_add(o, "tang", tang_json(k));
+				json_object_object_add(o, "tang",
+					k->tang_n ? state_tang_json(k) : NULL);
 			} else {
 				json_object_object_add(o, "wrapped_by",
 					json_object_new_string(k->wrapped_by));

@@ -281,7 +281,7 @@ static const char *tang_from_json(struct kkey *k, json_object *t)
 	return NULL;
 }
 
-static json_object *tang_to_json(const struct kkey *k)
+json_object *state_tang_json(const struct kkey *k)
 {
 	json_object *t = json_object_new_object(), *a = json_object_new_array();
 	int i;
@@ -433,7 +433,7 @@ static char *key_to_json(const struct kkey *k)
 			json_object_object_add(o, "policy_key", pk);
 		}
 		if (k->tang_n)
-			json_object_object_add(o, "tang", tang_to_json(k));
+			json_object_object_add(o, "tang", state_tang_json(k));
 	} else {
 		json_object_object_add(o, "wrapped_by",
 				       json_object_new_string(k->wrapped_by));

@@ -88,6 +88,8 @@ struct kkey *state_new_key(struct kstate *st, const char *name);
 void key_set_blob(struct kkey *k, const char *hex);
 /* Writes every change as one new generation; returns a KX_* code. */
 int state_commit(struct kstate *st);
+/* The Tang binding of @k as the key file holds it (list --json too). */
+struct json_object *state_tang_json(const struct kkey *k);
 /* Removes every key file and generation (shred). */
 int state_wipe(struct kstate *st);
 

@@ -229,8 +229,12 @@ out=$(k list 2>"$T/err")
 echo "$out" | grep -q '^t2 .*tang 2/2' && echo "$out" | grep -q "tang server 1: $URL1" &&
 	echo "$out" | grep -q "tang server 2: $URL2"
 ok $? "list: tang T/N and the server URLs"
-k list --json 2>"$T/err" | py "[k['tang']['threshold'] for k in json.load(sys.stdin) if k['name'] == 't2'] == [2]"
-ok $? "list --json: the tang record"
+k list --json 2>"$T/err" | python3 -c "import json, sys
+t = [k['tang'] for k in json.load(sys.stdin) if k['name'] == 't2']
+assert t and t[0]['threshold'] == 2
+assert [s['url'] for s in t[0]['servers']] == sys.argv[1:3]
+assert all(s['crv'] == 'P-256' and s['kid'] and s['thp'] and s['jwk'] for s in t[0]['servers'])" "$URL1" "$URL2"
+ok $? "list --json: the tang record (threshold, servers in order with kid, thp, curve and signing key)"
 
 # ---- load
 rm -f "$KSEAL_FAKE_KEYRING"

@@ -96,6 +96,17 @@ wait_logon() {
 	return 1
 }
 
+# keys_gone ERE: no key whose description matches ERE is left in
+# /proc/keys within 10 s. A key unlinked from its last keyring stays
+# listed until the keys garbage collector, a work item, has run.
+keys_gone() {
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		grep -qE " ($1): " /proc/keys || return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # What modprobe would load before kseal.ko: ecc, whose symbols it uses
 # (the Tang exchange), ecdh_generic, whose kpp it asks for, and what the
 # ECDH key generation asks for at run time (the default RNG). Built in on

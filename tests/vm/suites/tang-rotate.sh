@@ -31,7 +31,8 @@ unload() {
 	for k in app t; do
 		keyctl unlink "$(keyctl search %:kseal kseal $k)" %:kseal > /dev/null || return 1
 	done
-	! grep -qE " (t|app): " /proc/keys
+	! keyctl search %:kseal kseal t > /dev/null 2>&1 &&
+		! keyctl search %:kseal kseal app > /dev/null 2>&1 && keys_gone "t|app"
 }
 LIB
 vm_disk_put T "$tang_dir/lib.sh" lib.sh

@@ -107,6 +107,21 @@ keys_gone() {
 	return 1
 }
 
+# kseal_unload NAME...: unlinks these keys from the kseal keyring; then no
+# search finds them and, once the garbage collector ran, /proc/keys lists
+# none of them.
+kseal_unload() {
+	local k ere=""
+	for k in "$@"; do
+		keyctl unlink "$(keyctl search %:kseal kseal "$k")" %:kseal > /dev/null || return 1
+	done
+	for k in "$@"; do
+		! keyctl search %:kseal kseal "$k" > /dev/null 2>&1 || return 1
+		ere="$ere${ere:+|}$k"
+	done
+	keys_gone "$ere"
+}
+
 # What modprobe would load before kseal.ko: ecc, whose symbols it uses
 # (the Tang exchange), ecdh_generic, whose kpp it asks for, and what the
 # ECDH key generation asks for at run time (the default RNG). Built in on

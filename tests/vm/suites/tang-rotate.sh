@@ -27,13 +27,6 @@ URL=http://10.0.2.100:7001
 app_decrypts() {
 	keyctl pkey_decrypt "$(keyctl search %:kseal kseal app)" 0 /data/cipher | cmp - /data/plain
 }
-unload() {
-	for k in app t; do
-		keyctl unlink "$(keyctl search %:kseal kseal $k)" %:kseal > /dev/null || return 1
-	done
-	! keyctl search %:kseal kseal t > /dev/null 2>&1 &&
-		! keyctl search %:kseal kseal app > /dev/null 2>&1 && keys_gone "t|app"
-}
 LIB
 vm_disk_put T "$tang_dir/lib.sh" lib.sh
 
@@ -72,7 +65,7 @@ check "  the key file records the new exchange key" sh -c \
 	"grep -q '$(cat /data/kid_new)' /data/kseal/current/t.json && ! grep -q '$(cat /data/kid_old)' /data/kseal/current/t.json"
 check "  the blob changed" sh -c '! cmp -s /data/kseal/current/t.json /data/kseal-old/current/t.json'
 check "  status no longer warns of a rotation" sh -c "$K status > /tmp/st; ! grep -q 'rotated' /tmp/st"
-check "unload both keys" unload
+check "unload both keys" kseal_unload app t
 check "the rebound key loads" $K load app
 check "  its data key decrypts" app_decrypts
 GUEST

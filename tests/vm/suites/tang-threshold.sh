@@ -29,13 +29,6 @@ no_key() {
 	! keyctl search %:kseal kseal "$1" > /dev/null 2>&1 &&
 		! grep -q " $1: " /proc/keys
 }
-unload() {
-	for k in app t; do
-		keyctl unlink "$(keyctl search %:kseal kseal $k)" %:kseal > /dev/null || return 1
-	done
-	! keyctl search %:kseal kseal t > /dev/null 2>&1 &&
-		! keyctl search %:kseal kseal app > /dev/null 2>&1 && keys_gone "t|app"
-}
 LIB
 vm_disk_put T "$tang_dir/lib.sh" lib.sh
 
@@ -55,7 +48,7 @@ check "list shows 2/3 and the three servers" sh -c \
 check "a data key under it" $K create app --wrapped-by t --bytes 32
 check "encrypt with it" sh -c 'head -c 32 /dev/urandom > /data/plain &&
 	keyctl pkey_encrypt "$(keyctl search %:kseal kseal app)" 0 /data/plain > /data/cipher'
-check "unload both keys" unload
+check "unload both keys" kseal_unload app t
 check "all three up: the key loads" $K load app
 check "  the data key decrypts" app_decrypts
 GUEST

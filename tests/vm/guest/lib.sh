@@ -111,15 +111,15 @@ keys_gone() {
 # search finds them and, once the garbage collector ran, /proc/keys lists
 # none of them.
 kseal_unload() {
-	local k ere=""
-	for k in "$@"; do
-		keyctl unlink "$(keyctl search %:kseal kseal "$k")" %:kseal > /dev/null || return 1
+	_ere=""
+	for _k in "$@"; do
+		keyctl unlink "$(keyctl search %:kseal kseal "$_k")" %:kseal > /dev/null || return 1
 	done
-	for k in "$@"; do
-		! keyctl search %:kseal kseal "$k" > /dev/null 2>&1 || return 1
-		ere="$ere${ere:+|}$k"
+	for _k in "$@"; do
+		! keyctl search %:kseal kseal "$_k" > /dev/null 2>&1 || return 1
+		_ere="$_ere${_ere:+|}$_k"
 	done
-	keys_gone "$ere"
+	keys_gone "$_ere"
 }
 
 # What modprobe would load before kseal.ko: ecc, whose symbols it uses
